@@ -1,0 +1,50 @@
+// lists.h — the two kinds of singly linked list the allocator uses, linked
+// through each object's 8-byte header (the kernel's llist).
+#pragma once
+
+#include <atomic>
+
+namespace ringb::mem::detail {
+
+// A free object. While free, its header word is the link; while allocated,
+// the header holds the owning Cache (see cache.h).
+struct Node {
+  Node* next;
+};
+
+// Lock-free stack. Any number of threads (and signal handlers) may push; one
+// thread at a time may take: take_all() and pop() must not race each other.
+class AtomicStack {
+ public:
+  void push(Node* n) { push_chain(n, n); }
+
+  // Pushes the chain first → … → last (already linked).
+  void push_chain(Node* first, Node* last) {
+    Node* head = head_.load(std::memory_order_relaxed);
+    do {
+      last->next = head;
+    } while (!head_.compare_exchange_weak(head, first, std::memory_order_release,
+                                          std::memory_order_relaxed));
+  }
+
+  Node* take_all() {
+    if (head_.load(std::memory_order_relaxed) == nullptr) return nullptr;
+    return head_.exchange(nullptr, std::memory_order_acquire);
+  }
+
+  // Single taker only; concurrent pushes are fine (they cannot remove `head`).
+  Node* pop() {
+    Node* head = head_.load(std::memory_order_acquire);
+    while (head && !head_.compare_exchange_weak(head, head->next, std::memory_order_acquire,
+                                                std::memory_order_acquire)) {
+    }
+    return head;
+  }
+
+  bool empty() const { return head_.load(std::memory_order_relaxed) == nullptr; }
+
+ private:
+  std::atomic<Node*> head_{nullptr};
+};
+
+}  // namespace ringb::mem::detail

@@ -1,0 +1,77 @@
+// rcu.cc — ringb::rcu on liburcu (see include/ringb/rcu.h).
+//
+// ThreadSanitizer cannot see the ordering a grace period provides (liburcu is
+// not instrumented and relies on membarrier), so in TSan builds every
+// read_unlock() "releases" a global token that every callback and
+// synchronize() "acquires": exactly the happens-before a grace period gives.
+#include "ringb/rcu.h"
+
+#include <urcu/call-rcu.h>
+
+#include <cstddef>
+
+#include "flavor.h"
+
+#if defined(__SANITIZE_THREAD__)
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+#define RINGB_TSAN 1
+#endif
+
+namespace ringb::rcu {
+namespace {
+
+static_assert(sizeof(rcu_head) <= sizeof(Head::urcu), "liburcu's rcu_head must fit in Head");
+static_assert(offsetof(Head, urcu) == 0, "Head must start with the liburcu storage");
+
+[[maybe_unused]] char g_grace_period_token;
+
+void gp_release() {
+#ifdef RINGB_TSAN
+  __tsan_release(&g_grace_period_token);
+#endif
+}
+void gp_acquire() {
+#ifdef RINGB_TSAN
+  __tsan_acquire(&g_grace_period_token);
+#endif
+}
+
+const detail::FlavorOps& ops(Domain d) {
+  return d == Domain::Rcu ? detail::kMembOps : detail::kBpOps;
+}
+
+}  // namespace
+
+void detail::run_callback(void* urcu_head) {
+  Head* head = static_cast<Head*>(urcu_head);
+  gp_acquire();
+  head->func(head);
+}
+
+void read_lock(Domain d) { ops(d).read_lock(); }
+
+void read_unlock(Domain d) {
+  gp_release();
+  ops(d).read_unlock();
+}
+
+bool read_ongoing(Domain d) { return ops(d).read_ongoing(); }
+
+void call(Domain d, Head* head, void (*func)(Head*)) {
+  head->func = func;
+  gp_release();  // what the caller did before call() happens before func
+  ops(d).call(head->urcu);
+}
+
+void synchronize(Domain d) {
+  ops(d).synchronize();
+  gp_acquire();
+}
+
+void barrier(Domain d) {
+  ops(d).barrier();
+  gp_acquire();
+}
+
+}  // namespace ringb::rcu

@@ -1,0 +1,45 @@
+// rcu_memb.cc — Domain::Rcu on liburcu's membarrier flavour: read-side
+// sections cost two thread-local increments; threads must be registered,
+// which happens on first use and is undone when the thread exits.
+#include <urcu/urcu-memb.h>
+
+#include "flavor.h"
+
+namespace ringb::rcu::detail {
+namespace {
+
+struct Registration {
+  bool registered = false;
+  ~Registration() {
+    if (registered) urcu_memb_unregister_thread();
+  }
+};
+thread_local Registration tl_registration;
+
+void ensure_registered() {
+  if (!tl_registration.registered) {
+    urcu_memb_register_thread();
+    tl_registration.registered = true;
+  }
+}
+
+void trampoline(rcu_head* head) { run_callback(head); }
+
+}  // namespace
+
+const FlavorOps kMembOps = {
+    .read_lock = [] { ensure_registered(); urcu_memb_read_lock(); },
+    .read_unlock = [] { urcu_memb_read_unlock(); },
+    .read_ongoing = [] { return tl_registration.registered && urcu_memb_read_ongoing() != 0; },
+    .call =
+        [](void* head) {
+          // call_rcu takes a read-side lock internally: the caller (a liburcu
+          // thread of the other flavour, say) must be registered.
+          ensure_registered();
+          urcu_memb_call_rcu(static_cast<rcu_head*>(head), trampoline);
+        },
+    .synchronize = [] { urcu_memb_synchronize_rcu(); },
+    .barrier = [] { urcu_memb_barrier(); },
+};
+
+}  // namespace ringb::rcu::detail
