@@ -111,6 +111,7 @@ struct CacheStats {
   uint64_t refills = 0;     // batches the worker delivered
   uint64_t trims = 0;       // batches trimmed off above the high watermark
   uint64_t alloc_fails = 0; // alloc() returned nullptr (empty, busy or limit)
+  uint64_t busy_allocs = 0; // of those: it interrupted another call on this cpu
   uint64_t reentrant_frees = 0;  // frees that found the cache busy (extra list)
 };
 

@@ -62,15 +62,17 @@ struct alignas(64) Cache {
   std::atomic<uint64_t> trims{0};    // owner: load + store
 
   // ---- hand-offs ----------------------------------------------------------
-  // One batch from the worker, or null. The worker stores only into an empty
-  // inbox; the owner takes it whole. The batch's first object carries the
-  // batch length in its first payload word.
+  // One batch from the worker, or null, and its length. The worker fills only
+  // an empty inbox (count first, then the list, release); the owner reads the
+  // count, then empties the inbox (release), so the count is never torn.
   alignas(64) std::atomic<Node*> refill_inbox{nullptr};
+  std::atomic<int> refill_inbox_count{0};
   AtomicStack trim_outbox;     // owner → worker: chains trimmed above high
   AtomicStack free_extra;      // frees that found `active` busy
   AtomicStack free_rcu_inbox;  // free_rcu() → worker
   WorkItem work;
   std::atomic<uint64_t> alloc_fails{0};
+  std::atomic<uint64_t> busy_allocs{0};
   std::atomic<uint64_t> reentrant_frees{0};
 
   // ---- worker side: reclaim through grace periods -------------------------
@@ -94,8 +96,6 @@ struct alignas(64) Cache {
 inline Node* node_of(void* p) { return reinterpret_cast<Node*>(static_cast<char*>(p) - kHeaderSize); }
 inline void* user_of(Node* n) { return reinterpret_cast<char*>(n) + kHeaderSize; }
 inline Cache*& owner_of(Node* n) { return *reinterpret_cast<Cache**>(n); }
-// First payload word: batch length of a refill batch.
-inline uintptr_t& payload_word(Node* n) { return *reinterpret_cast<uintptr_t*>(user_of(n)); }
 
 // Per-cpu areas: [stride | pad | cpu0 | cpu1 | ...]; pptr points at cpu0.
 inline constexpr size_t kPercpuPrefix = 16;

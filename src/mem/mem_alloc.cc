@@ -42,9 +42,11 @@ inline void owner_add(std::atomic<uint64_t>& counter, uint64_t n) {
 // Below the low watermark: take the batch the worker left, if any (walking
 // the short, hot free list to its tail), and ask for another if still low.
 [[gnu::noinline]] void refill_slow(Cache* c) {
-  if (Node* batch = c->refill_inbox.load(std::memory_order_relaxed)) {
-    batch = c->refill_inbox.exchange(nullptr, std::memory_order_acquire);
-    int n = static_cast<int>(detail::payload_word(batch));
+  if (Node* batch = c->refill_inbox.load(std::memory_order_acquire)) {
+    // Only the owner empties the inbox and the worker fills only an empty
+    // one, so the count read here belongs to this batch.
+    const int n = c->refill_inbox_count.load(std::memory_order_relaxed);
+    c->refill_inbox.store(nullptr, std::memory_order_release);
     if (!c->free_list) {
       c->free_list = batch;
     } else {
@@ -85,6 +87,8 @@ inline void* unit_alloc(Cache* c) {
       c->free_cnt.store(c->free_cnt.load(std::memory_order_relaxed) - 1,
                         std::memory_order_relaxed);
     }
+  } else {
+    c->busy_allocs.fetch_add(1, std::memory_order_relaxed);
   }
   leave(c, depth);
   if (!n) [[unlikely]] {
@@ -172,8 +176,8 @@ inline void free_node(MemAlloc::Impl* ma, Node* n) {
 // Classes of a general allocator: unit sizes include the header, except in
 // per-cpu mode where the header lives in the holder, not in the area.
 inline int class_for(const MemAlloc::Impl* ma, size_t size) {
-  if (size == 0) return -1;
-  return size_class_index(ma->percpu ? size : size + kHeaderSize);
+  if (ma->percpu) return size_class_index(size);
+  return size - 1 < kMaxAllocSize ? size_class_index(size + kHeaderSize) : -1;  // no wrap-around
 }
 
 }  // namespace

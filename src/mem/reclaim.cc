@@ -142,7 +142,7 @@ void refill(Cache* c) {
     ++n;
   }
   if (!batch) return;
-  payload_word(batch) = static_cast<uintptr_t>(n);
+  c->refill_inbox_count.store(n, std::memory_order_relaxed);
   c->refill_inbox.store(batch, std::memory_order_release);
 }
 

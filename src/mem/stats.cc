@@ -19,6 +19,7 @@ Stats MemAlloc::stats() const {
     cs.refills = c.refills.load(std::memory_order_relaxed);
     cs.trims = c.trims.load(std::memory_order_relaxed);
     cs.alloc_fails = c.alloc_fails.load(std::memory_order_relaxed);
+    cs.busy_allocs = c.busy_allocs.load(std::memory_order_relaxed);
     cs.reentrant_frees = c.reentrant_frees.load(std::memory_order_relaxed);
     s.caches.push_back(cs);
   }

@@ -1,0 +1,89 @@
+// Execution slots: what "this cpu" means for ringb.
+#include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "ringb/cpu.h"
+
+namespace ringb::cpu {
+namespace {
+
+TEST(CpuSlots, GuardHoldsASlotForItsScope) {
+  ASSERT_GE(nr_cpus(), 1u);
+  EXPECT_EQ(current(), -1);
+  {
+    CpuGuard g;
+    ASSERT_GE(g.cpu(), 0);
+    ASSERT_LT(g.cpu(), static_cast<int>(nr_cpus()));
+    EXPECT_EQ(current(), g.cpu());
+    {
+      CpuGuard nested;
+      EXPECT_EQ(nested.cpu(), g.cpu());
+    }
+    EXPECT_EQ(current(), g.cpu());
+  }
+  EXPECT_EQ(current(), -1);
+}
+
+TEST(CpuSlots, NoTwoThreadsEverHoldTheSameSlot) {
+  constexpr int kThreads = 8;
+  constexpr int kRounds = 3000;
+  std::vector<int> holder(nr_cpus(), 0);  // plain ints: the slot is the lock
+  std::atomic<int> violations{0};
+  std::atomic<int> max_concurrent{0}, concurrent{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds; ++i) {
+        CpuGuard g;
+        int now = concurrent.fetch_add(1) + 1;
+        int seen = max_concurrent.load();
+        while (now > seen && !max_concurrent.compare_exchange_weak(seen, now)) {
+        }
+        if (holder[g.cpu()] != 0) violations.fetch_add(1);
+        holder[g.cpu()] = t + 1;
+        for (int k = 0; k < 50; ++k) asm volatile("" ::: "memory");
+        if (holder[g.cpu()] != t + 1) violations.fetch_add(1);
+        holder[g.cpu()] = 0;
+        concurrent.fetch_sub(1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(violations.load(), 0);
+  EXPECT_LE(max_concurrent.load(), static_cast<int>(nr_cpus()));
+}
+
+std::atomic<int> g_handler_cpu{-2};
+
+void record_cpu(int) {
+  CpuGuard g;  // a signal handler nests on the slot its thread holds
+  g_handler_cpu.store(g.cpu());
+}
+
+TEST(CpuSlots, SignalHandlerRunsOnTheInterruptedThreadsSlot) {
+  struct sigaction sa = {};
+  sa.sa_handler = record_cpu;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old;
+  ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+  {
+    CpuGuard g;
+    pthread_kill(pthread_self(), SIGUSR1);
+    EXPECT_EQ(g_handler_cpu.load(), g.cpu());
+    EXPECT_EQ(current(), g.cpu());
+  }
+  // Without a slot, the handler takes one of its own and gives it back.
+  g_handler_cpu.store(-2);
+  pthread_kill(pthread_self(), SIGUSR1);
+  EXPECT_GE(g_handler_cpu.load(), 0);
+  EXPECT_EQ(current(), -1);
+  sigaction(SIGUSR1, &old, nullptr);
+}
+
+}  // namespace
+}  // namespace ringb::cpu
