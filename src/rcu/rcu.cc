@@ -1,9 +1,10 @@
 // rcu.cc — ringb::rcu on liburcu (see include/ringb/rcu.h).
 //
 // ThreadSanitizer cannot see the ordering a grace period provides (liburcu is
-// not instrumented and relies on membarrier), so in TSan builds every
-// read_unlock() "releases" a global token that every callback and
-// synchronize() "acquires": exactly the happens-before a grace period gives.
+// not instrumented and relies on membarrier), so TSan builds annotate it:
+// every read_unlock() and call() "releases" a token that every callback and
+// synchronize() "acquires" (what a grace period guarantees), and every
+// finished callback releases a second token that barrier() acquires.
 #include "ringb/rcu.h"
 
 #include <urcu/call-rcu.h>
@@ -25,17 +26,20 @@ static_assert(sizeof(rcu_head) <= sizeof(Head::urcu), "liburcu's rcu_head must f
 static_assert(offsetof(Head, urcu) == 0, "Head must start with the liburcu storage");
 
 [[maybe_unused]] char g_grace_period_token;
+[[maybe_unused]] char g_callbacks_done_token;
 
-void gp_release() {
+void tsan_release([[maybe_unused]] char* token) {
 #ifdef RINGB_TSAN
-  __tsan_release(&g_grace_period_token);
+  __tsan_release(token);
 #endif
 }
-void gp_acquire() {
+void tsan_acquire([[maybe_unused]] char* token) {
 #ifdef RINGB_TSAN
-  __tsan_acquire(&g_grace_period_token);
+  __tsan_acquire(token);
 #endif
 }
+void gp_release() { tsan_release(&g_grace_period_token); }
+void gp_acquire() { tsan_acquire(&g_grace_period_token); }
 
 const detail::FlavorOps& ops(Domain d) {
   return d == Domain::Rcu ? detail::kMembOps : detail::kBpOps;
@@ -47,6 +51,7 @@ void detail::run_callback(void* urcu_head) {
   Head* head = static_cast<Head*>(urcu_head);
   gp_acquire();
   head->func(head);
+  tsan_release(&g_callbacks_done_token);
 }
 
 void read_lock(Domain d) { ops(d).read_lock(); }
@@ -72,6 +77,7 @@ void synchronize(Domain d) {
 void barrier(Domain d) {
   ops(d).barrier();
   gp_acquire();
+  tsan_acquire(&g_callbacks_done_token);
 }
 
 }  // namespace ringb::rcu
