@@ -100,6 +100,7 @@ Competitor ringb_variant(const char* name, bool pinned) {
   c.general = {ringb_alloc, ringb_free};
   c.fixed64 = {ringb_cache_alloc, ringb_cache_free};
   c.pinned = pinned;
+  c.alloc_may_fail = true;
   c.prepare = ringb_prepare;
   return c;
 }

@@ -18,6 +18,7 @@ struct Competitor {
   AllocOps general;  // any size up to 4088 bytes
   AllocOps fixed64;  // 64-byte objects: ringb's fixed-size mode, malloc(64) for the others
   bool pinned = false;  // hold a ringb::cpu::CpuGuard around the timing loop
+  bool alloc_may_fail = false;  // ringb: nullptr while this cpu's cache is empty
   // Creates state shared by the benchmark threads (once; thread-safe), or null.
   void (*prepare)() = nullptr;
 };

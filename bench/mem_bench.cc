@@ -57,8 +57,10 @@ inline void touch(void* p) {
   benchmark::DoNotOptimize(p);
 }
 
-void report_retries(benchmark::State& state, uint64_t retries) {
-  state.counters["null_retries"] = benchmark::Counter(static_cast<double>(retries));
+// Only for allocators that can return nullptr: a column of zeros says nothing.
+void report_retries(benchmark::State& state, const Competitor& c, uint64_t retries) {
+  if (c.alloc_may_fail)
+    state.counters["null_retries"] = benchmark::Counter(static_cast<double>(retries));
 }
 
 // ---- the cases ---------------------------------------------------------------
@@ -72,7 +74,7 @@ void pair_case(benchmark::State& state, const Competitor& c, const AllocOps& ops
     touch(p);
     ops.free(p);
   }
-  report_retries(state, retries);
+  report_retries(state, c, retries);
 }
 
 constexpr int kBatch = 32;
@@ -89,7 +91,7 @@ void batch_case(benchmark::State& state, const Competitor& c) {
     }
     for (int i = kBatch - 1; i >= 0; --i) c.general.free(objs[i]);
   }
-  report_retries(state, retries);
+  report_retries(state, c, retries);
 }
 
 // The benchmark thread produces; a thread of our own consumes and frees, so
@@ -124,24 +126,25 @@ void prodcons_case(benchmark::State& state, const Competitor& c) {
   }
   stop.store(true, std::memory_order_release);
   consumer.join();
-  report_retries(state, retries);
-  state.counters["retries_per_obj"] =
-      benchmark::Counter(static_cast<double>(retries), benchmark::Counter::kAvgIterations);
+  report_retries(state, c, retries);
+  if (c.alloc_may_fail)
+    state.counters["retries_per_obj"] =
+        benchmark::Counter(static_cast<double>(retries), benchmark::Counter::kAvgIterations);
 }
 
 // ---- registration --------------------------------------------------------------
 
+// Registers "<label>/<competitor>" for every competitor. `own_threads`: threads
+// the body starts itself (prodcons' consumer), pinned like the benchmark's.
 template <typename Body>
 void add_case(std::vector<CaseInfo>& cases, const std::vector<Competitor>& competitors,
-              CaseInfo info, Body body) {
+              CaseInfo info, Body body, unsigned own_threads = 0) {
   for (const Competitor& c : competitors) {
-    // A pinned thread waits for a free slot: never pin more threads than
-    // there are slots (prodcons pins two).
+    // A pinned thread waits for a free slot, and all of a run's threads wait
+    // for each other: never pin more threads than there are slots.
     std::vector<int> threads;
-    for (int t : info.threads) {
-      const unsigned pinned_threads = info.label.starts_with("prodcons") ? 2 : t;
-      if (!c.pinned || pinned_threads <= ringb::cpu::nr_cpus()) threads.push_back(t);
-    }
+    for (int t : info.threads)
+      if (!c.pinned || t + own_threads <= ringb::cpu::nr_cpus()) threads.push_back(t);
     if (threads.empty()) {
       std::cerr << "note: " << info.label << "/" << c.name << " skipped: needs more cpu slots\n";
       continue;
@@ -165,7 +168,7 @@ std::vector<CaseInfo> register_cases(const std::vector<Competitor>& competitors)
   add_case(cases, competitors, {"fixed_64B", {1, 2}, 1, true},
            [](benchmark::State& s, const Competitor& c) { pair_case(s, c, c.fixed64, 64); });
   add_case(cases, competitors, {"batch32_64B", {1}, kBatch, true}, batch_case);
-  add_case(cases, competitors, {"prodcons_64B", {1}, 1, false}, prodcons_case);
+  add_case(cases, competitors, {"prodcons_64B", {1}, 1, false}, prodcons_case, 1);
   return cases;
 }
 

@@ -24,6 +24,7 @@
 // slot for its duration. free() never fails and never loses an object.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -48,8 +49,21 @@ inline constexpr size_t kMaxElemSize = size_t{1} << 20;
 inline constexpr size_t kMaxPercpuElemSize = size_t{32} << 10;
 
 // Index into kClassSizes of the smallest class holding `unit_size` bytes
-// (header included), or -1 when unit_size is 0 or above 4096.
-int size_class_index(size_t unit_size);
+// (header included), or -1 when unit_size is 0 or above 4096. Inline: it is
+// on the alloc hot path.
+namespace detail {
+// Unit sizes 1…192 in steps of 8 → class: like kmalloc's table, without an
+// 8-byte class (the header alone takes 8), with 96 and 192.
+inline constexpr uint8_t kSmallClass[24] = {0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
+                                            4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5};
+}  // namespace detail
+inline int size_class_index(size_t unit_size) {
+  if (unit_size - 1 < 192) return detail::kSmallClass[(unit_size - 1) / 8];
+  // 193…256 → 6, 257…512 → 7, …, 2049…4096 → 10. (The seed's fls(size-1)-1
+  // was one class too big; the kernel later fixed it to -2.)
+  if (unit_size - 1 < kMaxUnitSize) return static_cast<int>(std::bit_width(unit_size - 1)) - 2;
+  return -1;  // 0 (wrapped) or above 4096
+}
 
 // Watermarks for one cache of the given unit size (REFERENCE §1).
 struct Watermarks {

@@ -57,7 +57,11 @@ inline void owner_add(std::atomic<uint64_t>& counter, uint64_t n) {
     c->free_cnt.store(c->free_cnt.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
     owner_add(c->refills, 1);
   }
-  if (c->free_cnt.load(std::memory_order_relaxed) < c->low) detail::queue_work(&c->work);
+  // Asked on every alloc until the batch arrives: repeat asks cost a load.
+  // (A stale "queued" only delays the ask to the next alloc.)
+  if (c->free_cnt.load(std::memory_order_relaxed) < c->low &&
+      !c->work.queued.load(std::memory_order_relaxed))
+    detail::queue_work(&c->work);
 }
 
 // Above the high watermark: cut the excess down to (low + high) / 2 off the
@@ -79,13 +83,15 @@ inline void* unit_alloc(Cache* c) {
   Node* n = nullptr;
   int depth;
   if (enter(c, depth)) [[likely]] {
-    if (c->free_cnt.load(std::memory_order_relaxed) < c->low) [[unlikely]]
+    int cnt = c->free_cnt.load(std::memory_order_relaxed);
+    if (cnt < c->low) [[unlikely]] {
       refill_slow(c);
+      cnt = c->free_cnt.load(std::memory_order_relaxed);
+    }
     n = c->free_list;
     if (n) [[likely]] {
       c->free_list = n->next;
-      c->free_cnt.store(c->free_cnt.load(std::memory_order_relaxed) - 1,
-                        std::memory_order_relaxed);
+      c->free_cnt.store(cnt - 1, std::memory_order_relaxed);
     }
   } else {
     c->busy_allocs.fetch_add(1, std::memory_order_relaxed);
@@ -117,7 +123,7 @@ inline void unit_free(Cache* c, Node* n) {
   leave(c, depth);
 }
 
-[[noreturn, gnu::noinline]] void bad_free(const MemAlloc::Impl* ma, const void* p) {
+[[maybe_unused, noreturn, gnu::noinline]] void bad_free(const MemAlloc::Impl* ma, const void* p) {
   std::fprintf(stderr,
                "ringb mem: invalid free of %p in allocator '%s': double free, or a pointer "
                "this allocator did not return\n",
@@ -133,6 +139,8 @@ inline Cache* free_target(MemAlloc::Impl* ma, Node* n, int cpu) {
 #if RINGB_DEBUG_CHECKS
   if (!ma->owns(owner)) bad_free(ma, detail::user_of(n));
 #endif
+  if (owner->cpu == cpu) [[likely]]  // freed on the cpu that allocated it
+    return owner;
   return ma->cache(static_cast<unsigned>(cpu), owner->class_index);
 }
 
