@@ -16,6 +16,9 @@ void usage(FILE* out) {
                "      the BPF memory allocator at work: threads allocating and freeing\n"
                "      across cpus while a SIGPROF/SIGALRM storm interrupts them; prints\n"
                "      the allocator's statistics\n"
+               "  dump OBJ [--prog NAME] [--no-code] [--btf]\n"
+               "      what the loader makes of a BPF object: programs, maps, kfuncs, and\n"
+               "      each program's linked code with its source lines\n"
                "  help    this text\n");
 }
 
@@ -28,6 +31,7 @@ int main(int argc, char** argv) {
   }
   const std::string cmd = argv[1];
   if (cmd == "demo") return ringb::cli::run_demo(argc - 2, argv + 2);
+  if (cmd == "dump") return ringb::cli::run_dump(argc - 2, argv + 2);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     usage(stdout);
     return 0;

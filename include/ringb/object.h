@@ -1,0 +1,125 @@
+// ringb/object.h — a BPF object file, loaded: programs (linked with their
+// subprograms and relocated), map definitions, global data, BTF and line info.
+//
+// The loader follows libbpf's conventions, so the objects clang-19 builds for
+// the kernel load unchanged:
+//   - a program is a global function in an executable section whose name says
+//     its type ("tc", "xdp", "syscall", "tracepoint/…", "?tc" = not autoloaded);
+//   - .text holds subprograms, appended to every program that calls them;
+//   - maps are BTF-defined in ".maps"; every .data/.rodata/.bss section and
+//     every ".data.NAME"/".bss.NAME"/".rodata.NAME" is a one-element array map;
+//   - extern functions in ".ksyms" are kfuncs, resolved by name later.
+// After loading, instructions refer to maps and kfuncs by index into this
+// object (ld_imm64 src 1/2, call src 2), and bpf-to-bpf calls are relative to
+// the linked program, exactly as the kernel receives them from libbpf.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ringb/btf.h"
+#include "ringb/error.h"
+#include "ringb/insn.h"
+
+namespace ringb {
+
+// The kernel's enum bpf_prog_type values that ringb knows by section name.
+enum class ProgType : uint32_t {
+  Unspec = 0,
+  SocketFilter = 1,
+  Kprobe = 2,
+  SchedCls = 3,  // "tc", "classifier"
+  SchedAct = 4,
+  Tracepoint = 5,
+  Xdp = 6,
+  PerfEvent = 7,
+  RawTracepoint = 17,
+  Tracing = 26,  // fentry/fexit/fmod_ret/tp_btf/iter
+  StructOps = 27,
+  Lsm = 29,
+  Syscall = 31,
+};
+
+const char* prog_type_name(ProgType t);
+
+struct LineInfo {
+  uint32_t insn;      // index into Program::insns
+  std::string file;
+  std::string source;  // the source line's text
+  uint32_t line = 0, column = 0;
+};
+
+struct Program {
+  std::string name;     // the function's name
+  std::string section;  // as written, without a leading '?'
+  ProgType type = ProgType::Unspec;
+  bool autoload = true;
+  bool sleepable = false;
+  uint32_t btf_func_id = 0;  // BTF_KIND_FUNC of the program, 0 if none
+  std::vector<Insn> insns;   // the program, then every subprogram it calls
+  std::vector<LineInfo> lines;
+  // Where each function of the linked program starts (index 0: the program).
+  struct Func {
+    uint32_t insn;
+    std::string name;
+    uint32_t btf_id;
+  };
+  std::vector<Func> funcs;
+};
+
+// bpf_map_type values ringb knows.
+enum class MapType : uint32_t {
+  Unspec = 0,
+  Hash = 1,
+  Array = 2,
+  ProgArray = 3,
+  PerfEventArray = 4,
+  PercpuHash = 5,
+  PercpuArray = 6,
+  StackTrace = 7,
+  LruHash = 9,
+  LruPercpuHash = 10,
+  ArrayOfMaps = 12,
+  HashOfMaps = 13,
+  Queue = 22,
+  Stack = 23,
+  RingBuf = 27,
+};
+
+const char* map_type_name(uint32_t type);
+
+struct MapDef {
+  std::string name;
+  uint32_t type = 0;
+  uint32_t key_size = 0, value_size = 0, max_entries = 0, map_flags = 0;
+  uint64_t map_extra = 0;
+  uint32_t btf_key_type_id = 0, btf_value_type_id = 0;  // 0: not described
+  // Global data: the section it stands for, and its initial contents
+  // (empty for .bss: zero-filled).
+  std::string section;
+  bool global_data = false;
+  bool read_only = false;  // .rodata: BPF_F_RDONLY_PROG
+  std::vector<uint8_t> initial_value;
+};
+
+class Object {
+ public:
+  // Opens and links an ELF object. Errors name the section, symbol or
+  // instruction at fault.
+  static Expected<Object> open_file(const std::string& path);
+  static Expected<Object> open_memory(const void* data, size_t size, const std::string& name);
+
+  std::string name;
+  std::string license;
+  std::vector<Program> programs;
+  std::vector<MapDef> maps;
+  std::vector<std::string> kfuncs;  // names, indexed by call src 2 imm
+  std::shared_ptr<Btf> btf;         // the object's own BTF (may be null)
+
+  const Program* find_program(const std::string& name) const;
+  int find_map(const std::string& name) const;  // index or -1
+};
+
+}  // namespace ringb

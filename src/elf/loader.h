@@ -1,0 +1,28 @@
+// loader.h — the pieces of Object::open_memory, one file each:
+//   elf_file.cc   ELF sections and symbols (libelf)
+//   map_defs.cc   BTF-defined maps in .maps, and global-data maps
+//   programs.cc   programs and subprograms, relocation, linking, line info
+//   prog_types.cc section name → program type
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "elf_file.h"
+#include "ringb/object.h"
+
+namespace ringb::elf {
+
+// Section name → program type; false if the section is not a program section.
+bool classify_section(const std::string& section, ProgType& type, bool& sleepable);
+
+// Appends the maps of `.maps` and of every global-data section to obj.maps.
+Status collect_maps(const ElfFile& file, Object& obj);
+
+// Builds obj.programs: splits executable sections into functions, applies
+// map/data/kfunc relocations, appends called subprograms, maps line info.
+Status collect_programs(const ElfFile& file, const BtfExt* ext, Object& obj);
+
+bool is_global_data_section(const std::string& name);
+
+}  // namespace ringb::elf

@@ -1,0 +1,132 @@
+// map_defs.cc — map definitions: BTF-defined maps in ".maps" (the
+// __uint/__type encoding libbpf reads) and one array map per global-data
+// section (.data, .rodata, .bss and their ".NAME" variants).
+#include <bpf/btf.h>
+#include <linux/btf.h>
+
+#include <cstring>
+
+#include "loader.h"
+
+namespace ringb::elf {
+namespace {
+
+constexpr uint32_t kRdonlyProg = 1U << 7;  // BPF_F_RDONLY_PROG
+
+Error map_error(const std::string& map, const std::string& what) {
+  return Error{EINVAL, "map '" + map + "': " + what};
+}
+
+// __uint(name, N) is `int (*name)[N]`: a pointer to an array of N elements.
+bool int_field(const Btf& btf, uint32_t type_id, uint32_t& value) {
+  const btf_type* t = btf.type(btf.skip_modifiers(type_id));
+  if (!t || !btf_is_ptr(t)) return false;
+  const btf_type* arr = btf.type(btf.skip_modifiers(t->type));
+  if (!arr || !btf_is_array(arr)) return false;
+  value = btf_array(arr)->nelems;
+  return true;
+}
+
+// __type(name, T) is `T *name`.
+bool type_field(const Btf& btf, uint32_t type_id, uint32_t& pointee) {
+  const btf_type* t = btf.type(btf.skip_modifiers(type_id));
+  if (!t || !btf_is_ptr(t)) return false;
+  pointee = t->type;
+  return true;
+}
+
+Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m) {
+  const btf_type* st = btf.type(btf.skip_modifiers(struct_id));
+  if (!st || !btf_is_struct(st))
+    return map_error(m.name, "its definition in .maps is not a struct");
+  const btf_member* mem = btf_members(st);
+  for (uint16_t i = 0; i < btf_vlen(st); ++i) {
+    const std::string f = btf.string_at(mem[i].name_off);
+    uint32_t v = 0;
+    if (f == "key" || f == "value") {
+      if (!type_field(btf, mem[i].type, v))
+        return map_error(m.name, "'" + f + "' must be declared with __type()");
+      const int64_t size = btf.size_of(v);
+      if (size <= 0) return map_error(m.name, "'" + f + "' has a type without a size");
+      (f == "key" ? m.key_size : m.value_size) = static_cast<uint32_t>(size);
+      (f == "key" ? m.btf_key_type_id : m.btf_value_type_id) = v;
+      continue;
+    }
+    if (f == "values") continue;  // initial inner maps / programs: not yet
+    if (!int_field(btf, mem[i].type, v))
+      return map_error(m.name, "'" + f + "' must be declared with __uint()");
+    if (f == "type") m.type = v;
+    else if (f == "max_entries") m.max_entries = v;
+    else if (f == "map_flags") m.map_flags = v;
+    else if (f == "key_size") m.key_size = v;
+    else if (f == "value_size") m.value_size = v;
+    else if (f == "map_extra") m.map_extra = v;
+    else if (f == "numa_node" || f == "pinning") continue;
+    else return map_error(m.name, "unknown field '" + f + "' in its definition");
+  }
+  if (m.type == 0) return map_error(m.name, "no map type (__uint(type, …))");
+  return {};
+}
+
+Status collect_btf_maps(const ElfFile& file, Object& obj) {
+  const Section* sec = file.section(".maps");
+  if (!sec) return {};
+  if (!obj.btf) return Error{EINVAL, "section .maps needs BTF (compile with -g)"};
+  const Btf& btf = *obj.btf;
+  const uint32_t ds = btf.find(".maps", BTF_KIND_DATASEC);
+  if (!ds) return Error{EINVAL, "section .maps has no BTF description"};
+  const btf_type* t = btf.type(ds);
+  const btf_var_secinfo* vars = btf_var_secinfos(t);
+  for (uint16_t i = 0; i < btf_vlen(t); ++i) {
+    const btf_type* var = btf.type(vars[i].type);
+    if (!var || !btf_is_var(var)) return Error{EINVAL, ".maps: entry " + std::to_string(i) + " is not a variable"};
+    MapDef m;
+    m.name = btf.name(vars[i].type);
+    if (Status s = parse_map_struct(btf, var->type, m); !s) return s;
+    m.section = ".maps";
+    obj.maps.push_back(std::move(m));
+  }
+  return {};
+}
+
+}  // namespace
+
+bool is_global_data_section(const std::string& n) {
+  for (const char* base : {".data", ".rodata", ".bss"}) {
+    const size_t len = std::strlen(base);
+    if (n.compare(0, len, base) == 0 && (n.size() == len || n[len] == '.')) return true;
+  }
+  return false;
+}
+
+Status collect_maps(const ElfFile& file, Object& obj) {
+  if (Status s = collect_btf_maps(file, obj); !s) return s;
+  for (const Section& sec : file.sections()) {
+    if (!is_global_data_section(sec.name) || (sec.type != SHT_PROGBITS && sec.type != SHT_NOBITS))
+      continue;
+    if (sec.size == 0) continue;
+    MapDef m;
+    m.name = sec.name;
+    m.section = sec.name;
+    m.type = static_cast<uint32_t>(MapType::Array);
+    m.key_size = 4;
+    m.value_size = static_cast<uint32_t>(sec.size);
+    m.max_entries = 1;
+    m.global_data = true;
+    m.read_only = sec.name.compare(0, 7, ".rodata") == 0;
+    if (m.read_only) m.map_flags |= kRdonlyProg;
+    if (sec.data) m.initial_value.assign(sec.data, sec.data + sec.size);
+    if (obj.btf) {
+      obj.btf->fix_datasec(sec.name, static_cast<uint32_t>(sec.size), [&](const std::string& var) {
+        for (const Symbol& s : file.symbols())
+          if (s.section == sec.index && s.name == var) return static_cast<int64_t>(s.value);
+        return int64_t{-1};
+      });
+      m.btf_value_type_id = obj.btf->find(sec.name, BTF_KIND_DATASEC);
+    }
+    obj.maps.push_back(std::move(m));
+  }
+  return {};
+}
+
+}  // namespace ringb::elf
