@@ -1,0 +1,42 @@
+/* verifier_reject: programs the verifier must refuse.  They carry
+ * __failure instead of __retval, and __msg with a piece of the verifier's
+ * error message; they are never run.  A loader that takes whole objects
+ * must skip them (see Corpus.EveryObjectLoadsWhole in tests/kernel).
+ * Most are naked BPF assembly, since C that does these things would not
+ * compile cleanly.
+ *
+ * Not here: reading uninitialized stack.  The verifier allows it for
+ * programs loaded with CAP_PERFMON/CAP_SYS_ADMIN (allow_uninit_stack), so
+ * as root it is accepted. */
+#include "ringb_test.h"
+
+/* A packet read without comparing against data_end first. */
+SEC("tc") __failure __msg("invalid access to packet")
+int reject_packet_without_bounds_check(struct __sk_buff *skb)
+{
+	__u8 *data = (void *)(long)skb->data;
+
+	return data[20];
+}
+
+/* Division by an immediate zero is rejected at load time (a zero in a
+ * register is fine: x / 0 = 0 at run time, see divmod_zero). */
+SEC("tc") __failure __msg("div by zero")
+__attribute__((naked)) int reject_div_by_zero_imm(void)
+{
+	asm volatile("r0 = 1; r0 /= 0; exit;");
+}
+
+/* Returning without setting r0. */
+SEC("syscall") __failure __msg("R0 !read_ok")
+__attribute__((naked)) int reject_uninit_r0(void)
+{
+	asm volatile("exit;");
+}
+
+/* A jump to itself never terminates. */
+SEC("tc") __failure __msg("infinite loop detected")
+__attribute__((naked)) int reject_infinite_loop(void)
+{
+	asm volatile("r0 = 0; 1: goto 1b;");
+}
