@@ -151,7 +151,7 @@ void add_case(std::vector<CaseInfo>& cases, const std::vector<Competitor>& compe
     }
     auto* b = benchmark::RegisterBenchmark((info.label + "/" + c.name).c_str(),
                                            [&c, body](benchmark::State& s) { body(s, c); });
-    b->Repetitions(5)->ReportAggregatesOnly(true)->MinTime(0.2)->UseRealTime()->Unit(
+    b->Repetitions(5)->ReportAggregatesOnly(true)->MinWarmUpTime(0.1)->MinTime(0.2)->UseRealTime()->Unit(
         benchmark::kNanosecond);
     for (int t : threads) b->Threads(t);
   }

@@ -96,6 +96,9 @@ struct MapDef {
   uint32_t key_size = 0, value_size = 0, max_entries = 0, map_flags = 0;
   uint64_t map_extra = 0;
   uint32_t btf_key_type_id = 0, btf_value_type_id = 0;  // 0: not described
+  // Offset of the value's struct bpf_spin_lock (BPF_F_LOCK copies values
+  // under it), or -1 when the value has none.
+  int32_t spin_lock_off = -1;
   // Global data: the section it stands for, and its initial contents
   // (empty for .bss: zero-filled).
   std::string section;

@@ -9,4 +9,13 @@ int run_demo(int argc, char** argv);
 // ringb dump: programs, maps, kfuncs, code with source lines, BTF.
 int run_dump(int argc, char** argv);
 
+// ringb run: one program, BPF_PROG_TEST_RUN style.
+int run_run(int argc, char** argv);
+
+// ringb test: every annotated program, checked against its annotation.
+int run_test(int argc, char** argv);
+
+// ringb bench: the same objects in ringb and in the live kernel, as ratios.
+int run_bench(int argc, char** argv);
+
 }  // namespace ringb::cli

@@ -19,6 +19,14 @@ void usage(FILE* out) {
                "  dump OBJ [--prog NAME] [--no-code] [--btf]\n"
                "      what the loader makes of a BPF object: programs, maps, kfuncs, and\n"
                "      each program's linked code with its source lines\n"
+               "  run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] [--repeat N]\n"
+               "          [--threads N] [--json] [--stats]\n"
+               "      run a program as BPF_PROG_TEST_RUN does: its return value and time\n"
+               "      per run (data_in defaults to 64 zero bytes, as in the kernel's tests)\n"
+               "  test OBJ...\n"
+               "      run every program annotated with __retval and compare\n"
+               "  bench [--objects DIR] [--repeat N]\n"
+               "      interpreter and hash-map costs, ringb against the live kernel\n"
                "  help    this text\n");
 }
 
@@ -32,6 +40,9 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   if (cmd == "demo") return ringb::cli::run_demo(argc - 2, argv + 2);
   if (cmd == "dump") return ringb::cli::run_dump(argc - 2, argv + 2);
+  if (cmd == "run") return ringb::cli::run_run(argc - 2, argv + 2);
+  if (cmd == "test") return ringb::cli::run_test(argc - 2, argv + 2);
+  if (cmd == "bench") return ringb::cli::run_bench(argc - 2, argv + 2);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     usage(stdout);
     return 0;

@@ -35,6 +35,22 @@ bool type_field(const Btf& btf, uint32_t type_id, uint32_t& pointee) {
   return true;
 }
 
+// Offset of a struct bpf_spin_lock inside type `id` (nested structs and
+// arrays of one element searched), or -1.
+int32_t find_spin_lock(const Btf& btf, uint32_t id, int depth = 0) {
+  const btf_type* t = btf.type(btf.skip_modifiers(id));
+  if (!t || depth > 8) return -1;
+  if (btf_is_array(t) && btf_array(t)->nelems >= 1) return find_spin_lock(btf, btf_array(t)->type, depth + 1);
+  if (!btf_is_struct(t) && !btf_is_union(t)) return -1;
+  if (btf.name(btf.skip_modifiers(id)) == "bpf_spin_lock") return 0;
+  const btf_member* mem = btf_members(t);
+  for (uint16_t i = 0; i < btf_vlen(t); ++i) {
+    const int32_t inner = find_spin_lock(btf, mem[i].type, depth + 1);
+    if (inner >= 0) return static_cast<int32_t>(btf_member_bit_offset(t, i) / 8) + inner;
+  }
+  return -1;
+}
+
 Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m) {
   const btf_type* st = btf.type(btf.skip_modifiers(struct_id));
   if (!st || !btf_is_struct(st))
@@ -65,6 +81,7 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m) {
     else return map_error(m.name, "unknown field '" + f + "' in its definition");
   }
   if (m.type == 0) return map_error(m.name, "no map type (__uint(type, …))");
+  if (m.btf_value_type_id) m.spin_lock_off = find_spin_lock(btf, m.btf_value_type_id);
   return {};
 }
 

@@ -1,6 +1,12 @@
 // rcu_memb.cc — Domain::Rcu on liburcu's membarrier flavour: read-side
 // sections cost two thread-local increments; threads must be registered,
 // which happens on first use and is undone when the thread exits.
+//
+// Registration takes liburcu's registry mutex, so signals stay blocked while
+// it runs: a handler that interrupted it and read-locked itself would take
+// the same mutex again on the same thread (seen as a deadlock under a signal
+// storm).
+#include <signal.h>
 #include <urcu/urcu-memb.h>
 
 #include "flavor.h"
@@ -8,15 +14,33 @@
 namespace ringb::rcu::detail {
 namespace {
 
+// Blocks every signal for its scope.
+class SignalsBlocked {
+ public:
+  SignalsBlocked() {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old_);
+  }
+  ~SignalsBlocked() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+ private:
+  sigset_t old_;
+};
+
 struct Registration {
-  bool registered = false;
+  volatile bool registered = false;
   ~Registration() {
+    SignalsBlocked blocked;
     if (registered) urcu_memb_unregister_thread();
+    registered = false;
   }
 };
 thread_local Registration tl_registration;
 
 void ensure_registered() {
+  if (tl_registration.registered) return;
+  SignalsBlocked blocked;
   if (!tl_registration.registered) {
     urcu_memb_register_thread();
     tl_registration.registered = true;

@@ -1,0 +1,188 @@
+// ringb/maps.h — BPF maps with the kernel's semantics: ARRAY, PERCPU_ARRAY,
+// HASH, PERCPU_HASH, QUEUE and STACK.
+//
+// A Map has two faces, as in the kernel:
+//
+//   program side   lookup_elem/update_elem/delete_elem/push/pop/peek — what the
+//                  helpers call (the kernel's map_ops). The caller is a program
+//                  run: it holds a cpu slot (cpu::CpuGuard) and sits inside an
+//                  RCU read-side section (rcu::Domain::Rcu). A pointer returned
+//                  by lookup_elem stays valid until that section ends. Any
+//                  number of threads may call at once.
+//                  A program run from a signal handler (the user-space NMI)
+//                  holds an InterruptScope as well.
+//   host side      host_* — the bpf() syscall analogues (BPF_MAP_LOOKUP_ELEM,
+//                  _UPDATE_ELEM, _DELETE_ELEM, _GET_NEXT_KEY,
+//                  _LOOKUP_AND_DELETE_ELEM, _FREEZE). Callable from any thread
+//                  (not from a signal handler); they take a cpu slot and an RCU
+//                  section themselves. Values are copied; for per-cpu maps the
+//                  buffer holds every cpu's copy, round_up(value_size, 8) bytes
+//                  apart (value_size_for_host()).
+//
+// Every call returns 0 or a negative errno, the kernel's for the same call
+// (-EEXIST, -ENOENT, -E2BIG, -EINVAL, -EPERM, -ENOMEM, kENOTSUPP, ...). Map
+// creation validates a MapDef as BPF_MAP_CREATE does.
+//
+// How each type is built: src/maps/README.md, and the comment at the top of
+// each file there.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "ringb/error.h"
+#include "ringb/object.h"
+
+namespace ringb::mem {
+class MemCgroup;
+}
+
+namespace ringb::maps {
+
+// struct bpf_spin_lock: a 4-byte word in a map value or object, 0 when free.
+// bpf_spin_lock()/bpf_spin_unlock() and BPF_F_LOCK copies all use these.
+inline void value_lock(void* lock) {
+  auto* w = static_cast<uint32_t*>(lock);
+  while (__atomic_exchange_n(w, 1u, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(w, __ATOMIC_RELAXED)) __builtin_ia32_pause();
+}
+inline void value_unlock(void* lock) {
+  __atomic_store_n(static_cast<uint32_t*>(lock), 0u, __ATOMIC_RELEASE);
+}
+// copy_map_value_locked(): copies a value into `dst` under dst's lock, every
+// byte but the lock's own.
+void copy_value_locked(const MapDef& def, void* dst, const void* src);
+
+// UAPI values (include/uapi/linux/bpf.h), so callers need not include it.
+// Update flags:
+inline constexpr uint64_t kAny = 0;      // BPF_ANY: create or replace
+inline constexpr uint64_t kNoExist = 1;  // BPF_NOEXIST: create only
+inline constexpr uint64_t kExist = 2;    // BPF_EXIST: replace only (queue/stack: overwrite when full)
+inline constexpr uint64_t kFLock = 4;    // BPF_F_LOCK
+// map_flags:
+inline constexpr uint32_t kFNoPrealloc = 1u << 0;
+inline constexpr uint32_t kFNoCommonLru = 1u << 1;
+inline constexpr uint32_t kFNumaNode = 1u << 2;
+inline constexpr uint32_t kFRdonly = 1u << 3;  // host side may not write
+inline constexpr uint32_t kFWronly = 1u << 4;  // host side may not read
+inline constexpr uint32_t kFZeroSeed = 1u << 6;
+inline constexpr uint32_t kFRdonlyProg = 1u << 7;
+inline constexpr uint32_t kFWronlyProg = 1u << 8;
+inline constexpr uint32_t kFMmapable = 1u << 10;
+inline constexpr uint32_t kFPreserveElems = 1u << 11;
+inline constexpr uint32_t kFInnerMap = 1u << 12;
+// The kernel-internal "operation not supported" errno user space sees (524).
+inline constexpr long kENOTSUPP = 524;
+
+// Held by a program run from a signal handler, the user-space NMI (nesting
+// is fine). Map operations then do what the kernel's do in NMI context: a
+// hash map on the allocator whose cache is empty fails the insert (-ENOMEM)
+// instead of running the allocator's refill (malloc) in line, as it does
+// elsewhere — that refill is the kernel's irq_work, which in the kernel has
+// run long before a program could drain a cache. Async-signal-safe.
+class InterruptScope {
+ public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+  static bool active();  // the calling thread holds one
+};
+
+struct Options {
+  mem::MemCgroup* cgroup = nullptr;  // charged for all map memory; must outlive the map
+  bool force_dyn_alloc = false;      // sysctl kernel.bpf_force_dyn_alloc: hash maps never preallocate
+};
+
+// A snapshot for tests and benchmarks; read racily while the map is in use.
+struct Stats {
+  uint64_t elements = 0;      // hash: live elements (exact when no update runs);
+                              // queue/stack: values held; arrays: max_entries
+  size_t memory_bytes = 0;    // the map's own areas plus what its allocators hold
+  bool prealloc = false;      // hash: elements preallocated
+  bool percpu_counter = false;  // hash: element count is a per-cpu counter
+  // Hash maps reuse a deleted or replaced element only after an RCU grace
+  // period, so readers never see it recycled. When no aged element is left
+  // (a preallocated map near full, churning faster than grace periods end),
+  // one is recycled at once, as the kernel always does; counted here.
+  uint64_t early_reuses = 0;
+  uint64_t awaiting_gp = 0;   // preallocated elements waiting for a grace period
+};
+
+class Map {
+ public:
+  // BPF_MAP_CREATE. EINVAL for bad sizes, flags or types (with a sentence
+  // saying which), E2BIG where the kernel says so, ENOMEM when memory (or the
+  // cgroup's limit) does not allow the map. Global-data maps (def.global_data)
+  // start with def.initial_value, zero-filled after it.
+  static Expected<std::unique_ptr<Map>> create(const MapDef& def, const Options& options = {});
+
+  // Frees everything, elements included. No program or host call may be
+  // running, and it must not run inside an RCU read-side section.
+  virtual ~Map();
+  Map(const Map&) = delete;
+  Map& operator=(const Map&) = delete;
+
+  // The definition as created (force_dyn_alloc adds kFNoPrealloc, as the
+  // kernel does).
+  const MapDef& def() const { return def_; }
+
+  // ---- program side: the helpers ------------------------------------------
+  // Pointer to the value (per-cpu maps: this cpu's copy), or nullptr.
+  virtual void* lookup_elem(const void* key);
+  // flags kAny/kNoExist/kExist. Hash maps replace a value by swapping in a new
+  // element, so a reader sees the old or the new value, never a mix; arrays
+  // and per-cpu values are written in place, as in the kernel.
+  virtual long update_elem(const void* key, const void* value, uint64_t flags);
+  virtual long delete_elem(const void* key);
+  // Queue and stack; other types return -EINVAL (the verifier's domain).
+  virtual long push_elem(const void* value, uint64_t flags);
+  virtual long pop_elem(void* value);   // empty: value zero-filled, -ENOENT
+  virtual long peek_elem(void* value);
+  // BPF_PSEUDO_MAP_VALUE: the value of a one-element array (global data);
+  // nullptr for every other map.
+  virtual void* direct_value_addr();
+  // bpf_map_lookup_percpu_elem(): cpu `cpu`'s copy in a per-cpu map, nullptr
+  // for other maps, missing keys and cpus past nr_cpus().
+  virtual void* lookup_percpu_elem(const void* key, uint32_t cpu);
+  // bpf_for_each_map_elem(): calls fn(key, value, ctx) for each element (this
+  // cpu's copy for per-cpu maps) until it returns nonzero; returns the number
+  // of calls, or kENOTSUPP for map types that cannot be walked this way yet.
+  using ElemCallback = long (*)(const void* key, void* value, void* ctx);
+  virtual long for_each_elem(ElemCallback fn, void* ctx);
+
+  // ---- host side: the bpf() commands ---------------------------------------
+  long host_lookup(const void* key, void* value_out);  // queue/stack: key null, peeks
+  long host_update(const void* key, const void* value, uint64_t flags);  // queue/stack: pushes
+  long host_delete(const void* key);
+  // Null or missing key → the first key; the last key → -ENOENT.
+  long host_get_next_key(const void* key, void* next_key);
+  // Hash maps; queue/stack with a null key and flags 0 (pops); else kENOTSUPP.
+  long host_lookup_and_delete(const void* key, void* value_out, uint64_t flags = 0);
+  // BPF_MAP_FREEZE: no more host writes (-EPERM); -EPERM when frozen already.
+  long host_freeze();
+
+  size_t value_size_for_host() const { return value_size_for_host_; }
+  virtual Stats stats() const = 0;
+
+ protected:
+  explicit Map(const MapDef& def);
+
+  // Host commands after the generic checks (permissions, key and value
+  // pointers), on a thread holding cpu slot `cpu` inside an RCU section.
+  virtual long do_host_lookup(const void* key, void* value_out, int cpu) = 0;
+  virtual long do_host_update(const void* key, const void* value, uint64_t flags, int cpu) = 0;
+  virtual long do_host_delete(const void* key, int cpu) = 0;
+  virtual long do_host_get_next_key(const void* key, void* next_key) = 0;
+  virtual long do_host_lookup_and_delete(const void* key, void* value_out, uint64_t flags, int cpu);
+
+  MapDef def_;
+
+ private:
+  size_t value_size_for_host_;
+  std::atomic<bool> frozen_{false};
+};
+
+}  // namespace ringb::maps

@@ -1,0 +1,99 @@
+// ringb/runtime.h — the C++ embedding API: load an object, run its programs
+// the way BPF_PROG_TEST_RUN does, read and write its maps, and give programs
+// the helpers and kfuncs only the host can supply.
+//
+//   ringb::Runtime rt;                                  // built-in helpers/kfuncs
+//   rt.functions().add_kfunc("scx_bpf_dispatch", my_dispatch);
+//   auto obj = rt.load("prog.bpf.o");                   // maps created, code checked
+//   auto r = (*obj)->test_run("prog", {.data_in = pkt});  // r->retval, r->duration_ns
+//   (*obj)->map("counts")->host_lookup(&key, &value);
+//
+// Every run holds a cpu slot and an RCU read-side section for its duration,
+// as a program run does in the kernel (a sleepable program: the tasks-trace
+// domain), which is what map elements and freed objects rely on.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ringb/error.h"
+#include "ringb/maps.h"
+#include "ringb/mem.h"
+#include "ringb/object.h"
+#include "ringb/vm.h"
+
+namespace ringb {
+
+struct TestRunOptions {
+  std::vector<uint8_t> data_in;  // tc, xdp, socket filter: the packet
+  std::vector<uint8_t> ctx_in;   // syscall and other types: the context
+  uint32_t repeat = 1;
+  bool count_insns = false;
+  FILE* trace = nullptr;  // bpf_trace_printk; nullptr: stderr
+};
+
+struct TestRunResult {
+  uint32_t retval = 0;
+  uint64_t duration_ns = 0;  // mean per run, as the kernel reports it
+  uint64_t insns = 0;        // executed, all repeats (when counted)
+  std::vector<uint8_t> data_out;
+  std::vector<uint8_t> ctx_out;
+};
+
+class LoadedObject;
+
+class Runtime {
+ public:
+  struct Options {
+    mem::MemCgroup* cgroup = nullptr;  // charged for map memory
+    bool force_dyn_alloc = false;      // hash maps never preallocate (bpf_force_dyn_alloc)
+  };
+  Runtime();
+  explicit Runtime(const Options& options);
+
+  // Register host helpers and kfuncs here, before load().
+  vm::Functions& functions() { return fns_; }
+
+  Expected<std::unique_ptr<LoadedObject>> load(const std::string& path) const;
+  Expected<std::unique_ptr<LoadedObject>> load(Object obj) const;
+
+ private:
+  Options options_;
+  vm::Functions fns_;
+};
+
+class LoadedObject {
+ public:
+  const Object& object() const { return obj_; }
+  maps::Map* map(const std::string& name) const;
+  const vm::Executable* program(const std::string& name) const;
+
+  // BPF_PROG_TEST_RUN: builds the context for the program's type (an
+  // __sk_buff or xdp_md around data_in, or ctx_in), runs it `repeat` times.
+  Expected<TestRunResult> test_run(const std::string& program, const TestRunOptions& opts) const;
+
+  ~LoadedObject();
+
+ private:
+  friend class Runtime;
+  LoadedObject() = default;
+  Object obj_;
+  std::vector<std::unique_ptr<maps::Map>> maps_;
+  std::vector<std::unique_ptr<vm::Executable>> exes_;  // parallel to obj_.programs
+};
+
+// The test annotations of a program (REFERENCE §5), read from BTF decl tags.
+struct TestAnnotations {
+  bool has_retval = false;
+  int64_t retval = 0;
+  bool expect_failure = false;  // __failure
+  bool expect_success = false;  // __success
+  std::vector<std::string> messages;  // __msg
+  std::string description;
+};
+TestAnnotations annotations_of(const Object& obj, const Program& prog);
+
+}  // namespace ringb

@@ -1,0 +1,108 @@
+// ringb/vm.h — executing BPF programs: an instruction checker and decoder,
+// a threaded interpreter, and the table of helpers and kfuncs they call.
+//
+//   vm::Functions   helpers (by id) and kfuncs (by name): ringb's built-ins and
+//                   whatever a host registers, through the same table
+//   vm::Executable  a linked ringb::Program, checked and decoded once, with its
+//                   maps and calls bound: ready to run from any thread
+//   vm::RunState    one run: the cpu it runs on, the stack, counters
+//
+// The interpreter trusts what the verifier proves (pointer bounds and types),
+// as the kernel's does; what it checks itself at decode time is the shape of
+// the code: known opcodes and registers, jumps and calls that land on
+// instructions, helpers and kfuncs that exist, no falling off the end.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ringb/error.h"
+#include "ringb/insn.h"
+#include "ringb/object.h"
+
+namespace ringb::maps {
+class Map;
+}
+
+namespace ringb::vm {
+
+struct RunState;
+class Executable;
+
+// A helper or kfunc: five argument registers in, r0 out.
+using Function = uint64_t (*)(RunState& rs, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                              uint64_t r5);
+
+class Functions {
+ public:
+  // The built-in helpers (map access, time, random, cpu id, printk, bpf_loop,
+  // spin locks, …) and kfuncs.
+  static Functions builtin();
+
+  void add_helper(int id, std::string name, Function fn);
+  void add_kfunc(std::string name, Function fn);
+  const Function* helper(int id) const;
+  const Function* kfunc(const std::string& name) const;
+  std::string helper_name(int id) const;
+
+ private:
+  struct Entry {
+    std::string name;
+    Function fn;
+  };
+  std::map<int, Entry> helpers_;
+  std::map<std::string, Function> kfuncs_;
+};
+
+// Where trace_printk output goes, and other per-process settings of a run.
+struct RunOptions {
+  bool count_insns = false;
+  FILE* trace = nullptr;  // bpf_trace_printk output; nullptr: stderr
+};
+
+inline constexpr int kMaxCallFrames = 8;     // MAX_CALL_FRAMES
+inline constexpr int kStackSize = 512;       // MAX_BPF_STACK per frame
+
+struct RunState {
+  const Executable* exe = nullptr;
+  int cpu = -1;
+  uint64_t insns = 0;  // executed, when counting
+  const RunOptions* options = nullptr;
+  // Runs subprogram `target` (a pseudo-func value from ld_imm64) with the
+  // given arguments: bpf_loop and friends call their callbacks through it.
+  uint64_t call_callback(uint64_t target, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                         uint64_t r5);
+  int callback_depth = 0;
+};
+
+class Executable {
+ public:
+  // Checks and decodes `prog`, binding ld_imm64 map references to `maps`
+  // (indexed as in the Object) and calls to `fns`. Errors name the
+  // instruction: "program 'p', instruction 12: unknown helper 999".
+  static Expected<std::unique_ptr<Executable>> create(const Program& prog,
+                                                      const std::vector<maps::Map*>& maps,
+                                                      const std::vector<std::string>& kfuncs,
+                                                      const Functions& fns);
+  ~Executable();
+
+  // Runs the program with r1 = ctx. The caller holds a cpu slot and an RCU
+  // read-side section (see ringb/runtime.h, which does both).
+  uint64_t run(uint64_t ctx, RunState& rs) const;
+
+  const Program& program() const { return prog_; }
+
+  struct Op;
+
+ private:
+  Executable() = default;
+  friend struct RunState;
+  Program prog_;
+  std::vector<Op> ops_;           // decoded for the fast interpreter
+  std::vector<Op> counting_ops_;  // the same for the counting one
+};
+
+}  // namespace ringb::vm

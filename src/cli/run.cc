@@ -1,0 +1,129 @@
+// run.cc — `ringb run OBJ`: one program, BPF_PROG_TEST_RUN style: its return
+// value and the time per run, optionally from several threads at once.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "commands.h"
+#include "load.h"
+
+namespace ringb::cli {
+namespace {
+
+struct RunArgs {
+  std::string path, prog, data_in, ctx_in;
+  uint32_t repeat = 1;
+  int threads = 1;
+  bool json = false, stats = false;
+};
+
+bool parse(int argc, char** argv, RunArgs& a) {
+  for (int i = 0; i < argc; ++i) {
+    const std::string s = argv[i];
+    const char* v = i + 1 < argc ? argv[i + 1] : nullptr;
+    if (s == "--prog" && v) a.prog = argv[++i];
+    else if (s == "--data-in" && v) a.data_in = argv[++i];
+    else if (s == "--ctx-in" && v) a.ctx_in = argv[++i];
+    else if (s == "--repeat" && v) a.repeat = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 0));
+    else if (s == "--threads" && v) a.threads = std::atoi(argv[++i]);
+    else if (s == "--json") a.json = true;
+    else if (s == "--stats") a.stats = true;
+    else if (!s.empty() && s[0] != '-' && a.path.empty()) a.path = s;
+    else {
+      std::fprintf(stderr, "ringb run: unknown or incomplete option '%s'\n", s.c_str());
+      return false;
+    }
+  }
+  if (a.path.empty() || a.repeat == 0 || a.threads < 1 || a.threads > 256) {
+    std::fprintf(stderr,
+                 "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] "
+                 "[--repeat N>0] [--threads 1..256] [--json] [--stats]\n");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_run(int argc, char** argv) {
+  RunArgs a;
+  if (!parse(argc, argv, a)) return 2;
+  Runtime rt;
+  auto obj = rt.load(a.path);
+  if (!obj) {
+    std::fprintf(stderr, "ringb run: %s\n", obj.error().message.c_str());
+    return 1;
+  }
+  const Object& o = (*obj)->object();
+  if (a.prog.empty()) {
+    for (const Program& p : o.programs)
+      if (p.autoload) {
+        a.prog = p.name;
+        break;
+      }
+    if (a.prog.empty()) a.prog = o.programs.front().name;
+  }
+  TestRunOptions opts;
+  opts.repeat = a.repeat;
+  opts.count_insns = a.stats;
+  if (!a.data_in.empty()) {
+    auto d = read_file(a.data_in);
+    if (!d) return std::fprintf(stderr, "ringb run: %s\n", d.error().message.c_str()), 1;
+    opts.data_in = std::move(d.value());
+  } else {
+    opts.data_in = default_packet();
+  }
+  if (!a.ctx_in.empty()) {
+    auto d = read_file(a.ctx_in);
+    if (!d) return std::fprintf(stderr, "ringb run: %s\n", d.error().message.c_str()), 1;
+    opts.ctx_in = std::move(d.value());
+  }
+
+  std::vector<Expected<TestRunResult>> results(static_cast<size_t>(a.threads), Error{EINVAL, "not run"});
+  std::vector<std::thread> threads;
+  for (int t = 0; t < a.threads; ++t)
+    threads.emplace_back([&, t] { results[static_cast<size_t>(t)] = (*obj)->test_run(a.prog, opts); });
+  for (auto& th : threads) th.join();
+
+  uint64_t total_ns = 0, insns = 0;
+  for (const auto& r : results) {
+    if (!r) {
+      std::fprintf(stderr, "ringb run: %s\n", r.error().message.c_str());
+      return 1;
+    }
+    total_ns += r.value().duration_ns;
+    insns += r.value().insns;
+  }
+  const TestRunResult& first = results.front().value();
+  const uint64_t ns = total_ns / static_cast<uint64_t>(a.threads);
+  const uint64_t runs = static_cast<uint64_t>(a.repeat) * static_cast<uint64_t>(a.threads);
+  if (a.json) {
+    std::printf("{\"program\": \"%s\", \"retval\": %u, \"duration_ns\": %llu, \"repeat\": %u, "
+                "\"threads\": %d",
+                a.prog.c_str(), first.retval, static_cast<unsigned long long>(ns), a.repeat,
+                a.threads);
+    if (a.stats)
+      std::printf(", \"insns_per_run\": %.1f", static_cast<double>(insns) / static_cast<double>(runs));
+    std::printf("}\n");
+  } else {
+    std::printf("%s: retval %u (0x%x), %llu ns/run over %u run%s%s\n", a.prog.c_str(),
+                first.retval, first.retval, static_cast<unsigned long long>(ns), a.repeat,
+                a.repeat == 1 ? "" : "s",
+                a.threads > 1 ? (" on each of " + std::to_string(a.threads) + " threads").c_str() : "");
+    if (a.stats && insns)
+      std::printf("%.1f instructions per run, %.2f ns per instruction\n",
+                  static_cast<double>(insns) / static_cast<double>(runs),
+                  static_cast<double>(total_ns) * static_cast<double>(a.repeat) /
+                      static_cast<double>(insns));
+  }
+  for (const auto& r : results)
+    if (r.value().retval != first.retval) {
+      std::fprintf(stderr, "ringb run: threads disagree on the return value\n");
+      return 1;
+    }
+  return 0;
+}
+
+}  // namespace ringb::cli

@@ -1,0 +1,33 @@
+// hash_map.cc — BPF_MAP_TYPE_HASH: the hash table (htab.h) whose elements
+// carry their value. lookup_elem returns a pointer into the element; an update
+// swaps in a new element (htab_ops.cc), so the value behind a pointer a
+// program holds never changes while its RCU section lasts — unless the map
+// had to recycle the element early (Stats::early_reuses).
+#include "flags.h"
+#include "htab.h"
+#include "map_types.h"
+
+namespace ringb::maps::detail {
+namespace {
+
+class HashMap final : public Htab {
+ public:
+  explicit HashMap(const MapDef& def) : Htab(def, false) {}
+  using Htab::init;
+
+  void* lookup_elem(const void* key) override {
+    HtabElem* e = lookup_raw(key, hash_of(key));
+    return e ? value_of(e) : nullptr;
+  }
+};
+
+}  // namespace
+
+MapResult create_hash_map(const MapDef& def, const Options& options) {
+  if (Status s = Htab::check_def(def, false); !s) return s.error();
+  auto map = std::make_unique<HashMap>(def);
+  if (Status s = map->init(options); !s) return s.error();
+  return std::unique_ptr<Map>(std::move(map));
+}
+
+}  // namespace ringb::maps::detail

@@ -1,0 +1,206 @@
+// htab.cc — creating and destroying the hash table, its statistics, and where
+// elements come from and go back to (both memory modes; see htab.h). The
+// operations are in htab_ops.cc (update/delete) and htab_host.cc (host-side
+// reads and iteration).
+#include <algorithm>
+#include <bit>
+#include <cstdlib>
+#include <new>
+#include <random>
+
+#include "flags.h"
+#include "htab.h"
+#include "ringb/cpu.h"
+
+namespace ringb::maps::detail {
+namespace {
+
+constexpr uint64_t kKernelHtabElemSize = 48;  // sizeof(struct htab_elem) on x86-64
+constexpr uint64_t kKernelBucketSize = 16;    // sizeof(struct bucket)
+// Preallocated plain hash: fresh elements per cpu for replaces while the
+// replaced ones age a grace period (the kernel keeps one, extra_elems).
+constexpr uint32_t kReuseReservePerCpu = 32;
+
+// A thread that finds the allocator's cache empty: in the kernel the refill
+// (irq_work on this cpu) would have run long before a program drained the
+// cache; here the worker thread may not have. Run it now, on this thread, and
+// try once more. Not in interrupt context (a program in a signal handler, the
+// NMI, gets NULL as in the kernel), and not while this thread is refilling.
+void* cache_alloc_or_refill(mem::MemAlloc& ma) {
+  if (void* p = ma.cache_alloc()) [[likely]]
+    return p;
+  static thread_local bool tl_refilling = false;
+  if (tl_refilling || InterruptScope::active()) return nullptr;
+  tl_refilling = true;
+  mem::MemAlloc::flush_work();
+  tl_refilling = false;
+  return ma.cache_alloc();
+}
+
+}  // namespace
+
+Htab::Htab(const MapDef& def, bool percpu) : Map(def), percpu_(percpu) {}
+
+Status Htab::check_def(const MapDef& def, bool percpu) {
+  const char* type = percpu ? "percpu_hash" : "hash";
+  const uint32_t allowed = kFNoPrealloc | kFNoCommonLru | kFNumaNode | kAccessMask | kFZeroSeed;
+  if (def.map_flags & ~allowed) return bad_flags(def.map_flags, allowed, type);
+  if (def.map_flags & kFNoCommonLru) return einval("BPF_F_NO_COMMON_LRU is for LRU hash maps only");
+  if (percpu && (def.map_flags & kFNumaNode))
+    return einval("a per-cpu hash map cannot be placed on a NUMA node");
+  if (def.max_entries == 0 || def.key_size == 0 || def.value_size == 0)
+    return einval("key_size, value_size and max_entries must all be above 0 (got " +
+                  std::to_string(def.key_size) + ", " + std::to_string(def.value_size) + ", " +
+                  std::to_string(def.max_entries) + ")");
+  if (uint64_t{def.key_size} + def.value_size >= kKmallocMaxSize - kKernelHtabElemSize)
+    return e2big("key_size + value_size must stay below " +
+                 std::to_string(kKmallocMaxSize - kKernelHtabElemSize) + " bytes");
+  if (percpu && round_up8(def.value_size) > kPcpuMinUnitSize)
+    return e2big("a per-cpu value is at most " + std::to_string(kPcpuMinUnitSize) + " bytes");
+  // htab_map_alloc(): the bucket array must stay addressable in 32 bits.
+  if (def.max_entries > (1u << 31) ||
+      std::bit_ceil(uint64_t{def.max_entries}) > UINT32_MAX / kKernelBucketSize)
+    return e2big("max_entries " + std::to_string(def.max_entries) +
+                 " needs more hash buckets than a map may have");
+  return {};
+}
+
+Status Htab::init(const Options& options) {
+  nr_cpus_ = cpu::nr_cpus();
+  prealloc_ = !(def_.map_flags & kFNoPrealloc) && !options.force_dyn_alloc;
+  if (!prealloc_) def_.map_flags |= kFNoPrealloc;  // as bpf_force_dyn_alloc does
+  key_rounded_ = static_cast<uint32_t>(round_up8(def_.key_size));
+  value_rounded_ = static_cast<uint32_t>(round_up8(def_.value_size));
+  elem_size_ = static_cast<uint32_t>(sizeof(HtabElem)) + key_rounded_ + (percpu_ ? 0 : value_rounded_);
+  n_buckets_ = std::bit_ceil(def_.max_entries);
+  if (!(def_.map_flags & kFZeroSeed)) hashrnd_ = std::random_device{}();
+
+  auto buckets = Area::alloc(uint64_t{n_buckets_} * sizeof(Bucket), options.cgroup, "hash buckets");
+  if (!buckets) return buckets.error();
+  buckets_area_ = std::move(buckets.value());
+  buckets_ = reinterpret_cast<Bucket*>(buckets_area_.data());
+  for (uint32_t i = 0; i < n_buckets_; ++i) {
+    Bucket* b = new (&buckets_[i]) Bucket{};
+    b->head.store(nulls_marker(i), std::memory_order_relaxed);
+  }
+  count_ = std::make_unique<ElemCount>(def_.max_entries, nr_cpus_);
+  return prealloc_ ? init_prealloc(options) : init_dynamic(options);
+}
+
+// prealloc_init(): every element, threaded onto the free list.
+Status Htab::init_prealloc(const Options& options) {
+  uint32_t extra = nr_cpus_;
+  if (!percpu_) extra += std::min(def_.max_entries, kReuseReservePerCpu * nr_cpus_);
+  const uint64_t n = uint64_t{def_.max_entries} + extra;
+  auto elems = Area::alloc(n * elem_size_, options.cgroup, "preallocated hash elements");
+  if (!elems) return elems.error();
+  elems_area_ = std::move(elems.value());
+  if (percpu_) {
+    auto values = Area::alloc(n * nr_cpus_ * value_rounded_, options.cgroup, "per-cpu values");
+    if (!values) return values.error();
+    percpu_area_ = std::move(values.value());
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    HtabElem* e = new (elems_area_.data() + i * elem_size_) HtabElem{};
+    if (percpu_) e->pptr = percpu_area_.data() + i * nr_cpus_ * value_rounded_;
+  }
+  freelist_ = std::make_unique<PcpuFreelist>(nr_cpus_);
+  freelist_->populate(elems_area_.data(), elem_size_, n);
+  return {};
+}
+
+Status Htab::init_dynamic(const Options& options) {
+  mem::Options mo;
+  mo.name = "htab '" + def_.name + "'";
+  mo.unit_size = elem_size_;
+  mo.cgroup = options.cgroup;
+  auto ma = mem::MemAlloc::create(mo);
+  if (!ma) return ma.error();
+  ma_ = std::move(ma.value());
+  if (percpu_) {
+    mo.name = "htab '" + def_.name + "' per-cpu values";
+    mo.unit_size = value_rounded_;
+    mo.percpu = true;
+    auto pma = mem::MemAlloc::create(mo);
+    if (!pma) return pma.error();
+    pcpu_ma_ = std::move(pma.value());
+  }
+  return {};
+}
+
+Htab::~Htab() {
+  // Preallocated elements die with their area; allocated ones go back to
+  // their allocator first (which then returns everything to malloc).
+  if (prealloc_ || !ma_) return;
+  for (uint32_t i = 0; i < n_buckets_; ++i) {
+    uintptr_t link = buckets_[i].head.load(std::memory_order_relaxed);
+    while (!is_nulls(link)) {
+      HtabElem* e = link_elem(link);
+      link = e->next.load(std::memory_order_relaxed);
+      if (percpu_) pcpu_ma_->cache_free(e->pcpu_obj);
+      ma_->cache_free(e);
+    }
+  }
+}
+
+Stats Htab::stats() const {
+  Stats s;
+  s.elements = static_cast<uint64_t>(std::max<int64_t>(count_->sum(), 0));
+  s.memory_bytes = buckets_area_.size() + elems_area_.size() + percpu_area_.size();
+  if (ma_) s.memory_bytes += ma_->bytes_held();
+  if (pcpu_ma_) s.memory_bytes += pcpu_ma_->bytes_held();
+  s.prealloc = prealloc_;
+  s.percpu_counter = count_->percpu();
+  if (freelist_) {
+    s.early_reuses = freelist_->early_reuses();
+    s.awaiting_gp = freelist_->awaiting_gp();
+  }
+  return s;
+}
+
+// ---- element memory ------------------------------------------------------------
+
+HtabElem* Htab::alloc_elem(int cpu) {
+  if (prealloc_) {
+    FreeNode* n = freelist_->pop(cpu);
+    return n ? elem_of(n) : nullptr;
+  }
+  void* p = cache_alloc_or_refill(*ma_);
+  if (!p) return nullptr;
+  // No reader can see it: fresh, or back from the allocator after a grace period.
+  HtabElem* e = new (p) HtabElem{};
+  if (percpu_) {
+    void* obj = cache_alloc_or_refill(*pcpu_ma_);
+    if (!obj) {
+      ma_->cache_free(p);
+      return nullptr;
+    }
+    e->pcpu_obj = obj;
+    e->pptr = static_cast<char*>(mem::MemAlloc::percpu_ptr(obj, 0));
+#if RINGB_DEBUG_CHECKS
+    if (nr_cpus_ > 1 && static_cast<char*>(mem::MemAlloc::percpu_ptr(obj, 1)) != e->pptr + value_rounded_)
+      std::abort();  // the allocator's per-cpu stride is not round_up(value_size, 8)
+#endif
+  }
+  return e;
+}
+
+void Htab::free_unused_elem(int cpu, HtabElem* e) {
+  if (prealloc_) {
+    freelist_->push_unused(cpu, &e->fnode);
+    return;
+  }
+  if (percpu_) pcpu_ma_->cache_free(e->pcpu_obj);
+  ma_->cache_free(e);
+}
+
+void Htab::free_elem(int cpu, HtabElem* e) {
+  if (prealloc_) {
+    freelist_->push_freed(cpu, &e->fnode);
+    return;
+  }
+  if (percpu_) pcpu_ma_->cache_free_rcu(e->pcpu_obj);
+  ma_->cache_free_rcu(e);
+}
+
+}  // namespace ringb::maps::detail

@@ -1,0 +1,106 @@
+// htab.h — the hash table behind HASH and PERCPU_HASH (the kernel's
+// hashtab.c, as seed 004 rebuilt it on bpf_mem_alloc).
+//
+//   buckets_ ─▶ [head|lock] [head|lock] ...      n_buckets = roundup_pow_of_two(max_entries)
+//                  │
+//                  ▼ hlist_nulls chain: elem ─▶ elem ─▶ nulls(index)
+//
+// Readers (lookup_elem, host lookups, get_next_key) take no lock: they walk a
+// chain inside an RCU read-side section with acquire loads. Writers (update,
+// delete) take the bucket's lock, and a writer on the same cpu as the holder
+// (a signal handler) gets -EDEADLK instead of deadlocking.
+//
+// Element memory, two modes (chosen at creation):
+//   preallocated   max_entries + extra elements in one area, on a per-cpu free
+//                  list that reuses an unlinked element only after an RCU grace
+//                  period (prealloc_freelist.h). extra = nr_cpus, plus up to
+//                  32 per cpu for a plain hash, whose every replace needs a
+//                  fresh element while the old one ages.
+//   BPF_F_NO_PREALLOC (or Options::force_dyn_alloc)
+//                  elements from a fixed-size MemAlloc, per-cpu values from a
+//                  per-cpu MemAlloc; unlinked ones go back with
+//                  cache_free_rcu(), so they too are reused only after a grace
+//                  period and return to malloc only after that.
+// The element count (elem_count.h) decides -E2BIG in both modes.
+//
+// Updates: a plain hash builds the new element (key and value) before taking
+// the lock, links it at the head of the chain and then unlinks the old one,
+// so a concurrent reader finds one or the other, whole. A per-cpu hash writes
+// an existing element's values in place: this cpu's copy from a program, every
+// cpu's from the host.
+#pragma once
+
+#include <memory>
+
+#include "area.h"
+#include "elem_count.h"
+#include "htab_elem.h"
+#include "prealloc_freelist.h"
+#include "ringb/maps.h"
+#include "ringb/mem.h"
+
+namespace ringb::maps::detail {
+
+class Htab : public Map {
+ public:
+  // htab_map_alloc_check(): the kernel's checks, in its order.
+  static Status check_def(const MapDef& def, bool percpu);
+  ~Htab() override;
+
+  long update_elem(const void* key, const void* value, uint64_t flags) override;
+  long delete_elem(const void* key) override;
+  Stats stats() const override;
+
+ protected:
+  Htab(const MapDef& def, bool percpu);
+  // Allocates buckets and element memory (htab_map_alloc()).
+  Status init(const Options& options);
+
+  HtabElem* lookup_raw(const void* key, uint32_t hash) const;
+  uint32_t hash_of(const void* key) const;
+  char* value_of(HtabElem* e) const { return e->key() + key_rounded_; }
+  char* percpu_value(HtabElem* e, unsigned cpu) const { return e->pptr + cpu * value_rounded_; }
+
+  long do_host_lookup(const void* key, void* value_out, int cpu) override;
+  long do_host_update(const void* key, const void* value, uint64_t flags, int cpu) override;
+  long do_host_delete(const void* key, int cpu) override;
+  long do_host_get_next_key(const void* key, void* next_key) override;
+  long do_host_lookup_and_delete(const void* key, void* value_out, uint64_t flags, int cpu) override;
+
+ private:
+  // ---- operations (htab_ops.cc) ----
+  long update(int cpu, const void* key, const void* value, uint64_t flags, bool all_cpus);
+  long remove(int cpu, const void* key, void* value_out);
+  HtabElem* find_locked(Bucket& b, const void* key, uint32_t hash,
+                        std::atomic<uintptr_t>** link_to_it) const;
+  HtabElem* new_elem(int cpu, const void* key, uint32_t hash, const void* value, bool all_cpus);
+  void write_percpu_value(HtabElem* e, int cpu, const void* value, bool all_cpus, bool fresh);
+  void copy_value_out(HtabElem* e, void* out) const;  // host layout
+  long no_elem_error(int cpu, Bucket& b, const void* key, uint32_t hash, uint64_t flags);
+
+  // ---- element memory (htab.cc) ----
+  Status init_prealloc(const Options& options);
+  Status init_dynamic(const Options& options);
+  HtabElem* alloc_elem(int cpu);                  // nullptr: none left
+  void free_unused_elem(int cpu, HtabElem* e);    // never linked: reusable at once
+  void free_elem(int cpu, HtabElem* e);           // unlinked: reusable after a grace period
+
+  const bool percpu_;
+  bool prealloc_ = true;
+  uint32_t key_rounded_ = 0, value_rounded_ = 0;
+  uint32_t elem_size_ = 0;   // header + key (+ value when not per-cpu)
+  uint32_t n_buckets_ = 0;   // a power of two
+  uint32_t hashrnd_ = 0;
+  unsigned nr_cpus_ = 0;
+  Bucket* buckets_ = nullptr;  // in buckets_area_
+  Area buckets_area_;
+  std::unique_ptr<ElemCount> count_;
+  // Preallocated: the elements, their per-cpu values, and the free list
+  // (declared last: destroyed first, it drops its grace-period request).
+  Area elems_area_, percpu_area_;
+  std::unique_ptr<PcpuFreelist> freelist_;
+  // Dynamic: the allocators (per-cpu values: pcpu_ma_).
+  std::unique_ptr<mem::MemAlloc> ma_, pcpu_ma_;
+};
+
+}  // namespace ringb::maps::detail

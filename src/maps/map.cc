@@ -1,0 +1,177 @@
+// map.cc — Map::create (the checks BPF_MAP_CREATE makes for every type, then
+// the type's own factory), the host-side commands' generic part (permissions,
+// key and value pointers, the cpu slot and RCU section they run in), and the
+// defaults for operations a map type does not have.
+//
+// Host commands mirror kernel/bpf/syscall.c: a map created BPF_F_RDONLY (or
+// frozen) refuses writes with -EPERM, one created BPF_F_WRONLY refuses reads;
+// a map without keys (queue, stack) takes a null key and rejects any other
+// (-EINVAL); a missing key or value buffer is -EFAULT.
+#include <linux/bpf.h>
+
+#include <optional>
+
+#include "flags.h"
+#include "map_types.h"
+#include "ringb/cpu.h"
+#include "ringb/rcu.h"
+
+namespace ringb::maps {
+
+static_assert(kAny == BPF_ANY && kNoExist == BPF_NOEXIST && kExist == BPF_EXIST && kFLock == BPF_F_LOCK);
+static_assert(kFNoPrealloc == BPF_F_NO_PREALLOC && kFNoCommonLru == BPF_F_NO_COMMON_LRU &&
+              kFNumaNode == BPF_F_NUMA_NODE && kFRdonly == BPF_F_RDONLY && kFWronly == BPF_F_WRONLY &&
+              kFZeroSeed == BPF_F_ZERO_SEED && kFRdonlyProg == BPF_F_RDONLY_PROG &&
+              kFWronlyProg == BPF_F_WRONLY_PROG && kFMmapable == BPF_F_MMAPABLE &&
+              kFPreserveElems == BPF_F_PRESERVE_ELEMS && kFInnerMap == BPF_F_INNER_MAP);
+static_assert(static_cast<uint32_t>(MapType::Queue) == BPF_MAP_TYPE_QUEUE &&
+              static_cast<uint32_t>(MapType::PercpuArray) == BPF_MAP_TYPE_PERCPU_ARRAY);
+
+namespace {
+
+// Where the host commands run: a cpu slot (as the syscall runs on some cpu
+// with migration disabled where it matters) and an RCU read-side section.
+class HostScope {
+ public:
+  HostScope() {
+    if (guard_.cpu() >= 0) rcu_.emplace();
+  }
+  int cpu() const { return guard_.cpu(); }  // -1: a signal handler caught its thread between slots
+
+ private:
+  cpu::CpuGuard guard_;
+  std::optional<rcu::ReadGuard> rcu_;
+};
+
+// The last map type of the kernel ringb follows (BPF_MAP_TYPE_ARENA, 33; the
+// system's UAPI header may be older).
+constexpr uint32_t kLastMapType = 33;
+bool is_known_type(uint32_t type) { return type > 0 && type <= kLastMapType; }
+
+}  // namespace
+
+Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& options) {
+  // map_create(): map_extra only for bloom filters and arenas; access flags
+  // must agree (bpf_get_file_flag).
+  if (def.map_extra != 0)
+    return detail::einval("map_extra must be 0 for a " + std::string(map_type_name(def.type)) +
+                          " map");
+  if (!detail::access_flags_ok(def.map_flags))
+    return detail::einval("map_flags ask for both read-only and write-only access");
+  switch (static_cast<MapType>(def.type)) {
+    case MapType::Array: return detail::create_array_map(def, options);
+    case MapType::PercpuArray: return detail::create_percpu_array_map(def, options);
+    case MapType::Hash: return detail::create_hash_map(def, options);
+    case MapType::PercpuHash: return detail::create_percpu_hash_map(def, options);
+    case MapType::Queue: return detail::create_queue_map(def, options);
+    case MapType::Stack: return detail::create_stack_map(def, options);
+    default: break;
+  }
+  if (!is_known_type(def.type))
+    return detail::einval("unknown map type " + std::to_string(def.type));
+  const std::string name = map_type_name(def.type);
+  return detail::einval("map type " + (name == "unknown" ? std::to_string(def.type) : name) +
+                        " is not supported yet");
+}
+
+Map::Map(const MapDef& def) : def_(def), value_size_for_host_(def.value_size) {
+  if (def.type == static_cast<uint32_t>(MapType::PercpuArray) ||
+      def.type == static_cast<uint32_t>(MapType::PercpuHash))
+    value_size_for_host_ = detail::round_up8(def.value_size) * cpu::nr_cpus();
+}
+
+Map::~Map() = default;
+
+// ---- interrupt context ------------------------------------------------------------
+
+namespace {
+// Plain thread-local int (initial-exec TLS): safe to touch in a signal handler.
+thread_local int tl_interrupt_depth = 0;
+}  // namespace
+
+InterruptScope::InterruptScope() { ++tl_interrupt_depth; }
+InterruptScope::~InterruptScope() { --tl_interrupt_depth; }
+bool InterruptScope::active() { return tl_interrupt_depth > 0; }
+
+// ---- program side: what a type without the operation does ------------------
+
+void* Map::lookup_elem(const void*) { return nullptr; }
+long Map::update_elem(const void*, const void*, uint64_t) { return -EINVAL; }
+long Map::delete_elem(const void*) { return -EINVAL; }
+long Map::push_elem(const void*, uint64_t) { return -EINVAL; }
+long Map::pop_elem(void*) { return -EINVAL; }
+long Map::peek_elem(void*) { return -EINVAL; }
+void* Map::direct_value_addr() { return nullptr; }
+void* Map::lookup_percpu_elem(const void*, uint32_t) { return nullptr; }
+long Map::for_each_elem(ElemCallback, void*) { return -kENOTSUPP; }
+
+long Map::do_host_lookup_and_delete(const void*, void*, uint64_t, int) { return -kENOTSUPP; }
+
+// ---- host side ------------------------------------------------------------------
+
+namespace {
+
+// __bpf_copy_key(): a map without keys takes none; a map with keys needs one.
+long check_key(const MapDef& def, const void* key) {
+  if (def.key_size == 0) return key ? -EINVAL : 0;
+  return key ? 0 : -EFAULT;
+}
+
+}  // namespace
+
+long Map::host_lookup(const void* key, void* value_out) {
+  if (def_.map_flags & kFWronly) return -EPERM;
+  if (long err = check_key(def_, key)) return err;
+  if (!value_out) return -EFAULT;
+  HostScope scope;
+  if (scope.cpu() < 0) return -EBUSY;
+  return do_host_lookup(key, value_out, scope.cpu());
+}
+
+long Map::host_update(const void* key, const void* value, uint64_t flags) {
+  if ((def_.map_flags & kFRdonly) || frozen_.load(std::memory_order_acquire)) return -EPERM;
+  if (flags & kFLock) return -EINVAL;  // no map value of ringb's holds a bpf_spin_lock
+  if (long err = check_key(def_, key)) return err;
+  if (!value) return -EFAULT;
+  HostScope scope;
+  if (scope.cpu() < 0) return -EBUSY;
+  return do_host_update(key, value, flags, scope.cpu());
+}
+
+long Map::host_delete(const void* key) {
+  if ((def_.map_flags & kFRdonly) || frozen_.load(std::memory_order_acquire)) return -EPERM;
+  if (long err = check_key(def_, key)) return err;
+  HostScope scope;
+  if (scope.cpu() < 0) return -EBUSY;
+  return do_host_delete(key, scope.cpu());
+}
+
+long Map::host_get_next_key(const void* key, void* next_key) {
+  if (def_.map_flags & kFWronly) return -EPERM;
+  if (key && def_.key_size == 0) return -EINVAL;
+  if (!next_key && def_.key_size) return -EFAULT;
+  HostScope scope;
+  if (scope.cpu() < 0) return -EBUSY;
+  return do_host_get_next_key(key, next_key);
+}
+
+long Map::host_lookup_and_delete(const void* key, void* value_out, uint64_t flags) {
+  const bool keyless = def_.key_size == 0;  // queue, stack
+  if (keyless && flags) return -EINVAL;
+  if ((def_.map_flags & (kFRdonly | kFWronly)) || frozen_.load(std::memory_order_acquire))
+    return -EPERM;  // needs read and write access
+  if (long err = check_key(def_, key)) return err;
+  if (!value_out) return -EFAULT;
+  HostScope scope;
+  if (scope.cpu() < 0) return -EBUSY;
+  return do_host_lookup_and_delete(key, value_out, flags, scope.cpu());
+}
+
+// A frozen map has lost write access, so freezing it again is -EPERM too.
+long Map::host_freeze() {
+  if (def_.map_flags & kFRdonly) return -EPERM;
+  bool expected = false;
+  return frozen_.compare_exchange_strong(expected, true, std::memory_order_acq_rel) ? 0 : -EPERM;
+}
+
+}  // namespace ringb::maps

@@ -1,0 +1,22 @@
+// map_types.h — one factory per map type; Map::create (map.cc) dispatches on
+// MapDef::type after the checks common to every type. Each factory validates
+// the definition as the type's *_map_alloc_check does in the kernel, then
+// builds the map.
+#pragma once
+
+#include <memory>
+
+#include "ringb/maps.h"
+
+namespace ringb::maps::detail {
+
+using MapResult = Expected<std::unique_ptr<Map>>;
+
+MapResult create_array_map(const MapDef& def, const Options& options);         // array_map.cc
+MapResult create_percpu_array_map(const MapDef& def, const Options& options);  // percpu_array_map.cc
+MapResult create_hash_map(const MapDef& def, const Options& options);          // hash_map.cc
+MapResult create_percpu_hash_map(const MapDef& def, const Options& options);   // percpu_hash_map.cc
+MapResult create_queue_map(const MapDef& def, const Options& options);         // queue_stack_map.cc
+MapResult create_stack_map(const MapDef& def, const Options& options);         // queue_stack_map.cc
+
+}  // namespace ringb::maps::detail

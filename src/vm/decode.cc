@@ -1,0 +1,375 @@
+// decode.cc — checks the shape of a linked program and decodes it into Ops.
+//
+// Rejected here, with the instruction named: unknown opcodes and encodings,
+// bad registers (and writes to the read-only frame pointer r10), jumps
+// outside the program or into the middle of an ld_imm64, unknown helpers and
+// kfuncs, map references the object does not define, and code that can run
+// off the end. What remains is the verifier's: types and bounds of memory.
+#include <cstring>
+
+#include "ops.h"
+#include "ringb/maps.h"
+
+namespace ringb::vm {
+namespace {
+
+using namespace isa;
+
+class Decoder {
+ public:
+  Decoder(const Program& p, const std::vector<maps::Map*>& maps,
+          const std::vector<std::string>& kfuncs, const Functions& fns)
+      : p_(p), maps_(maps), kfuncs_(kfuncs), fns_(fns), n_(p.insns.size()) {}
+
+  // Fills kinds/aux per instruction; targets hold instruction indexes.
+  Status decode(std::vector<Kind>& kinds, std::vector<uint64_t>& aux,
+                std::vector<bool>& aux_is_target);
+
+ private:
+  Error bad(size_t i, const std::string& what) const {
+    return Error{EINVAL, "program '" + p_.name + "', instruction " + std::to_string(i) + " (" +
+                             hex(p_.insns[i].code) + "): " + what};
+  }
+  static std::string hex(uint8_t code) {
+    char b[8];
+    std::snprintf(b, sizeof b, "0x%02x", code);
+    return b;
+  }
+  Status check_target(size_t i, int64_t target) const {
+    if (target < 0 || static_cast<size_t>(target) >= n_)
+      return bad(i, "jump to " + std::to_string(target) + ", outside the program (0…" +
+                        std::to_string(n_ - 1) + ")");
+    if (second_half_[static_cast<size_t>(target)])
+      return bad(i, "jump into the middle of a 64-bit load at " + std::to_string(target - 1));
+    return {};
+  }
+  Expected<Kind> alu(size_t i, const Insn& in) const;
+  Expected<Kind> jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_target);
+  Expected<Kind> mem(size_t i, const Insn& in) const;
+  Expected<Kind> ld(size_t i, const Insn& in, uint64_t& aux, bool& is_target);
+
+  const Program& p_;
+  const std::vector<maps::Map*>& maps_;
+  const std::vector<std::string>& kfuncs_;
+  const Functions& fns_;
+  size_t n_;
+  std::vector<bool> second_half_;
+};
+
+Kind kind4(Kind base, bool is64, bool reg) {
+  // Every 4-way family is laid out 64_K, 64_X, 32_K, 32_X.
+  return static_cast<Kind>(static_cast<int>(base) + (is64 ? 0 : 2) + (reg ? 1 : 0));
+}
+
+Expected<Kind> Decoder::alu(size_t i, const Insn& in) const {
+  const bool is64 = cls(in.code) == kAlu64;
+  const bool reg = src_bit(in.code) == kX;
+  if (in.dst > 9) return bad(i, in.dst == 10 ? "r10 is read-only" : "invalid register r" + std::to_string(in.dst));
+  if (reg && in.src > 10) return bad(i, "invalid register r" + std::to_string(in.src));
+  switch (op(in.code)) {
+    case kNeg:
+      if (reg || in.off) return bad(i, "invalid neg encoding");
+      return is64 ? Kind::NEG64 : Kind::NEG32;
+    case kEnd:
+      if (in.off) return bad(i, "invalid byte swap encoding");
+      if (is64) {
+        if (reg) return bad(i, "invalid bswap encoding");
+        if (in.imm == 16) return Kind::BSWAP16;
+        if (in.imm == 32) return Kind::BSWAP32;
+        if (in.imm == 64) return Kind::BSWAP64;
+      } else {
+        if (in.imm == 16) return reg ? Kind::BE16 : Kind::LE16;
+        if (in.imm == 32) return reg ? Kind::BE32 : Kind::LE32;
+        if (in.imm == 64) return reg ? Kind::BE64 : Kind::LE64;
+      }
+      return bad(i, "byte swap of " + std::to_string(in.imm) + " bits");
+    case kMov:
+      if (in.off == 0) return kind4(Kind::MOV64_K, is64, reg);
+      if (!reg) return bad(i, "sign-extending move from an immediate");
+      if (in.off == 8) return is64 ? Kind::MOVSX64_8 : Kind::MOVSX32_8;
+      if (in.off == 16) return is64 ? Kind::MOVSX64_16 : Kind::MOVSX32_16;
+      if (in.off == 32 && is64) return Kind::MOVSX64_32;
+      return bad(i, "sign-extending move from " + std::to_string(in.off) + " bits");
+    case kDiv:
+    case kMod: {
+      if (in.off != 0 && in.off != 1) return bad(i, "invalid division encoding (off " + std::to_string(in.off) + ")");
+      const bool is_div = op(in.code) == kDiv;
+      Kind base = in.off ? (is_div ? Kind::SDIV64_K : Kind::SMOD64_K)
+                         : (is_div ? Kind::DIV64_K : Kind::MOD64_K);
+      return kind4(base, is64, reg);
+    }
+    default:
+      break;
+  }
+  if (in.off) return bad(i, "nonzero offset on an ALU instruction");
+  Kind base;
+  switch (op(in.code)) {
+    case kAdd: base = Kind::ADD64_K; break;
+    case kSub: base = Kind::SUB64_K; break;
+    case kMul: base = Kind::MUL64_K; break;
+    case kOr: base = Kind::OR64_K; break;
+    case kAnd: base = Kind::AND64_K; break;
+    case kXor: base = Kind::XOR64_K; break;
+    case kLsh: base = Kind::LSH64_K; break;
+    case kRsh: base = Kind::RSH64_K; break;
+    case kArsh: base = Kind::ARSH64_K; break;
+    default: return bad(i, "unknown ALU operation");
+  }
+  return kind4(base, is64, reg);
+}
+
+Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_target) {
+  const bool is64 = cls(in.code) == kJmp;
+  const bool reg = src_bit(in.code) == kX;
+  switch (op(in.code)) {
+    case kJa: {
+      const int64_t t = static_cast<int64_t>(i) + 1 + (is64 ? in.off : in.imm);
+      if (Status s = check_target(i, t); !s) return s.error();
+      aux = static_cast<uint64_t>(t);
+      is_target = true;
+      return Kind::JA;
+    }
+    case kExit:
+      if (!is64) return bad(i, "exit in the 32-bit jump class");
+      return Kind::EXIT;
+    case kCall: {
+      if (!is64) return bad(i, "call in the 32-bit jump class");
+      if (in.src == kPseudoCall) {
+        const int64_t t = static_cast<int64_t>(i) + 1 + in.imm;
+        if (Status s = check_target(i, t); !s) return s.error();
+        aux = static_cast<uint64_t>(t);
+        is_target = true;
+        return Kind::CALL_LOCAL;
+      }
+      if (in.src == kPseudoKfuncCall) {
+        if (in.imm < 0 || static_cast<size_t>(in.imm) >= kfuncs_.size())
+          return bad(i, "kfunc index " + std::to_string(in.imm) + " out of range");
+        const std::string& name = kfuncs_[static_cast<size_t>(in.imm)];
+        const Function* fn = fns_.kfunc(name);
+        if (!fn) return bad(i, "unknown kfunc '" + name + "' (neither built in nor registered by the host)");
+        aux = reinterpret_cast<uint64_t>(*fn);
+        return Kind::CALL_FN;
+      }
+      if (in.src != 0) return bad(i, "call with unknown src " + std::to_string(in.src));
+      const Function* fn = fns_.helper(in.imm);
+      if (!fn) {
+        const std::string name = fns_.helper_name(in.imm);
+        return bad(i, "unknown helper " + std::to_string(in.imm) +
+                          (name.empty() ? "" : " (" + name + " is not available in ringb)"));
+      }
+      aux = reinterpret_cast<uint64_t>(*fn);
+      return Kind::CALL_FN;
+    }
+    default:
+      break;
+  }
+  if (in.dst > 10 || (reg && in.src > 10)) return bad(i, "invalid register");
+  Kind base;
+  switch (op(in.code)) {
+    case kJeq: base = Kind::JEQ64_K; break;
+    case kJne: base = Kind::JNE64_K; break;
+    case kJgt: base = Kind::JGT64_K; break;
+    case kJge: base = Kind::JGE64_K; break;
+    case kJlt: base = Kind::JLT64_K; break;
+    case kJle: base = Kind::JLE64_K; break;
+    case kJset: base = Kind::JSET64_K; break;
+    case kJsgt: base = Kind::JSGT64_K; break;
+    case kJsge: base = Kind::JSGE64_K; break;
+    case kJslt: base = Kind::JSLT64_K; break;
+    case kJsle: base = Kind::JSLE64_K; break;
+    default: return bad(i, "unknown jump operation");
+  }
+  const int64_t t = static_cast<int64_t>(i) + 1 + in.off;
+  if (Status s = check_target(i, t); !s) return s.error();
+  aux = static_cast<uint64_t>(t);
+  is_target = true;
+  return kind4(base, is64, reg);
+}
+
+Expected<Kind> Decoder::mem(size_t i, const Insn& in) const {
+  const int sz = size(in.code);
+  const int idx = sz == kB ? 0 : sz == kH ? 1 : sz == kW ? 2 : 3;
+  auto pick = [&](Kind b, Kind h, Kind w, Kind dw) {
+    const Kind k[] = {b, h, w, dw};
+    return k[idx];
+  };
+  switch (cls(in.code)) {
+    case kLdx:
+      if (in.dst > 9 || in.src > 10) return bad(i, in.dst == 10 ? "r10 is read-only" : "invalid register");
+      if (mode(in.code) == kMem) return pick(Kind::LDX_B, Kind::LDX_H, Kind::LDX_W, Kind::LDX_DW);
+      if (mode(in.code) == kMemSx && idx < 3) return pick(Kind::LDXSX_B, Kind::LDXSX_H, Kind::LDXSX_W, Kind::INVALID);
+      return bad(i, "unknown load mode");
+    case kSt:
+      if (in.dst > 10) return bad(i, "invalid register");
+      if (mode(in.code) == kMem) return pick(Kind::ST_B, Kind::ST_H, Kind::ST_W, Kind::ST_DW);
+      return bad(i, "unknown store mode");
+    default:  // kStx
+      if (in.dst > 10 || in.src > 10) return bad(i, "invalid register");
+      if (mode(in.code) == kMem) return pick(Kind::STX_B, Kind::STX_H, Kind::STX_W, Kind::STX_DW);
+      if (mode(in.code) != kAtomic) return bad(i, "unknown store mode");
+      if (in.imm == 0x100) {  // load-acquire
+        if (in.dst > 9) return bad(i, "r10 is read-only");
+        return pick(Kind::LOAD_ACQ_B, Kind::LOAD_ACQ_H, Kind::LOAD_ACQ_W, Kind::LOAD_ACQ_DW);
+      }
+      if (in.imm == 0x110) return pick(Kind::STORE_REL_B, Kind::STORE_REL_H, Kind::STORE_REL_W, Kind::STORE_REL_DW);
+      if (idx < 2) return bad(i, "atomic operation on fewer than 32 bits");
+      const bool is64 = idx == 3;
+      Kind k;
+      switch (in.imm) {
+        case kAdd: k = Kind::ATOMIC_ADD32; break;
+        case kAnd: k = Kind::ATOMIC_AND32; break;
+        case kOr: k = Kind::ATOMIC_OR32; break;
+        case kXor: k = Kind::ATOMIC_XOR32; break;
+        case kAdd | kFetch: k = Kind::FETCH_ADD32; break;
+        case kAnd | kFetch: k = Kind::FETCH_AND32; break;
+        case kOr | kFetch: k = Kind::FETCH_OR32; break;
+        case kXor | kFetch: k = Kind::FETCH_XOR32; break;
+        case kXchg: k = Kind::XCHG32; break;
+        case kCmpXchg: k = Kind::CMPXCHG32; break;
+        default: return bad(i, "unknown atomic operation " + std::to_string(in.imm));
+      }
+      if ((in.imm & kFetch) && in.src > 9 && in.imm != kCmpXchg) return bad(i, "r10 is read-only");
+      return static_cast<Kind>(static_cast<int>(k) + (is64 ? 1 : 0));
+  }
+}
+
+Expected<Kind> Decoder::ld(size_t i, const Insn& in, uint64_t& aux, bool& is_target) {
+  if (in.code == (kLd | kImm | kDW)) {
+    if (i + 1 >= n_) return bad(i, "64-bit load without its second half");
+    const Insn& next = p_.insns[i + 1];
+    if (next.code || next.dst || next.src || next.off)
+      return bad(i, "malformed second half of a 64-bit load");
+    if (in.dst > 9) return bad(i, in.dst == 10 ? "r10 is read-only" : "invalid register");
+    switch (in.src) {
+      case 0:
+        aux = static_cast<uint32_t>(in.imm) | (static_cast<uint64_t>(static_cast<uint32_t>(next.imm)) << 32);
+        return Kind::LD_IMM64;
+      case kPseudoMapFd:
+      case kPseudoMapValue: {
+        if (in.imm < 0 || static_cast<size_t>(in.imm) >= maps_.size() || !maps_[static_cast<size_t>(in.imm)])
+          return bad(i, "reference to map " + std::to_string(in.imm) + ", which does not exist");
+        maps::Map* m = maps_[static_cast<size_t>(in.imm)];
+        if (in.src == kPseudoMapFd) {
+          aux = reinterpret_cast<uint64_t>(m);
+          return Kind::LD_IMM64;
+        }
+        char* base = static_cast<char*>(m->direct_value_addr());
+        if (!base) return bad(i, "direct value access to map '" + m->def().name + "', which is not an array");
+        if (next.imm < 0 || static_cast<uint32_t>(next.imm) >= m->def().value_size)
+          return bad(i, "offset " + std::to_string(next.imm) + " outside the value of map '" + m->def().name + "'");
+        aux = reinterpret_cast<uint64_t>(base + next.imm);
+        return Kind::LD_IMM64;
+      }
+      case kPseudoFunc: {
+        const int64_t t = static_cast<int64_t>(i) + 1 + in.imm;
+        if (Status s = check_target(i, t); !s) return s.error();
+        aux = static_cast<uint64_t>(t);  // a callback: its instruction index
+        return Kind::LD_IMM64;
+      }
+      default:
+        return bad(i, "64-bit load of kind " + std::to_string(in.src) + " (kernel symbols) is not supported");
+    }
+  }
+  (void)is_target;
+  const int sz = size(in.code);
+  if ((mode(in.code) == kAbs || mode(in.code) == kInd) && sz != kDW) {
+    if (mode(in.code) == kInd && in.src > 10) return bad(i, "invalid register");
+    const bool abs = mode(in.code) == kAbs;
+    if (sz == kB) return abs ? Kind::LD_ABS_B : Kind::LD_IND_B;
+    if (sz == kH) return abs ? Kind::LD_ABS_H : Kind::LD_IND_H;
+    return abs ? Kind::LD_ABS_W : Kind::LD_IND_W;
+  }
+  return bad(i, "unknown load instruction");
+}
+
+Status Decoder::decode(std::vector<Kind>& kinds, std::vector<uint64_t>& aux,
+                       std::vector<bool>& is_target) {
+  if (n_ == 0) return Error{EINVAL, "program '" + p_.name + "' has no instructions"};
+  second_half_.assign(n_, false);
+  for (size_t i = 0; i + 1 < n_; ++i)
+    if (is_ld_imm64(p_.insns[i])) second_half_[++i] = true;
+  kinds.assign(n_, Kind::INVALID);
+  aux.assign(n_, 0);
+  is_target.assign(n_, false);
+  for (size_t i = 0; i < n_; ++i) {
+    if (second_half_[i]) continue;
+    const Insn& in = p_.insns[i];
+    Expected<Kind> k = Kind::INVALID;
+    bool target = false;
+    switch (cls(in.code)) {
+      case kAlu:
+      case kAlu64: k = alu(i, in); break;
+      case kJmp:
+      case kJmp32: k = jmp(i, in, aux[i], target); break;
+      case kLd: k = ld(i, in, aux[i], target); break;
+      default: k = mem(i, in); break;
+    }
+    if (!k) return k.error();
+    kinds[i] = *k;
+    is_target[i] = target;
+  }
+  // Nothing may run off the end: the last instruction leaves or jumps.
+  const size_t last = second_half_[n_ - 1] ? n_ - 2 : n_ - 1;
+  if (kinds[last] != Kind::EXIT && kinds[last] != Kind::JA)
+    return bad(last, "the last instruction is neither exit nor a jump: execution would run off the end");
+  return {};
+}
+
+std::vector<Op> build_ops(const Program& p, const std::vector<Kind>& kinds,
+                          const std::vector<uint64_t>& aux, const std::vector<bool>& is_target,
+                          bool counting) {
+  const void* const* table = handler_table(counting);
+  std::vector<Op> ops(kinds.size());
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    const Insn& in = p.insns[i];
+    ops[i] = Op{table[static_cast<size_t>(kinds[i])], in.imm, in.off, in.dst, in.src, aux[i]};
+    if (is_target[i]) ops[i].aux = 0;  // fixed up below, once the vector stands still
+  }
+  for (size_t i = 0; i < kinds.size(); ++i)
+    if (is_target[i]) ops[i].aux = reinterpret_cast<uint64_t>(&ops[aux[i]]);
+  return ops;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Executable>> Executable::create(const Program& prog,
+                                                         const std::vector<maps::Map*>& maps,
+                                                         const std::vector<std::string>& kfuncs,
+                                                         const Functions& fns) {
+  std::vector<Kind> kinds;
+  std::vector<uint64_t> aux;
+  std::vector<bool> is_target;
+  Decoder d(prog, maps, kfuncs, fns);
+  if (Status s = d.decode(kinds, aux, is_target); !s) return s.error();
+  std::unique_ptr<Executable> exe(new Executable());
+  exe->prog_ = prog;
+  exe->ops_ = build_ops(prog, kinds, aux, is_target, false);
+  exe->counting_ops_ = build_ops(prog, kinds, aux, is_target, true);
+  return exe;
+}
+
+Executable::~Executable() = default;
+
+uint64_t Executable::run(uint64_t ctx, RunState& rs) const {
+  alignas(16) uint8_t stack[kMaxCallFrames * kStackSize];
+  const bool counting = rs.options && rs.options->count_insns;
+  const std::vector<Op>& ops = counting ? counting_ops_ : ops_;
+  rs.exe = this;
+  const uint64_t args[5] = {ctx, 0, 0, 0, 0};
+  return interpret(counting, ops.data(), ops.data(), args, rs, stack);
+}
+
+uint64_t RunState::call_callback(uint64_t target, uint64_t r1, uint64_t r2, uint64_t r3,
+                                 uint64_t r4, uint64_t r5) {
+  if (!exe || target >= exe->ops_.size() || callback_depth >= kMaxCallFrames) return 0;
+  alignas(16) uint8_t stack[kMaxCallFrames * kStackSize];
+  const bool counting = options && options->count_insns;
+  const std::vector<Op>& ops = counting ? exe->counting_ops_ : exe->ops_;
+  const uint64_t args[5] = {r1, r2, r3, r4, r5};
+  ++callback_depth;
+  const uint64_t r = interpret(counting, ops.data(), ops.data() + target, args, *this, stack);
+  --callback_depth;
+  return r;
+}
+
+}  // namespace ringb::vm

@@ -1,0 +1,413 @@
+// interp.cc — the threaded interpreter.
+//
+// Each Op carries the address of its handler (GCC's labels as values), so an
+// instruction costs its own work plus one indirect jump, which the branch
+// predictor learns per site. Registers live in a small array; memory is
+// accessed through memcpy (unaligned accesses are allowed, as on x86).
+// Two instantiations: one counts executed instructions (ringb run --stats),
+// the other does not pay for it.
+#include <cstring>
+
+#include "ops.h"
+
+namespace ringb::vm {
+namespace {
+
+template <typename T>
+inline T load(uint64_t addr) {
+  T v;
+  std::memcpy(&v, reinterpret_cast<const void*>(addr), sizeof(T));
+  return v;
+}
+
+template <typename T>
+inline void store(uint64_t addr, T v) {
+  std::memcpy(reinterpret_cast<void*>(addr), &v, sizeof(T));
+}
+
+// Division and modulo by zero are defined in BPF: x / 0 = 0, x % 0 = x. The
+// signed forms also define INT_MIN / -1 = INT_MIN and INT_MIN % -1 = 0.
+template <typename U, typename S>
+inline U sdiv(U d, U s) {
+  if (s == 0) return 0;
+  if (static_cast<S>(s) == -1) return static_cast<U>(U{0} - d);
+  return static_cast<U>(static_cast<S>(d) / static_cast<S>(s));
+}
+template <typename U, typename S>
+inline U smod(U d, U s) {
+  if (s == 0) return d;
+  if (static_cast<S>(s) == -1) return 0;
+  return static_cast<U>(static_cast<S>(d) % static_cast<S>(s));
+}
+
+struct Frame {
+  const Op* ret;
+  uint64_t saved[5];  // r6..r10
+};
+
+// __sk_buff.data / data_end: 32-bit fields that hold the packet pointers
+// (ringb places packets below 4 GiB, see context.cc).
+constexpr uint32_t kSkbData = 76, kSkbDataEnd = 80;
+
+template <bool kCount>
+uint64_t run(const Op* ops, const Op* entry, const uint64_t args[5], RunState* rs, uint8_t* stack,
+             const void* const** table_out) {
+  static const void* const kLabels[] = {
+#define RINGB_LABEL4(n) &&L_##n##64_K, &&L_##n##64_X, &&L_##n##32_K, &&L_##n##32_X,
+#define RINGB_LABEL2(n) &&L_##n##32, &&L_##n##64,
+#define RINGB_LABEL1(n) &&L_##n,
+      RINGB_ALU_OPS(RINGB_LABEL4) RINGB_JMP_OPS(RINGB_LABEL4) RINGB_ATOMIC_OPS(RINGB_LABEL2)
+          RINGB_OTHER_OPS(RINGB_LABEL1)
+#undef RINGB_LABEL4
+#undef RINGB_LABEL2
+#undef RINGB_LABEL1
+  };
+  static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == static_cast<size_t>(Kind::Count));
+  if (table_out) {
+    *table_out = kLabels;
+    return 0;
+  }
+  (void)ops;
+
+  uint64_t R[11];
+  R[0] = 0;
+  for (int i = 0; i < 5; ++i) R[i + 1] = args[i];
+  R[6] = R[7] = R[8] = R[9] = 0;
+  R[10] = reinterpret_cast<uint64_t>(stack + kStackSize);
+  Frame frames[kMaxCallFrames];
+  int depth = 0;
+  uint64_t count = 0;
+  const Op* op = entry;
+
+#define DISPATCH()                          \
+  do {                                      \
+    if constexpr (kCount) ++count;          \
+    goto* op->handler;                      \
+  } while (0)
+#define NEXT() \
+  do {         \
+    ++op;      \
+    DISPATCH(); \
+  } while (0)
+
+  DISPATCH();
+
+  // ---- ALU ------------------------------------------------------------------
+#define RINGB_ALU(n, expr64, expr32)                                                \
+  L_##n##64_K : {                                                                  \
+    const uint64_t d = R[op->dst], s = static_cast<uint64_t>(static_cast<int64_t>(op->imm)); \
+    R[op->dst] = (expr64);                                                         \
+    NEXT();                                                                        \
+  }                                                                                \
+  L_##n##64_X : {                                                                  \
+    const uint64_t d = R[op->dst], s = R[op->src];                                 \
+    R[op->dst] = (expr64);                                                         \
+    NEXT();                                                                        \
+  }                                                                                \
+  L_##n##32_K : {                                                                  \
+    const uint32_t d = static_cast<uint32_t>(R[op->dst]), s = static_cast<uint32_t>(op->imm); \
+    R[op->dst] = static_cast<uint32_t>(expr32);                                    \
+    NEXT();                                                                        \
+  }                                                                                \
+  L_##n##32_X : {                                                                  \
+    const uint32_t d = static_cast<uint32_t>(R[op->dst]), s = static_cast<uint32_t>(R[op->src]); \
+    R[op->dst] = static_cast<uint32_t>(expr32);                                    \
+    NEXT();                                                                        \
+  }
+
+  RINGB_ALU(ADD, d + s, d + s)
+  RINGB_ALU(SUB, d - s, d - s)
+  RINGB_ALU(MUL, d * s, d * s)
+  RINGB_ALU(DIV, s ? d / s : 0, s ? d / s : 0)
+  RINGB_ALU(SDIV, (sdiv<uint64_t, int64_t>(d, s)), (sdiv<uint32_t, int32_t>(d, s)))
+  RINGB_ALU(MOD, s ? d % s : d, s ? d % s : d)
+  RINGB_ALU(SMOD, (smod<uint64_t, int64_t>(d, s)), (smod<uint32_t, int32_t>(d, s)))
+  RINGB_ALU(OR, d | s, d | s)
+  RINGB_ALU(AND, d & s, d & s)
+  RINGB_ALU(XOR, d ^ s, d ^ s)
+  RINGB_ALU(LSH, d << (s & 63), d << (s & 31))
+  RINGB_ALU(RSH, d >> (s & 63), d >> (s & 31))
+  RINGB_ALU(ARSH, static_cast<uint64_t>(static_cast<int64_t>(d) >> (s & 63)),
+            static_cast<uint32_t>(static_cast<int32_t>(d) >> (s & 31)))
+  RINGB_ALU(MOV, (static_cast<void>(d), s), (static_cast<void>(d), s))
+#undef RINGB_ALU
+
+L_NEG64:
+  R[op->dst] = uint64_t{0} - R[op->dst];
+  NEXT();
+L_NEG32:
+  R[op->dst] = static_cast<uint32_t>(0u - static_cast<uint32_t>(R[op->dst]));
+  NEXT();
+L_MOVSX64_8:
+  R[op->dst] = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(R[op->src])));
+  NEXT();
+L_MOVSX64_16:
+  R[op->dst] = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(R[op->src])));
+  NEXT();
+L_MOVSX64_32:
+  R[op->dst] = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(R[op->src])));
+  NEXT();
+L_MOVSX32_8:
+  R[op->dst] = static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(R[op->src])));
+  NEXT();
+L_MOVSX32_16:
+  R[op->dst] = static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(R[op->src])));
+  NEXT();
+L_LE16:
+  R[op->dst] = static_cast<uint16_t>(R[op->dst]);
+  NEXT();
+L_LE32:
+  R[op->dst] = static_cast<uint32_t>(R[op->dst]);
+  NEXT();
+L_LE64:
+  NEXT();
+L_BE16:
+L_BSWAP16:
+  R[op->dst] = __builtin_bswap16(static_cast<uint16_t>(R[op->dst]));
+  NEXT();
+L_BE32:
+L_BSWAP32:
+  R[op->dst] = __builtin_bswap32(static_cast<uint32_t>(R[op->dst]));
+  NEXT();
+L_BE64:
+L_BSWAP64:
+  R[op->dst] = __builtin_bswap64(R[op->dst]);
+  NEXT();
+
+  // ---- memory ---------------------------------------------------------------
+L_LDX_B:
+  R[op->dst] = load<uint8_t>(R[op->src] + op->off);
+  NEXT();
+L_LDX_H:
+  R[op->dst] = load<uint16_t>(R[op->src] + op->off);
+  NEXT();
+L_LDX_W:
+  R[op->dst] = load<uint32_t>(R[op->src] + op->off);
+  NEXT();
+L_LDX_DW:
+  R[op->dst] = load<uint64_t>(R[op->src] + op->off);
+  NEXT();
+L_LDXSX_B:
+  R[op->dst] = static_cast<uint64_t>(static_cast<int64_t>(load<int8_t>(R[op->src] + op->off)));
+  NEXT();
+L_LDXSX_H:
+  R[op->dst] = static_cast<uint64_t>(static_cast<int64_t>(load<int16_t>(R[op->src] + op->off)));
+  NEXT();
+L_LDXSX_W:
+  R[op->dst] = static_cast<uint64_t>(static_cast<int64_t>(load<int32_t>(R[op->src] + op->off)));
+  NEXT();
+L_ST_B:
+  store<uint8_t>(R[op->dst] + op->off, static_cast<uint8_t>(op->imm));
+  NEXT();
+L_ST_H:
+  store<uint16_t>(R[op->dst] + op->off, static_cast<uint16_t>(op->imm));
+  NEXT();
+L_ST_W:
+  store<uint32_t>(R[op->dst] + op->off, static_cast<uint32_t>(op->imm));
+  NEXT();
+L_ST_DW:
+  store<uint64_t>(R[op->dst] + op->off, static_cast<uint64_t>(static_cast<int64_t>(op->imm)));
+  NEXT();
+L_STX_B:
+  store<uint8_t>(R[op->dst] + op->off, static_cast<uint8_t>(R[op->src]));
+  NEXT();
+L_STX_H:
+  store<uint16_t>(R[op->dst] + op->off, static_cast<uint16_t>(R[op->src]));
+  NEXT();
+L_STX_W:
+  store<uint32_t>(R[op->dst] + op->off, static_cast<uint32_t>(R[op->src]));
+  NEXT();
+L_STX_DW:
+  store<uint64_t>(R[op->dst] + op->off, R[op->src]);
+  NEXT();
+
+  // ---- atomics: fully ordered, like the kernel's -------------------------------
+#define RINGB_ATOMIC_RMW(n, builtin, fetch)                                            \
+  L_##n##32 : {                                                                       \
+    auto* p = reinterpret_cast<uint32_t*>(R[op->dst] + op->off);                      \
+    const uint32_t old = builtin(p, static_cast<uint32_t>(R[op->src]), __ATOMIC_SEQ_CST); \
+    if (fetch) R[op->src] = old;                                                      \
+    NEXT();                                                                           \
+  }                                                                                   \
+  L_##n##64 : {                                                                       \
+    auto* p = reinterpret_cast<uint64_t*>(R[op->dst] + op->off);                      \
+    const uint64_t old = builtin(p, R[op->src], __ATOMIC_SEQ_CST);                    \
+    if (fetch) R[op->src] = old;                                                      \
+    NEXT();                                                                           \
+  }
+  RINGB_ATOMIC_RMW(ATOMIC_ADD, __atomic_fetch_add, false)
+  RINGB_ATOMIC_RMW(ATOMIC_AND, __atomic_fetch_and, false)
+  RINGB_ATOMIC_RMW(ATOMIC_OR, __atomic_fetch_or, false)
+  RINGB_ATOMIC_RMW(ATOMIC_XOR, __atomic_fetch_xor, false)
+  RINGB_ATOMIC_RMW(FETCH_ADD, __atomic_fetch_add, true)
+  RINGB_ATOMIC_RMW(FETCH_AND, __atomic_fetch_and, true)
+  RINGB_ATOMIC_RMW(FETCH_OR, __atomic_fetch_or, true)
+  RINGB_ATOMIC_RMW(FETCH_XOR, __atomic_fetch_xor, true)
+  RINGB_ATOMIC_RMW(XCHG, __atomic_exchange_n, true)
+#undef RINGB_ATOMIC_RMW
+L_CMPXCHG32 : {
+  auto* p = reinterpret_cast<uint32_t*>(R[op->dst] + op->off);
+  uint32_t expected = static_cast<uint32_t>(R[0]);
+  __atomic_compare_exchange_n(p, &expected, static_cast<uint32_t>(R[op->src]), false,
+                              __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  R[0] = expected;  // the old value, zero-extended
+  NEXT();
+}
+L_CMPXCHG64 : {
+  auto* p = reinterpret_cast<uint64_t*>(R[op->dst] + op->off);
+  uint64_t expected = R[0];
+  __atomic_compare_exchange_n(p, &expected, R[op->src], false, __ATOMIC_SEQ_CST,
+                              __ATOMIC_SEQ_CST);
+  R[0] = expected;
+  NEXT();
+}
+#define RINGB_ACQ_REL(sfx, T)                                                               \
+  L_LOAD_ACQ_##sfx:                                                                        \
+  R[op->dst] = __atomic_load_n(reinterpret_cast<T*>(R[op->src] + op->off), __ATOMIC_ACQUIRE); \
+  NEXT();                                                                                  \
+  L_STORE_REL_##sfx:                                                                       \
+  __atomic_store_n(reinterpret_cast<T*>(R[op->dst] + op->off), static_cast<T>(R[op->src]), \
+                   __ATOMIC_RELEASE);                                                      \
+  NEXT();
+  RINGB_ACQ_REL(B, uint8_t)
+  RINGB_ACQ_REL(H, uint16_t)
+  RINGB_ACQ_REL(W, uint32_t)
+  RINGB_ACQ_REL(DW, uint64_t)
+#undef RINGB_ACQ_REL
+
+  // ---- 64-bit immediates and legacy packet loads ---------------------------------
+L_LD_IMM64:
+  R[op->dst] = op->aux;
+  op += 2;
+  DISPATCH();
+#define RINGB_LD_PKT(sfx, T, swap, base)                                                   \
+  L_LD_##sfx : {                                                                          \
+    const uint64_t data = load<uint32_t>(R[6] + kSkbData);                                 \
+    const uint64_t end = load<uint32_t>(R[6] + kSkbDataEnd);                               \
+    const uint64_t at = data + static_cast<uint64_t>(static_cast<int64_t>(base + op->imm)); \
+    if (at < data || at + sizeof(T) > end) { /* out of the packet: the program returns 0 */ \
+      R[0] = 0;                                                                           \
+      goto L_EXIT_ALL;                                                                    \
+    }                                                                                     \
+    R[0] = swap(load<T>(at));                                                             \
+    NEXT();                                                                               \
+  }
+#define RINGB_NOSWAP(x) (x)
+  RINGB_LD_PKT(ABS_B, uint8_t, RINGB_NOSWAP, 0)
+  RINGB_LD_PKT(ABS_H, uint16_t, __builtin_bswap16, 0)
+  RINGB_LD_PKT(ABS_W, uint32_t, __builtin_bswap32, 0)
+  RINGB_LD_PKT(IND_B, uint8_t, RINGB_NOSWAP, static_cast<int64_t>(static_cast<int32_t>(R[op->src])))
+  RINGB_LD_PKT(IND_H, uint16_t, __builtin_bswap16, static_cast<int64_t>(static_cast<int32_t>(R[op->src])))
+  RINGB_LD_PKT(IND_W, uint32_t, __builtin_bswap32, static_cast<int64_t>(static_cast<int32_t>(R[op->src])))
+#undef RINGB_LD_PKT
+#undef RINGB_NOSWAP
+
+  // ---- jumps --------------------------------------------------------------------
+#define RINGB_JMP(n, cmp64, cmp32)                                                         \
+  L_##n##64_K : {                                                                         \
+    const uint64_t d = R[op->dst], s = static_cast<uint64_t>(static_cast<int64_t>(op->imm)); \
+    if (cmp64) {                                                                          \
+      op = reinterpret_cast<const Op*>(op->aux);                                          \
+      DISPATCH();                                                                         \
+    }                                                                                     \
+    NEXT();                                                                               \
+  }                                                                                       \
+  L_##n##64_X : {                                                                         \
+    const uint64_t d = R[op->dst], s = R[op->src];                                        \
+    if (cmp64) {                                                                          \
+      op = reinterpret_cast<const Op*>(op->aux);                                          \
+      DISPATCH();                                                                         \
+    }                                                                                     \
+    NEXT();                                                                               \
+  }                                                                                       \
+  L_##n##32_K : {                                                                         \
+    const uint32_t d = static_cast<uint32_t>(R[op->dst]), s = static_cast<uint32_t>(op->imm); \
+    if (cmp32) {                                                                          \
+      op = reinterpret_cast<const Op*>(op->aux);                                          \
+      DISPATCH();                                                                         \
+    }                                                                                     \
+    NEXT();                                                                               \
+  }                                                                                       \
+  L_##n##32_X : {                                                                         \
+    const uint32_t d = static_cast<uint32_t>(R[op->dst]), s = static_cast<uint32_t>(R[op->src]); \
+    if (cmp32) {                                                                          \
+      op = reinterpret_cast<const Op*>(op->aux);                                          \
+      DISPATCH();                                                                         \
+    }                                                                                     \
+    NEXT();                                                                               \
+  }
+#define S64(x) static_cast<int64_t>(x)
+#define S32(x) static_cast<int32_t>(x)
+  RINGB_JMP(JEQ, d == s, d == s)
+  RINGB_JMP(JNE, d != s, d != s)
+  RINGB_JMP(JGT, d > s, d > s)
+  RINGB_JMP(JGE, d >= s, d >= s)
+  RINGB_JMP(JLT, d < s, d < s)
+  RINGB_JMP(JLE, d <= s, d <= s)
+  RINGB_JMP(JSET, (d & s) != 0, (d & s) != 0)
+  RINGB_JMP(JSGT, S64(d) > S64(s), S32(d) > S32(s))
+  RINGB_JMP(JSGE, S64(d) >= S64(s), S32(d) >= S32(s))
+  RINGB_JMP(JSLT, S64(d) < S64(s), S32(d) < S32(s))
+  RINGB_JMP(JSLE, S64(d) <= S64(s), S32(d) <= S32(s))
+#undef S64
+#undef S32
+#undef RINGB_JMP
+
+L_JA:
+  op = reinterpret_cast<const Op*>(op->aux);
+  DISPATCH();
+
+L_CALL_FN:
+  R[0] = reinterpret_cast<Function>(op->aux)(*rs, R[1], R[2], R[3], R[4], R[5]);
+  NEXT();
+
+L_CALL_LOCAL:
+  if (depth + 1 >= kMaxCallFrames) {  // the verifier bounds this; never corrupt memory
+    R[0] = 0;
+    goto L_EXIT_ALL;
+  }
+  frames[depth].ret = op + 1;
+  for (int i = 0; i < 5; ++i) frames[depth].saved[i] = R[6 + i];
+  ++depth;
+  R[10] = reinterpret_cast<uint64_t>(stack + static_cast<size_t>(depth + 1) * kStackSize);
+  op = reinterpret_cast<const Op*>(op->aux);
+  DISPATCH();
+
+L_EXIT:
+  if (depth > 0) {
+    --depth;
+    for (int i = 0; i < 5; ++i) R[6 + i] = frames[depth].saved[i];
+    op = frames[depth].ret;
+    DISPATCH();
+  }
+L_EXIT_ALL:
+  if constexpr (kCount) rs->insns += count;
+  return R[0];
+
+L_INVALID:
+  // Decoding rejects any path here; kept so that a bad table cannot run wild.
+  R[0] = 0;
+  goto L_EXIT_ALL;
+
+#undef NEXT
+#undef DISPATCH
+}
+
+}  // namespace
+
+const void* const* handler_table(bool counting) {
+  const void* const* table = nullptr;
+  if (counting)
+    run<true>(nullptr, nullptr, nullptr, nullptr, nullptr, &table);
+  else
+    run<false>(nullptr, nullptr, nullptr, nullptr, nullptr, &table);
+  return table;
+}
+
+uint64_t interpret(bool counting, const Op* ops, const Op* entry, const uint64_t args[5],
+                   RunState& rs, uint8_t* stack) {
+  return counting ? run<true>(ops, entry, args, &rs, stack, nullptr)
+                  : run<false>(ops, entry, args, &rs, stack, nullptr);
+}
+
+}  // namespace ringb::vm

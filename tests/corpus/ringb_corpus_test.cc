@@ -1,0 +1,111 @@
+// The BPF test corpus (tests/bpf) through ringb: every program with a
+// __retval annotation must load, run and return what the annotation says —
+// the same value tests/kernel checks the machine's kernel returns. A second
+// test runs each program in the kernel too, where bpf() is allowed, and
+// compares the two directly.
+#include <gtest/gtest.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <string>
+#include <vector>
+
+#include "annotations.h"
+#include "ringb/runtime.h"
+#include "ringb_bpf_corpus.h"
+#include "ringb_test_packet.h"
+
+namespace ringb {
+namespace {
+
+struct Case {
+  std::string object, program;
+  int64_t retval;
+};
+
+std::vector<Case> corpus_cases() {
+  std::vector<Case> cases;
+#define RINGB_COLLECT(name)                                                         \
+  {                                                                                 \
+    std::vector<bpf_corpus::ProgramAnnotations> anns;                               \
+    std::string error;                                                              \
+    if (bpf_corpus::read_annotations(bpf_corpus::object_path(#name), &anns, &error)) \
+      for (const auto& a : anns)                                                    \
+        if (a.retval) cases.push_back({#name, a.function, *a.retval});              \
+  }
+  RINGB_BPF_CORPUS_OBJECTS(RINGB_COLLECT)
+#undef RINGB_COLLECT
+  return cases;
+}
+
+std::vector<uint8_t> packet() {
+  const uint8_t bytes[] = {RINGB_TEST_PACKET_BYTES};
+  return std::vector<uint8_t>(bytes, bytes + sizeof bytes);
+}
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.object << "/" << c.program; }
+
+class Corpus : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Corpus, RingbReturnsTheAnnotatedValue) {
+  const Case& c = GetParam();
+  Runtime rt;
+  auto lo = rt.load(bpf_corpus::object_path(c.object));
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  TestRunOptions o;
+  o.data_in = packet();
+  auto r = (*lo)->test_run(c.program, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(static_cast<uint32_t>(r->retval), static_cast<uint32_t>(c.retval))
+      << c.object << "/" << c.program;
+}
+
+TEST_P(Corpus, RingbAgreesWithTheKernel) {
+  const Case& c = GetParam();
+  const std::string path = bpf_corpus::object_path(c.object);
+  libbpf_set_print([](enum libbpf_print_level, const char*, va_list) { return 0; });
+  bpf_object* obj = bpf_object__open_file(path.c_str(), nullptr);
+  ASSERT_NE(obj, nullptr);
+  if (int err = bpf_object__load(obj)) {
+    bpf_object__close(obj);
+    if (err == -EPERM || err == -EACCES) GTEST_SKIP() << "bpf() is not permitted here";
+    FAIL() << "the kernel rejected " << path << ": " << err;
+  }
+  bpf_program* p = bpf_object__find_program_by_name(obj, c.program.c_str());
+  ASSERT_NE(p, nullptr);
+  std::vector<uint8_t> in = packet(), out(in.size() + 256);
+  bpf_test_run_opts opts = {};
+  opts.sz = sizeof opts;
+  opts.data_in = in.data();
+  opts.data_size_in = static_cast<__u32>(in.size());
+  opts.data_out = out.data();
+  opts.data_size_out = static_cast<__u32>(out.size());
+  opts.repeat = 1;
+  const bool is_syscall = bpf_program__type(p) == BPF_PROG_TYPE_SYSCALL;
+  if (is_syscall) {  // the kernel takes no packet, and no repeat, for these
+    opts.data_in = nullptr;
+    opts.data_size_in = 0;
+    opts.data_out = nullptr;
+    opts.data_size_out = 0;
+    opts.repeat = 0;
+  }
+  const int rc = bpf_prog_test_run_opts(bpf_program__fd(p), &opts);
+  bpf_object__close(obj);
+  ASSERT_EQ(rc, 0);
+
+  Runtime rt;
+  auto lo = rt.load(path);
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  TestRunOptions o;
+  o.data_in = packet();
+  auto r = (*lo)->test_run(c.program, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->retval, opts.retval) << c.object << "/" << c.program;
+}
+
+INSTANTIATE_TEST_SUITE_P(Bpf, Corpus, ::testing::ValuesIn(corpus_cases()),
+                         [](const auto& info) { return info.param.object + "_" + info.param.program; });
+
+}  // namespace
+}  // namespace ringb

@@ -1,0 +1,74 @@
+// Map::create validates a definition as BPF_MAP_CREATE does (the table in
+// create_cases.h, which kernel_parity_test.cc checks against the kernel), and
+// says what is wrong in a sentence.
+#include "create_cases.h"
+#include "test_util.h"
+
+namespace ringb::maps::test {
+namespace {
+
+class CreateChecks : public ::testing::TestWithParam<CreateCase> {};
+
+TEST_P(CreateChecks, GiveTheKernelsErrno) {
+  const CreateCase& c = GetParam();
+  MapDef def = def_of(static_cast<MapType>(c.type), c.key_size, c.value_size, c.max_entries, c.flags);
+  def.map_extra = c.map_extra;
+  auto m = Map::create(def);
+  if (c.expected_errno == 0) {
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    EXPECT_EQ((*m)->def().type, c.type);
+  } else {
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.error().code, c.expected_errno) << m.error().message;
+    EXPECT_FALSE(m.error().message.empty());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, CreateChecks, ::testing::ValuesIn(create_cases()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Create, UnsupportedTypesSayWhich) {
+  auto m = Map::create(def_of(MapType::LruHash, 4, 8, 16));
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().code, EINVAL);
+  EXPECT_NE(m.error().message.find("lru_hash is not supported yet"), std::string::npos)
+      << m.error().message;
+}
+
+TEST(Create, BadFlagsAreNamed) {
+  auto m = Map::create(def_of(MapType::Hash, 4, 8, 16, kFMmapable));
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("0x400"), std::string::npos) << m.error().message;
+}
+
+TEST(Create, ForceDynAllocTurnsPreallocationOff) {
+  Options o;
+  o.force_dyn_alloc = true;
+  auto m = make(def_of(MapType::Hash, 4, 8, 16), o);
+  ASSERT_NE(m, nullptr);
+  EXPECT_TRUE(m->def().map_flags & kFNoPrealloc);
+  EXPECT_FALSE(m->stats().prealloc);
+  auto p = make(def_of(MapType::Hash, 4, 8, 16));
+  EXPECT_TRUE(p->stats().prealloc);
+  // Arrays are arrays either way.
+  auto a = make(def_of(MapType::Array, 4, 8, 16), o);
+  EXPECT_FALSE(a->def().map_flags & kFNoPrealloc);
+}
+
+TEST(Create, PercpuCounterFollowsTheSeedsHeuristic) {
+  // max_entries / 2 > nr_cpus * 32
+  const uint32_t threshold = cpu::nr_cpus() * 64;
+  EXPECT_FALSE(make(def_of(MapType::Hash, 4, 8, threshold + 1))->stats().percpu_counter);
+  EXPECT_TRUE(make(def_of(MapType::Hash, 4, 8, threshold + 2))->stats().percpu_counter);
+}
+
+TEST(Create, ValueSizeForHost) {
+  const size_t ncpu = cpu::nr_cpus();
+  EXPECT_EQ(make(def_of(MapType::Hash, 4, 12, 4))->value_size_for_host(), 12u);
+  EXPECT_EQ(make(def_of(MapType::PercpuHash, 4, 12, 4))->value_size_for_host(), 16 * ncpu);
+  EXPECT_EQ(make(def_of(MapType::PercpuArray, 4, 12, 4))->value_size_for_host(), 16 * ncpu);
+  EXPECT_EQ(make(def_of(MapType::Queue, 0, 12, 4))->value_size_for_host(), 12u);
+}
+
+}  // namespace
+}  // namespace ringb::maps::test

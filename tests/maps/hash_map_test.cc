@@ -1,0 +1,249 @@
+// BPF_MAP_TYPE_HASH in each memory mode (preallocated, BPF_F_NO_PREALLOC,
+// force_dyn_alloc): the kernel's flag and errno rules, -E2BIG exactly at
+// max_entries, replace-by-swap, host iteration, odd key and value sizes.
+#include <set>
+
+#include "test_util.h"
+
+namespace ringb::maps::test {
+namespace {
+
+struct Mode {
+  const char* name;
+  uint32_t flags;
+  bool force_dyn_alloc;
+};
+
+class HashMapTest : public ::testing::TestWithParam<Mode> {
+ protected:
+  std::unique_ptr<Map> make_hash(uint32_t key_size, uint32_t value_size, uint32_t max_entries,
+                                 uint32_t extra_flags = 0) {
+    Options o;
+    o.force_dyn_alloc = GetParam().force_dyn_alloc;
+    return make(def_of(MapType::Hash, key_size, value_size, max_entries, GetParam().flags | extra_flags), o);
+  }
+};
+
+TEST_P(HashMapTest, InsertLookupReplaceDelete) {
+  auto m = make_hash(4, 8, 16);
+  ProgramScope p;
+  uint32_t k = 5;
+  uint64_t v = 50;
+  EXPECT_EQ(m->lookup_elem(&k), nullptr);
+  EXPECT_EQ(m->update_elem(&k, &v, kExist), -ENOENT);
+  EXPECT_EQ(m->update_elem(&k, &v, kNoExist), 0);
+  EXPECT_EQ(m->update_elem(&k, &v, kNoExist), -EEXIST);
+  void* ptr = m->lookup_elem(&k);
+  ASSERT_NE(ptr, nullptr);
+  EXPECT_EQ(u64_at(ptr), 50u);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(ptr) % 8, 0u);
+  v = 51;
+  EXPECT_EQ(m->update_elem(&k, &v, kExist), 0);
+  EXPECT_EQ(u64_at(m->lookup_elem(&k)), 51u);
+  v = 52;
+  EXPECT_EQ(m->update_elem(&k, &v, kAny), 0);
+  EXPECT_EQ(u64_at(m->lookup_elem(&k)), 52u);
+  EXPECT_EQ(m->stats().elements, 1u);
+  EXPECT_EQ(m->delete_elem(&k), 0);
+  EXPECT_EQ(m->delete_elem(&k), -ENOENT);
+  EXPECT_EQ(m->lookup_elem(&k), nullptr);
+  EXPECT_EQ(m->stats().elements, 0u);
+}
+
+TEST_P(HashMapTest, BadFlags) {
+  auto m = make_hash(4, 8, 4);
+  ProgramScope p;
+  uint32_t k = 1;
+  uint64_t v = 1;
+  EXPECT_EQ(m->update_elem(&k, &v, 3), -EINVAL);
+  EXPECT_EQ(m->update_elem(&k, &v, kFLock), -EINVAL);  // no bpf_spin_lock in the value
+  EXPECT_EQ(m->update_elem(&k, &v, 8), -EINVAL);
+  EXPECT_EQ(m->stats().elements, 0u);
+}
+
+// A replace swaps in a new element: a program that looked the key up before
+// keeps reading the old value until its RCU section ends.
+TEST_P(HashMapTest, ReplaceLeavesTheOldValueToReadersThatHoldIt) {
+  auto m = make_hash(4, 16, 64);
+  ProgramScope p;
+  uint32_t k = 9;
+  uint64_t v[2] = {1, 1};
+  ASSERT_EQ(m->update_elem(&k, v, kAny), 0);
+  const auto* old_ptr = static_cast<const uint64_t*>(m->lookup_elem(&k));
+  for (uint64_t i = 2; i < 40; ++i) {
+    v[0] = v[1] = i;
+    ASSERT_EQ(m->update_elem(&k, v, kAny), 0);
+    EXPECT_EQ(old_ptr[0], 1u);
+    EXPECT_EQ(old_ptr[1], 1u);
+  }
+  EXPECT_EQ(static_cast<const uint64_t*>(m->lookup_elem(&k))[0], 39u);
+  EXPECT_EQ(m->stats().early_reuses, 0u);
+}
+
+TEST_P(HashMapTest, FullMapIsE2bigExactlyAtMaxEntries) {
+  // 40: an atomic count; 1000: a per-cpu counter (max_entries / 2 > nr_cpus * 32
+  // for up to 15 cpus).
+  for (uint32_t max : {1u, 40u, 1000u}) {
+    SCOPED_TRACE(max);
+    auto m = make_hash(4, 8, max);
+    ProgramScope p;
+    uint64_t v = 0;
+    for (uint32_t k = 0; k < max; ++k) ASSERT_EQ(m->update_elem(&k, &v, kAny), 0) << k;
+    uint32_t k = max;
+    EXPECT_EQ(m->update_elem(&k, &v, kAny), -E2BIG);
+    EXPECT_EQ(m->update_elem(&k, &v, kNoExist), -E2BIG);
+    EXPECT_EQ(m->update_elem(&k, &v, kExist), -ENOENT);  // flags are checked first
+    k = 0;
+    EXPECT_EQ(m->update_elem(&k, &v, kNoExist), -EEXIST);
+    // Replacing works when full, in every mode.
+    v = 7;
+    EXPECT_EQ(m->update_elem(&k, &v, kAny), 0);
+    EXPECT_EQ(m->update_elem(&k, &v, kExist), 0);
+    EXPECT_EQ(u64_at(m->lookup_elem(&k)), 7u);
+    EXPECT_EQ(m->stats().elements, max);
+    // A delete makes room for one.
+    EXPECT_EQ(m->delete_elem(&k), 0);
+    k = max;
+    EXPECT_EQ(m->update_elem(&k, &v, kNoExist), 0);
+    k = max + 1;
+    EXPECT_EQ(m->update_elem(&k, &v, kNoExist), -E2BIG);
+    EXPECT_EQ(m->stats().elements, max);
+    EXPECT_EQ(walk_keys<uint32_t>(*m).size(), max);
+  }
+}
+
+TEST_P(HashMapTest, HostWalkVisitsEveryKeyOnce) {
+  auto m = make_hash(4, 8, 2048);
+  std::set<uint32_t> inserted;
+  for (uint32_t i = 0; i < 1500; ++i) {
+    const uint32_t k = i * 2654435761u;  // spread over the buckets
+    uint64_t v = k;
+    ASSERT_EQ(m->host_update(&k, &v, kAny), 0);
+    inserted.insert(k);
+  }
+  const auto keys = walk_keys<uint32_t>(*m);
+  EXPECT_EQ(keys.size(), inserted.size());
+  EXPECT_EQ(std::set<uint32_t>(keys.begin(), keys.end()), inserted);
+  for (uint32_t k : keys) {
+    uint64_t v = 0;
+    ASSERT_EQ(m->host_lookup(&k, &v), 0);
+    EXPECT_EQ(v, k);
+  }
+}
+
+TEST_P(HashMapTest, GetNextKeyEdges) {
+  auto m = make_hash(4, 8, 8);
+  uint32_t next = 0;
+  EXPECT_EQ(m->host_get_next_key(nullptr, &next), -ENOENT);
+  for (uint32_t k : {10u, 20u, 30u}) {
+    uint64_t v = k;
+    ASSERT_EQ(m->host_update(&k, &v, kAny), 0);
+  }
+  uint32_t first = 0;
+  ASSERT_EQ(m->host_get_next_key(nullptr, &first), 0);
+  uint32_t missing = 99;
+  ASSERT_EQ(m->host_get_next_key(&missing, &next), 0);
+  EXPECT_EQ(next, first) << "a missing key restarts the walk";
+  const auto keys = walk_keys<uint32_t>(*m);
+  ASSERT_EQ(keys.size(), 3u);
+  EXPECT_EQ(m->host_get_next_key(&keys.back(), &next), -ENOENT);
+}
+
+TEST_P(HashMapTest, HostLookupAndDelete) {
+  auto m = make_hash(4, 8, 8);
+  uint32_t k = 3;
+  uint64_t v = 33, out = 0;
+  ASSERT_EQ(m->host_update(&k, &v, kAny), 0);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, &out, kFLock), -EINVAL);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, &out, 1), -EINVAL);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, &out), 0);
+  EXPECT_EQ(out, 33u);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, &out), -ENOENT);
+  EXPECT_EQ(m->host_lookup(&k, &out), -ENOENT);
+  EXPECT_EQ(m->stats().elements, 0u);
+}
+
+TEST_P(HashMapTest, OddKeyAndValueSizes) {
+  for (uint32_t key_size : {1u, 5u, 13u, 64u, 100u}) {
+    SCOPED_TRACE(key_size);
+    auto m = make_hash(key_size, 3, 64);
+    std::vector<uint8_t> key(key_size);
+    for (uint8_t i = 0; i < 40; ++i) {
+      for (uint32_t b = 0; b < key_size; ++b) key[b] = static_cast<uint8_t>(i * 7 + b);
+      const uint8_t value[3] = {i, static_cast<uint8_t>(i + 1), static_cast<uint8_t>(i + 2)};
+      ASSERT_EQ(m->host_update(key.data(), value, kNoExist), 0);
+    }
+    for (uint8_t i = 0; i < 40; ++i) {
+      for (uint32_t b = 0; b < key_size; ++b) key[b] = static_cast<uint8_t>(i * 7 + b);
+      uint8_t out[4] = {0, 0, 0, 0xcc};  // a canary after the 3 bytes
+      ASSERT_EQ(m->host_lookup(key.data(), out), 0);
+      EXPECT_EQ(out[0], i);
+      EXPECT_EQ(out[2], i + 2);
+      EXPECT_EQ(out[3], 0xcc) << "wrote past value_size";
+      ProgramScope p;
+      EXPECT_NE(m->lookup_elem(key.data()), nullptr);
+    }
+    // Keys that differ only in their last byte are different keys.
+    for (uint32_t b = 0; b < key_size; ++b) key[b] = static_cast<uint8_t>(b);
+    key[key_size - 1] ^= 0x80;
+    uint8_t out[3];
+    EXPECT_EQ(m->host_lookup(key.data(), out), -ENOENT);
+    std::vector<std::vector<uint8_t>> walked;
+    std::vector<uint8_t> cur(key_size), nxt(key_size);
+    for (const void* prev = nullptr; m->host_get_next_key(prev, nxt.data()) == 0; prev = cur.data()) {
+      walked.push_back(nxt);
+      cur = nxt;
+    }
+    EXPECT_EQ(walked.size(), 40u);
+  }
+}
+
+TEST_P(HashMapTest, ZeroSeedMapsHashAlike) {
+  auto a = make_hash(4, 8, 64, kFZeroSeed);
+  auto b = make_hash(4, 8, 64, kFZeroSeed);
+  for (uint32_t k = 0; k < 50; ++k) {
+    uint64_t v = k;
+    ASSERT_EQ(a->host_update(&k, &v, kAny), 0);
+    ASSERT_EQ(b->host_update(&k, &v, kAny), 0);
+  }
+  EXPECT_EQ(walk_keys<uint32_t>(*a), walk_keys<uint32_t>(*b));
+}
+
+TEST_P(HashMapTest, DeleteAndReinsertEverythingRepeatedly) {
+  auto m = make_hash(8, 24, 128);
+  ProgramScope p;
+  for (int round = 0; round < 20; ++round) {
+    for (uint64_t k = 0; k < 128; ++k) {
+      const uint64_t v[3] = {k, k + static_cast<uint64_t>(round), k};
+      ASSERT_EQ(m->update_elem(&k, v, kNoExist), 0) << "round " << round << " key " << k;
+    }
+    uint64_t k = 128;
+    const uint64_t v[3] = {};
+    EXPECT_EQ(m->update_elem(&k, v, kNoExist), -E2BIG);
+    for (uint64_t k2 = 0; k2 < 128; ++k2) {
+      auto* got = static_cast<const uint64_t*>(m->lookup_elem(&k2));
+      ASSERT_NE(got, nullptr);
+      EXPECT_EQ(got[1], k2 + static_cast<uint64_t>(round));
+      ASSERT_EQ(m->delete_elem(&k2), 0);
+    }
+    EXPECT_EQ(m->stats().elements, 0u);
+  }
+}
+
+TEST_P(HashMapTest, ProgramCallsWithoutACpuSlotTakeOne) {
+  auto m = make_hash(4, 8, 4);
+  ASSERT_LT(cpu::current(), 0);
+  uint32_t k = 1;
+  uint64_t v = 5;
+  EXPECT_EQ(m->update_elem(&k, &v, kAny), 0);
+  EXPECT_EQ(m->delete_elem(&k), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, HashMapTest,
+                         ::testing::Values(Mode{"prealloc", 0, false},
+                                           Mode{"no_prealloc", kFNoPrealloc, false},
+                                           Mode{"force_dyn_alloc", 0, true}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace ringb::maps::test

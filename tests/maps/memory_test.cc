@@ -1,0 +1,123 @@
+// Memory: everything a map takes is charged to its MemCgroup and comes back
+// when it is destroyed (with or without elements in it); a limit turns into
+// -ENOMEM at creation or, for a map on the allocator, at insert time.
+#include "ringb/mem.h"
+#include "test_util.h"
+
+namespace ringb::maps::test {
+namespace {
+
+struct TypeMode {
+  const char* name;
+  MapType type;
+  uint32_t key_size, flags;
+};
+
+class MapMemory : public ::testing::TestWithParam<TypeMode> {};
+
+TEST_P(MapMemory, DestroyingAMapWithElementsGivesEverythingBack) {
+  const TypeMode t = GetParam();
+  mem::MemCgroup cg;
+  {
+    Options o;
+    o.cgroup = &cg;
+    auto m = make(def_of(t.type, t.key_size, 24, 512, t.flags), o);
+    ASSERT_NE(m, nullptr);
+    EXPECT_GT(cg.charged(), 0u);
+    EXPECT_GT(m->stats().memory_bytes, 0u);
+    std::vector<uint8_t> v(m->value_size_for_host(), 7);
+    ProgramScope p;
+    for (uint32_t k = 0; k < 300; ++k) {
+      if (t.key_size)
+        ASSERT_EQ(m->update_elem(&k, v.data(), kAny), 0);
+      else
+        ASSERT_EQ(m->push_elem(v.data(), kAny), 0);
+    }
+  }
+  EXPECT_EQ(cg.charged(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Types, MapMemory,
+    ::testing::Values(TypeMode{"array", MapType::Array, 4, 0},
+                      TypeMode{"percpu_array", MapType::PercpuArray, 4, 0},
+                      TypeMode{"hash", MapType::Hash, 4, 0},
+                      TypeMode{"hash_no_prealloc", MapType::Hash, 4, kFNoPrealloc},
+                      TypeMode{"percpu_hash", MapType::PercpuHash, 4, 0},
+                      TypeMode{"percpu_hash_no_prealloc", MapType::PercpuHash, 4, kFNoPrealloc},
+                      TypeMode{"queue", MapType::Queue, 0, 0}, TypeMode{"stack", MapType::Stack, 0, 0}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(MapMemoryNoPrealloc, DeletedElementsGoBackToTheAllocator) {
+  for (MapType type : {MapType::Hash, MapType::PercpuHash}) {
+    mem::MemCgroup cg;
+    {
+      Options o;
+      o.cgroup = &cg;
+      auto m = make(def_of(type, 8, 64, 20000, kFNoPrealloc), o);
+      const size_t empty = cg.charged();
+      std::vector<uint8_t> v(m->value_size_for_host(), 1);
+      for (uint64_t k = 0; k < 5000; ++k) ASSERT_EQ(m->host_update(&k, v.data(), kAny), 0);
+      EXPECT_GT(cg.charged(), empty + 5000 * 64) << "elements are allocated as they are inserted";
+      for (uint64_t k = 0; k < 5000; ++k) ASSERT_EQ(m->host_delete(&k), 0);
+      EXPECT_EQ(m->stats().elements, 0u);
+      // Deleted elements pass a grace period, then the allocator trims what
+      // its caches do not need.
+      mem::MemAlloc::rcu_barrier();
+      mem::MemAlloc::rcu_barrier();
+      EXPECT_LT(cg.charged(), empty + 5000 * 64 / 2);
+    }
+    EXPECT_EQ(cg.charged(), 0u);
+  }
+}
+
+TEST(MapMemoryNoPrealloc, PreallocatedMapsChargeEverythingUpFront) {
+  mem::MemCgroup cg;
+  Options o;
+  o.cgroup = &cg;
+  auto m = make(def_of(MapType::Hash, 4, 64, 1000), o);
+  const size_t at_create = cg.charged();
+  EXPECT_GT(at_create, 1000u * 64);
+  for (uint32_t k = 0; k < 1000; ++k) {
+    uint8_t v[64] = {};
+    ASSERT_EQ(m->host_update(&k, v, kAny), 0);
+  }
+  EXPECT_EQ(cg.charged(), at_create);
+}
+
+TEST(MapMemoryLimit, CreationFailsWithEnomem) {
+  mem::MemCgroup cg(64 * 1024);
+  Options o;
+  o.cgroup = &cg;
+  for (MapType type : {MapType::Array, MapType::Hash, MapType::Queue}) {
+    auto m = Map::create(def_of(type, type == MapType::Queue ? 0 : 4, 1024, 1000), o);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.error().code, ENOMEM) << m.error().message;
+    EXPECT_EQ(cg.charged(), 0u) << "a failed creation gives back what it took";
+  }
+}
+
+TEST(MapMemoryLimit, DynamicInsertsFailWithEnomemAtTheLimit) {
+  mem::MemCgroup cg;
+  Options o;
+  o.cgroup = &cg;
+  auto m = make(def_of(MapType::Hash, 4, 256, 100000, kFNoPrealloc), o);
+  cg.set_limit(cg.charged() + 64 * 1024);
+  uint8_t v[256] = {};
+  uint32_t k = 0;
+  long rc = 0;
+  for (; k < 100000 && (rc = m->host_update(&k, v, kAny)) == 0; ++k) {
+  }
+  EXPECT_EQ(rc, -ENOMEM) << "after " << k << " inserts";
+  EXPECT_GT(k, 50u);
+  EXPECT_LT(k, 1000u);
+  EXPECT_EQ(m->stats().elements, k);
+  // Room again after deletes: the freed elements are reused.
+  for (uint32_t d = 0; d < k; ++d) ASSERT_EQ(m->host_delete(&d), 0);
+  mem::MemAlloc::rcu_barrier();
+  uint32_t again = 0;
+  for (; again < k / 2; ++again) ASSERT_EQ(m->host_update(&again, v, kAny), 0) << again;
+}
+
+}  // namespace
+}  // namespace ringb::maps::test
