@@ -188,7 +188,8 @@ class MemAlloc {
   // never needs it). flush_work() still runs work on the caller.
   static void pause_worker();
   static void resume_worker();
-  // Waits for every grace-period callback queued so far to have run.
+  // Waits until every object freed before the call has passed its grace
+  // periods: returned to the backing allocator, or (free_rcu) reusable.
   static void rcu_barrier();
 
   struct Impl;

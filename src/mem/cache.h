@@ -137,6 +137,9 @@ namespace detail {
 
 // Worker side (reclaim.cc).
 void cache_work(WorkItem* w);
+// Grace-period batches started by every allocator: MemAlloc::rcu_barrier()
+// repeats until a round starts none.
+extern std::atomic<uint64_t> g_batches_started;
 // Returns every object a cache holds to the backing allocator (destroy only).
 void drain_cache(Cache* c);
 

@@ -339,14 +339,17 @@ void MemAlloc::pause_worker() { detail::pause_worker(); }
 void MemAlloc::resume_worker() { detail::resume_worker(); }
 
 void MemAlloc::rcu_barrier() {
-  // A tasks-trace callback queues an RCU one: barrier in that order. Work the
-  // callbacks queue may start new batches; two rounds settle what was queued.
-  for (int round = 0; round < 2; ++round) {
+  // A tasks-trace callback queues an RCU one: barrier in that order. Finished
+  // batches queue work that may start the next batch (one per cache is in
+  // flight at a time), so repeat until a round starts none: then every object
+  // freed before the call is back in malloc or reusable again.
+  for (int round = 0; round < 64; ++round) {
+    const uint64_t started = detail::g_batches_started.load(std::memory_order_relaxed);
     detail::flush_work();
     rcu::barrier(rcu::Domain::TasksTrace);
     rcu::barrier(rcu::Domain::Rcu);
+    if (detail::g_batches_started.load(std::memory_order_relaxed) == started) break;
   }
-  detail::flush_work();
 }
 
 }  // namespace ringb::mem

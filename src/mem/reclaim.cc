@@ -85,6 +85,9 @@ void MemAlloc::Impl::free_object(Cache* c, Node* n) {
 }
 
 namespace detail {
+
+std::atomic<uint64_t> g_batches_started{0};
+
 namespace {
 
 Cache* cache_of(WorkItem* w) {
@@ -176,6 +179,7 @@ void start_ttrace_batch(Cache* c) {
   c->waiting_ttrace = batch;
   c->ttrace_in_progress.store(true, std::memory_order_relaxed);
   c->ma->rcu_batches.fetch_add(1, std::memory_order_relaxed);
+  g_batches_started.fetch_add(1, std::memory_order_relaxed);
   rcu::call(rcu::Domain::TasksTrace, &c->ttrace_head, ttrace_gp_done);
 }
 
@@ -209,6 +213,7 @@ void collect_free_rcu(Cache* c) {
   c->free_by_rcu = c->free_by_rcu_tail = nullptr;
   c->rcu_in_progress.store(true, std::memory_order_relaxed);
   c->ma->rcu_batches.fetch_add(1, std::memory_order_relaxed);
+  g_batches_started.fetch_add(1, std::memory_order_relaxed);
   rcu::call(rcu::Domain::Rcu, &c->rcu_head, free_rcu_batch_done);
 }
 

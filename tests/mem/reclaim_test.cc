@@ -11,6 +11,7 @@
 #include "mem/test_util.h"
 #include "mem/tracking_backing.h"
 #include "ringb/cpu.h"
+#include "rcu/reader.h"
 #include "ringb/rcu.h"
 
 namespace ringb::mem {
@@ -21,25 +22,7 @@ using ringb::testing::alloc_or_refill;
 using ringb::testing::make_alloc;
 using ringb::testing::TrackingBacking;
 
-// A thread inside a read-side section of `d` until leave().
-class Reader {
- public:
-  explicit Reader(rcu::Domain d) : thread_([this, d] {
-      rcu::ReadGuard g(d);
-      inside_.store(true);
-      while (!leave_.load()) std::this_thread::sleep_for(1ms);
-    }) {
-    while (!inside_.load()) std::this_thread::sleep_for(1ms);
-  }
-  void leave() {
-    leave_.store(true);
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> inside_{false}, leave_{false};
-  std::thread thread_;
-};
+using ringb::testing::Reader;
 
 // Allocates n objects and frees them all: the cache trims above high.
 void churn(MemAlloc& ma, int n) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "rcu/reader.h"
 #include "ringb/rcu.h"
 
 namespace ringb::rcu {
@@ -19,25 +20,7 @@ struct Flagged {
 
 void mark(Head* h) { reinterpret_cast<Flagged*>(h)->runs.fetch_add(1); }
 
-// A thread that sits in a read-side section of `d` until told to leave.
-class Reader {
- public:
-  explicit Reader(Domain d) : thread_([this, d] {
-      ReadGuard g(d);
-      inside_.store(true);
-      while (!leave_.load()) std::this_thread::sleep_for(1ms);
-    }) {
-    while (!inside_.load()) std::this_thread::sleep_for(1ms);
-  }
-  void leave() {
-    leave_.store(true);
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> inside_{false}, leave_{false};
-  std::thread thread_;
-};
+using ringb::testing::Reader;
 
 class RcuDomains : public ::testing::TestWithParam<Domain> {};
 
