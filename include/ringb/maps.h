@@ -132,9 +132,11 @@ class Map {
   // ---- program side: the helpers ------------------------------------------
   // Pointer to the value (per-cpu maps: this cpu's copy), or nullptr.
   virtual void* lookup_elem(const void* key);
-  // flags kAny/kNoExist/kExist. Hash maps replace a value by swapping in a new
-  // element, so a reader sees the old or the new value, never a mix; arrays
-  // and per-cpu values are written in place, as in the kernel.
+  // flags kAny/kNoExist/kExist (| kFLock for a value with a bpf_spin_lock).
+  // Hash maps replace a value by swapping in a new element, so a reader sees
+  // the old or the new value, never a mix (unless the element had to be
+  // recycled early, Stats::early_reuses); arrays and per-cpu values are
+  // written in place, as in the kernel.
   virtual long update_elem(const void* key, const void* value, uint64_t flags);
   virtual long delete_elem(const void* key);
   // Queue and stack; other types return -EINVAL (the verifier's domain).
@@ -181,6 +183,7 @@ class Map {
   MapDef def_;
 
  private:
+  void clear_special_fields(void* value_out) const;
   size_t value_size_for_host_;
   std::atomic<bool> frozen_{false};
 };

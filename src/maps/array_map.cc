@@ -113,7 +113,7 @@ class ArrayMap final : public ArrayBase {
     if (flags & kFLock)
       copy_value_locked(def_, slot(static_cast<uint64_t>(i)), value);
     else
-      copy_to_map(slot(static_cast<uint64_t>(i)), value, def_.value_size);
+      copy_value_to_map(slot(static_cast<uint64_t>(i)), value, def_.value_size, def_.spin_lock_off);
     return 0;
   }
 

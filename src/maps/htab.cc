@@ -4,6 +4,7 @@
 // reads and iteration).
 #include <algorithm>
 #include <bit>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <random>
@@ -11,6 +12,7 @@
 #include "flags.h"
 #include "htab.h"
 #include "ringb/cpu.h"
+#include "ringb/rcu.h"
 
 namespace ringb::maps::detail {
 namespace {
@@ -129,6 +131,13 @@ Status Htab::init_dynamic(const Options& options) {
 }
 
 Htab::~Htab() {
+  // Destroying waits for grace periods (the free list's round in flight, the
+  // allocator's barriers), which would wait for this very reader.
+  if (rcu::read_ongoing()) {
+    std::fprintf(stderr, "ringb maps: hash map '%s' destroyed inside an RCU read-side section\n",
+                 def_.name.c_str());
+    std::abort();
+  }
   // Preallocated elements die with their area; allocated ones go back to
   // their allocator first (which then returns everything to malloc).
   if (prealloc_ || !ma_) return;

@@ -49,6 +49,7 @@ class Htab : public Map {
 
   long update_elem(const void* key, const void* value, uint64_t flags) override;
   long delete_elem(const void* key) override;
+  long for_each_elem(ElemCallback fn, void* ctx) override;
   Stats stats() const override;
 
  protected:
@@ -70,7 +71,7 @@ class Htab : public Map {
  private:
   // ---- operations (htab_ops.cc) ----
   long update(int cpu, const void* key, const void* value, uint64_t flags, bool all_cpus);
-  long remove(int cpu, const void* key, void* value_out);
+  long remove(int cpu, const void* key, void* value_out, bool locked = false);
   HtabElem* find_locked(Bucket& b, const void* key, uint32_t hash,
                         std::atomic<uintptr_t>** link_to_it) const;
   HtabElem* new_elem(int cpu, const void* key, uint32_t hash, const void* value, bool all_cpus);

@@ -1,9 +1,11 @@
-// htab_host.cc — the hash table's host-side reads: BPF_MAP_LOOKUP_ELEM and
-// BPF_MAP_GET_NEXT_KEY. Both run without the bucket lock, inside the RCU
-// section the host command holds; copies are checked against the element's
-// sequence count, so a key or value recycled under the copy is never returned
-// torn (the lookup then starts over).
+// htab_host.cc — walking and reading the hash table without the bucket lock:
+// the host's BPF_MAP_LOOKUP_ELEM and BPF_MAP_GET_NEXT_KEY, and the program's
+// bpf_for_each_map_elem(). All run inside an RCU section (the host command's
+// or the program's). Host copies are checked against the element's sequence
+// count, so a key or value recycled under the copy is never returned torn
+// (the lookup then starts over).
 #include "htab.h"
+#include "ringb/cpu.h"
 #include "value_copy.h"
 
 namespace ringb::maps::detail {
@@ -72,6 +74,27 @@ long Htab::do_host_get_next_key(const void* key, void* next_key) {
     }
   }
   return -ENOENT;
+}
+
+// bpf_for_each_hash_elem(): bucket by bucket, each element's key and value
+// (a per-cpu map: this cpu's copy) until fn returns nonzero; the number of
+// calls. The next link is read before the call, so fn may delete the element
+// it is given.
+long Htab::for_each_elem(ElemCallback fn, void* ctx) {
+  const int cpu = cpu::current();
+  if (percpu_ && cpu < 0) return -EBUSY;
+  long calls = 0;
+  for (uint32_t i = 0; i < n_buckets_; ++i) {
+    uintptr_t link = buckets_[i].head.load(std::memory_order_acquire);
+    while (!is_nulls(link)) {
+      HtabElem* e = link_elem(link);
+      link = e->next.load(std::memory_order_acquire);
+      void* value = percpu_ ? percpu_value(e, static_cast<unsigned>(cpu)) : value_of(e);
+      ++calls;
+      if (fn(e->key(), value, ctx)) return calls;
+    }
+  }
+  return calls;
 }
 
 }  // namespace ringb::maps::detail

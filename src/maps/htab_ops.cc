@@ -51,10 +51,12 @@ HtabElem* Htab::new_elem(int cpu, const void* key, uint32_t hash, const void* va
   const uint32_t s = seq_write_begin(e);
   e->hash.store(hash, std::memory_order_release);
   copy_to_map(e->key(), key, def_.key_size);
-  if (percpu_)
+  if (percpu_) {
     write_percpu_value(e, cpu, value, all_cpus, true);
-  else
-    copy_to_map(value_of(e), value, def_.value_size);
+  } else {
+    copy_value_to_map(value_of(e), value, def_.value_size, def_.spin_lock_off);
+    init_value_lock(value_of(e), def_.spin_lock_off);
+  }
   seq_write_end(e, s);
   return e;
 }
@@ -184,13 +186,14 @@ long Htab::delete_elem(const void* key) {
 long Htab::do_host_delete(const void* key, int cpu) { return remove(cpu, key, nullptr); }
 
 long Htab::do_host_lookup_and_delete(const void* key, void* value_out, uint64_t flags, int cpu) {
-  if (flags) return -EINVAL;  // only BPF_F_LOCK exists, and values carry no lock
-  return remove(cpu, key, value_out);
+  // BPF_F_LOCK is the only flag: copy under the value's bpf_spin_lock.
+  if ((flags & ~kFLock) || ((flags & kFLock) && (percpu_ || def_.spin_lock_off < 0))) return -EINVAL;
+  return remove(cpu, key, value_out, flags & kFLock);
 }
 
 // htab_map_delete_elem(), and with value_out the lookup-and-delete that copies
-// the value under the bucket lock first.
-long Htab::remove(int cpu, const void* key, void* value_out) {
+// the value under the bucket lock first (and under its spin lock, `locked`).
+long Htab::remove(int cpu, const void* key, void* value_out, bool locked) {
   const uint32_t hash = hash_of(key);
   Bucket& b = buckets_[hash & (n_buckets_ - 1)];
   if (int err = b.lock.lock(lock_tag(cpu))) return err;
@@ -200,7 +203,14 @@ long Htab::remove(int cpu, const void* key, void* value_out) {
     b.lock.unlock();
     return -ENOENT;
   }
-  if (value_out) copy_value_out(e, value_out);
+  if (value_out && locked) {
+    char* lock = value_of(e) + def_.spin_lock_off;
+    value_lock(lock);
+    copy_value_out(e, value_out);
+    value_unlock(lock);
+  } else if (value_out) {
+    copy_value_out(e, value_out);
+  }
   link_to_it->store(e->next.load(std::memory_order_relaxed), std::memory_order_release);
   count_->dec(cpu);
   b.lock.unlock();

@@ -9,6 +9,7 @@
 // (-EINVAL); a missing key or value buffer is -EFAULT.
 #include <linux/bpf.h>
 
+#include <cstring>
 #include <optional>
 
 #include "flags.h"
@@ -111,6 +112,13 @@ long Map::do_host_lookup_and_delete(const void*, void*, uint64_t, int) { return 
 
 namespace {
 
+// check_and_init_map_value(): a value copied out to the host shows its
+// bpf_spin_lock as 0, whoever holds it. (Per-cpu values never have one.)
+void clear_special_fields_of(const MapDef& def, void* value) {
+  if (def.spin_lock_off >= 0 && static_cast<uint64_t>(def.spin_lock_off) + 4 <= def.value_size)
+    std::memset(static_cast<char*>(value) + def.spin_lock_off, 0, 4);
+}
+
 // __bpf_copy_key(): a map without keys takes none; a map with keys needs one.
 long check_key(const MapDef& def, const void* key) {
   if (def.key_size == 0) return key ? -EINVAL : 0;
@@ -119,18 +127,22 @@ long check_key(const MapDef& def, const void* key) {
 
 }  // namespace
 
+void Map::clear_special_fields(void* value_out) const { clear_special_fields_of(def_, value_out); }
+
 long Map::host_lookup(const void* key, void* value_out) {
   if (def_.map_flags & kFWronly) return -EPERM;
   if (long err = check_key(def_, key)) return err;
   if (!value_out) return -EFAULT;
   HostScope scope;
   if (scope.cpu() < 0) return -EBUSY;
-  return do_host_lookup(key, value_out, scope.cpu());
+  const long err = do_host_lookup(key, value_out, scope.cpu());
+  if (!err) clear_special_fields(value_out);
+  return err;
 }
 
 long Map::host_update(const void* key, const void* value, uint64_t flags) {
   if ((def_.map_flags & kFRdonly) || frozen_.load(std::memory_order_acquire)) return -EPERM;
-  if (flags & kFLock) return -EINVAL;  // no map value of ringb's holds a bpf_spin_lock
+  if ((flags & kFLock) && def_.spin_lock_off < 0) return -EINVAL;  // no bpf_spin_lock to copy under
   if (long err = check_key(def_, key)) return err;
   if (!value) return -EFAULT;
   HostScope scope;
@@ -164,7 +176,9 @@ long Map::host_lookup_and_delete(const void* key, void* value_out, uint64_t flag
   if (!value_out) return -EFAULT;
   HostScope scope;
   if (scope.cpu() < 0) return -EBUSY;
-  return do_host_lookup_and_delete(key, value_out, flags, scope.cpu());
+  const long err = do_host_lookup_and_delete(key, value_out, flags, scope.cpu());
+  if (!err) clear_special_fields(value_out);
+  return err;
 }
 
 // A frozen map has lost write access, so freezing it again is -EPERM too.

@@ -42,6 +42,33 @@ inline void copy_to_map(void* dst, const void* src, size_t n) {
   for (size_t i = 0; i * 8 < n; ++i) map_word(dst, i).store(user_word(src, i, n), std::memory_order_release);
 }
 
+// copy_map_value(): map ← caller, leaving the value's bpf_spin_lock (4 bytes
+// at lock_off; none when negative) untouched, as the kernel copies around
+// special fields. The lock is 4-aligned, so it is one half of an 8-byte word;
+// the other half is stored on its own.
+inline void copy_value_to_map(void* dst, const void* src, size_t n, int32_t lock_off) {
+  if (lock_off < 0) return copy_to_map(dst, src, n);
+  const size_t lock_word = static_cast<size_t>(lock_off) / 8;
+  for (size_t i = 0; i * 8 < n; ++i) {
+    if (i != lock_word) {
+      map_word(dst, i).store(user_word(src, i, n), std::memory_order_release);
+      continue;
+    }
+    const size_t other = i * 8 + (lock_off % 8 == 0 ? 4 : 0);  // the half that is not the lock
+    uint32_t half = 0;
+    if (other < n) std::memcpy(&half, static_cast<const char*>(src) + other, n - other < 4 ? n - other : 4);
+    std::atomic_ref<uint32_t>(reinterpret_cast<uint32_t*>(static_cast<char*>(dst) + other)[0])
+        .store(half, std::memory_order_release);
+  }
+}
+
+// A fresh value's bpf_spin_lock starts unlocked.
+inline void init_value_lock(void* dst, int32_t lock_off) {
+  if (lock_off >= 0)
+    std::atomic_ref<uint32_t>(reinterpret_cast<uint32_t*>(static_cast<char*>(dst) + lock_off)[0])
+        .store(0, std::memory_order_release);
+}
+
 // caller ← map: n bytes.
 inline void copy_from_map(void* dst, const void* src, size_t n) {
   for (size_t i = 0; i * 8 < n; ++i) {

@@ -1,18 +1,16 @@
-// value_lock.cc — BPF_F_LOCK: copying a map value under its bpf_spin_lock.
-#include <cstring>
-
+// value_lock.cc — BPF_F_LOCK: copying a map value under its bpf_spin_lock
+// (copy_map_value_locked). Callers pass map memory (8-aligned, padded), so the
+// copy is the word-at-a-time one of value_copy.h, around the lock's 4 bytes.
 #include "ringb/maps.h"
+#include "value_copy.h"
 
 namespace ringb::maps {
 
 void copy_value_locked(const MapDef& def, void* dst, const void* src) {
-  const auto off = static_cast<size_t>(def.spin_lock_off);
-  auto* d = static_cast<char*>(dst);
-  const auto* s = static_cast<const char*>(src);
-  value_lock(d + off);
-  std::memcpy(d, s, off);
-  std::memcpy(d + off + 4, s + off + 4, def.value_size - off - 4);
-  value_unlock(d + off);
+  char* lock = static_cast<char*>(dst) + def.spin_lock_off;
+  value_lock(lock);
+  detail::copy_value_to_map(dst, src, def.value_size, def.spin_lock_off);
+  value_unlock(lock);
 }
 
 }  // namespace ringb::maps

@@ -239,6 +239,76 @@ TEST_P(HashMapTest, ProgramCallsWithoutACpuSlotTakeOne) {
   EXPECT_EQ(m->delete_elem(&k), 0);
 }
 
+TEST_P(HashMapTest, ForEachElemVisitsEveryElementOnce) {
+  auto m = make_hash(4, 8, 256);
+  ProgramScope p;
+  for (uint32_t k = 0; k < 100; ++k) {
+    uint64_t v = k * 3;
+    ASSERT_EQ(m->update_elem(&k, &v, kAny), 0);
+  }
+  struct Seen {
+    std::set<uint32_t> keys;
+    int bad = 0;
+  } seen;
+  auto visit = [](const void* key, void* value, void* ctx) -> long {
+    auto* s = static_cast<Seen*>(ctx);
+    const uint32_t k = *static_cast<const uint32_t*>(key);
+    if (u64_at(value) != k * 3 || !s->keys.insert(k).second) ++s->bad;
+    return 0;
+  };
+  EXPECT_EQ(m->for_each_elem(visit, &seen), 100);
+  EXPECT_EQ(seen.keys.size(), 100u);
+  EXPECT_EQ(seen.bad, 0);
+  // A nonzero return stops the walk; the callback may delete what it is given.
+  auto delete_and_stop_at_ten = [](const void* key, void*, void* ctx) -> long {
+    auto* map = static_cast<Map*>(ctx);
+    EXPECT_EQ(map->delete_elem(key), 0);
+    return map->stats().elements == 90;
+  };
+  EXPECT_EQ(m->for_each_elem(delete_and_stop_at_ten, m.get()), 10);
+  EXPECT_EQ(m->stats().elements, 90u);
+}
+
+// BPF_F_LOCK on a value with a bpf_spin_lock (its offset comes from BTF):
+// the value is copied in place under the lock, every byte but the lock's;
+// host copies show the lock as 0.
+TEST_P(HashMapTest, SpinLockedValues) {
+  Options o;
+  o.force_dyn_alloc = GetParam().force_dyn_alloc;
+  MapDef d = def_of(MapType::Hash, 4, 16, 8, GetParam().flags);
+  d.spin_lock_off = 8;  // struct { u64 a; struct bpf_spin_lock l; u32 b; }
+  auto m = make(d, o);
+  auto plain = make_hash(4, 16, 8);  // maps are destroyed outside RCU sections
+  ProgramScope p;
+  uint32_t k = 1;
+  uint8_t v[16];
+  std::memset(v, 0x11, sizeof v);
+  EXPECT_EQ(m->update_elem(&k, v, kFLock | kExist), -ENOENT);
+  ASSERT_EQ(m->update_elem(&k, v, kFLock), 0);  // a missing key is inserted
+  auto* val = static_cast<uint8_t*>(m->lookup_elem(&k));
+  ASSERT_NE(val, nullptr);
+  value_lock(val + 8);  // a program holds the lock
+  uint8_t out[16];
+  ASSERT_EQ(m->host_lookup(&k, out), 0);
+  EXPECT_EQ(out[0], 0x11);
+  EXPECT_EQ(u64_at(out + 8) & 0xffffffff, 0u) << "the lock reads as 0";
+  value_unlock(val + 8);
+  std::memset(v, 0x22, sizeof v);
+  ASSERT_EQ(m->update_elem(&k, v, kFLock | kExist), 0);
+  EXPECT_EQ(m->lookup_elem(&k), val) << "copied in place";
+  EXPECT_EQ(val[0], 0x22);
+  EXPECT_EQ(val[12], 0x22);
+  std::memset(out, 0xff, sizeof out);
+  ASSERT_EQ(m->host_lookup_and_delete(&k, out, kFLock), 0);
+  EXPECT_EQ(out[15], 0x22);
+  EXPECT_EQ(u64_at(out + 8) & 0xffffffff, 0u);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, out, 8), -EINVAL);
+  // Without a lock in the value, BPF_F_LOCK is invalid.
+  EXPECT_EQ(plain->update_elem(&k, v, kFLock), -EINVAL);
+  EXPECT_EQ(plain->host_update(&k, v, kFLock), -EINVAL);
+  EXPECT_EQ(plain->host_lookup_and_delete(&k, out, kFLock), -EINVAL);
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, HashMapTest,
                          ::testing::Values(Mode{"prealloc", 0, false},
                                            Mode{"no_prealloc", kFNoPrealloc, false},

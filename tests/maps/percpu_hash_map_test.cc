@@ -126,6 +126,32 @@ TEST_P(PercpuHashTest, FullMap) {
   EXPECT_EQ(walk_keys<uint32_t>(*m).size(), 3u);
 }
 
+TEST_P(PercpuHashTest, LookupPercpuElemAndForEach) {
+  auto m = make_map(8, 16);
+  std::vector<uint64_t> in(ncpu_);
+  for (unsigned c = 0; c < ncpu_; ++c) in[c] = 10 * (c + 1);
+  for (uint32_t k = 0; k < 5; ++k) ASSERT_EQ(m->host_update(&k, in.data(), kAny), 0);
+  ProgramScope p;
+  uint32_t k = 3;
+  for (unsigned c = 0; c < ncpu_; ++c) EXPECT_EQ(u64_at(m->lookup_percpu_elem(&k, c)), 10 * (c + 1));
+  EXPECT_EQ(m->lookup_percpu_elem(&k, ncpu_), nullptr);
+  k = 9;
+  EXPECT_EQ(m->lookup_percpu_elem(&k, 0), nullptr);
+  struct Ctx {
+    uint64_t want;
+    int bad = 0;
+  } ctx{10 * static_cast<uint64_t>(p.cpu.cpu() + 1)};
+  EXPECT_EQ(m->for_each_elem(
+                [](const void*, void* value, void* c) -> long {
+                  auto* x = static_cast<Ctx*>(c);
+                  if (u64_at(value) != x->want) ++x->bad;  // this cpu's copy
+                  return 0;
+                },
+                &ctx),
+            5);
+  EXPECT_EQ(ctx.bad, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, PercpuHashTest, ::testing::Values(0u, kFNoPrealloc),
                          [](const auto& info) { return info.param ? "no_prealloc" : "prealloc"; });
 

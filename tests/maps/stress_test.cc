@@ -37,7 +37,7 @@ struct StressCase {
 
 constexpr uint32_t kValueSize = 40;  // 5 words
 constexpr int kProgramThreads = 4;
-constexpr auto kDuration = std::chrono::milliseconds(500);
+constexpr auto kDuration = std::chrono::milliseconds(400);
 
 // Reads n bytes of map memory the way a racing program would: word by word,
 // with relaxed atomics (writers may be recycling the element).
