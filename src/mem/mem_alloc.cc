@@ -348,6 +348,7 @@ void MemAlloc::rcu_barrier() {
     detail::flush_work();
     rcu::barrier(rcu::Domain::TasksTrace);
     rcu::barrier(rcu::Domain::Rcu);
+    detail::flush_work();  // what the finished batches queued (may start more)
     if (detail::g_batches_started.load(std::memory_order_relaxed) == started) break;
   }
 }
