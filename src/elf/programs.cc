@@ -14,6 +14,7 @@
 // = index into Object::kfuncs).
 #include <linux/btf.h>
 
+#include <cstring>
 #include <map>
 
 #include "loader.h"
@@ -31,6 +32,14 @@ struct Func {
   size_t start = 0, len = 0;  // in instructions, within the section
   bool program = false;
 };
+
+// Copies a function's code. Section data need not be aligned for Insn (a
+// crafted file can place it anywhere), so no typed pointer is formed.
+void append_code(std::vector<Insn>& out, const Func& f) {
+  const size_t at = out.size();
+  out.resize(at + f.len);
+  std::memcpy(out.data() + at, f.sec->data + f.start * sizeof(Insn), f.len * sizeof(Insn));
+}
 
 class Linker {
  public:
@@ -197,8 +206,7 @@ Status Linker::link_function(Program& p, std::vector<Placed>& placed, size_t whi
         if (callee_at + callee->len > kMaxInsns)
           return Error{EINVAL, "program '" + p.name + "' is too large: over " +
                                    std::to_string(kMaxInsns) + " instructions once linked"};
-        const auto* code = reinterpret_cast<const Insn*>(callee->sec->data) + callee->start;
-        p.insns.insert(p.insns.end(), code, code + callee->len);
+        append_code(p.insns, *callee);
         placed.push_back({callee, callee_at});
       }
       p.insns[pc].imm = static_cast<int32_t>(static_cast<int64_t>(callee_at) - static_cast<int64_t>(pc) - 1);
@@ -262,8 +270,7 @@ Expected<Program> Linker::link(const Func& main) {
     p.autoload = false;
   }
   if (!classify_section(p.section, p.type, p.sleepable)) p.type = ProgType::Unspec;
-  const auto* code = reinterpret_cast<const Insn*>(main.sec->data) + main.start;
-  p.insns.assign(code, code + main.len);
+  append_code(p.insns, main);
   std::vector<Placed> placed{{&main, 0}};
   for (size_t i = 0; i < placed.size(); ++i)
     if (Status s = link_function(p, placed, i); !s) return s.error();
