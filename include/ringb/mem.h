@@ -114,6 +114,13 @@ struct Options {
   bool percpu = false;
   MemCgroup* cgroup = nullptr;  // not owned; must outlive the allocator
   Backing backing;
+  // Fixed-size mode: runs once on each object taken from the backing
+  // allocator, before anyone can see it (kmem_cache's ctor). A freed object
+  // keeps its bytes until it is handed out again (the allocator links free
+  // objects through their header only), so memory that lock-free readers may
+  // still walk after a free (hash elements reused at once) needs
+  // initialising only once, here, never on reuse.
+  void (*constructor)(void* obj) = nullptr;
 };
 
 // Per-cache statistics; a snapshot, read racily while the allocator runs.

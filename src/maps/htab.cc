@@ -104,7 +104,7 @@ Status Htab::init_prealloc(const Options& options) {
   }
   for (uint64_t i = 0; i < n; ++i) {
     HtabElem* e = new (elems_area_.data() + i * elem_size_) HtabElem{};
-    if (percpu_) e->pptr = percpu_area_.data() + i * nr_cpus_ * value_rounded_;
+    if (percpu_) e->pptr.store(percpu_area_.data() + i * nr_cpus_ * value_rounded_, std::memory_order_relaxed);
   }
   freelist_ = std::make_unique<PcpuFreelist>(nr_cpus_);
   freelist_->populate(elems_area_.data(), elem_size_, n);
@@ -116,6 +116,7 @@ Status Htab::init_dynamic(const Options& options) {
   mo.name = "htab '" + def_.name + "'";
   mo.unit_size = elem_size_;
   mo.cgroup = options.cgroup;
+  mo.constructor = [](void* p) { new (p) HtabElem{}; };
   auto ma = mem::MemAlloc::create(mo);
   if (!ma) return ma.error();
   ma_ = std::move(ma.value());
@@ -123,6 +124,7 @@ Status Htab::init_dynamic(const Options& options) {
     mo.name = "htab '" + def_.name + "' per-cpu values";
     mo.unit_size = value_rounded_;
     mo.percpu = true;
+    mo.constructor = nullptr;
     auto pma = mem::MemAlloc::create(mo);
     if (!pma) return pma.error();
     pcpu_ma_ = std::move(pma.value());
@@ -176,8 +178,9 @@ HtabElem* Htab::alloc_elem(int cpu) {
   }
   void* p = cache_alloc_or_refill(*ma_);
   if (!p) return nullptr;
-  // No reader can see it: fresh, or back from the allocator after a grace period.
-  HtabElem* e = new (p) HtabElem{};
+  // Constructed when its memory was new (the allocator's constructor); a
+  // reused one keeps its chain link and sequence count for readers still on it.
+  HtabElem* e = static_cast<HtabElem*>(p);
   if (percpu_) {
     void* obj = cache_alloc_or_refill(*pcpu_ma_);
     if (!obj) {
@@ -185,9 +188,9 @@ HtabElem* Htab::alloc_elem(int cpu) {
       return nullptr;
     }
     e->pcpu_obj = obj;
-    e->pptr = static_cast<char*>(mem::MemAlloc::percpu_ptr(obj, 0));
+    e->pptr.store(static_cast<char*>(mem::MemAlloc::percpu_ptr(obj, 0)), std::memory_order_relaxed);
 #if RINGB_DEBUG_CHECKS
-    if (nr_cpus_ > 1 && static_cast<char*>(mem::MemAlloc::percpu_ptr(obj, 1)) != e->pptr + value_rounded_)
+    if (nr_cpus_ > 1 && static_cast<char*>(mem::MemAlloc::percpu_ptr(obj, 1)) != percpu_value(e, 1))
       std::abort();  // the allocator's per-cpu stride is not round_up(value_size, 8)
 #endif
   }
@@ -208,8 +211,10 @@ void Htab::free_elem(int cpu, HtabElem* e) {
     freelist_->push_freed(cpu, &e->fnode);
     return;
   }
-  if (percpu_) pcpu_ma_->cache_free_rcu(e->pcpu_obj);
-  ma_->cache_free_rcu(e);
+  // Reusable at once, like a never-linked one (the kernel's htab_elem_free());
+  // the allocator returns it to malloc only after grace periods, so a reader
+  // still on it never touches freed memory.
+  free_unused_elem(cpu, e);
 }
 
 }  // namespace ringb::maps::detail

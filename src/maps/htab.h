@@ -18,9 +18,10 @@
 //                  fresh element while the old one ages.
 //   BPF_F_NO_PREALLOC (or Options::force_dyn_alloc)
 //                  elements from a fixed-size MemAlloc, per-cpu values from a
-//                  per-cpu MemAlloc; unlinked ones go back with
-//                  cache_free_rcu(), so they too are reused only after a grace
-//                  period and return to malloc only after that.
+//                  per-cpu MemAlloc; unlinked ones go back with cache_free()
+//                  and may be reused at once, as in the kernel (a reader still
+//                  on one sees a valid element, perhaps of another key: see
+//                  htab_elem.h), but reach malloc only after grace periods.
 // The element count (elem_count.h) decides -E2BIG in both modes.
 //
 // Updates: a plain hash builds the new element (key and value) before taking
@@ -60,7 +61,9 @@ class Htab : public Map {
   HtabElem* lookup_raw(const void* key, uint32_t hash) const;
   uint32_t hash_of(const void* key) const;
   char* value_of(HtabElem* e) const { return e->key() + key_rounded_; }
-  char* percpu_value(HtabElem* e, unsigned cpu) const { return e->pptr + cpu * value_rounded_; }
+  char* percpu_value(HtabElem* e, unsigned cpu) const {
+    return e->pptr.load(std::memory_order_relaxed) + cpu * value_rounded_;
+  }
 
   long do_host_lookup(const void* key, void* value_out, int cpu) override;
   long do_host_update(const void* key, const void* value, uint64_t flags, int cpu) override;
@@ -84,7 +87,7 @@ class Htab : public Map {
   Status init_dynamic(const Options& options);
   HtabElem* alloc_elem(int cpu);                  // nullptr: none left
   void free_unused_elem(int cpu, HtabElem* e);    // never linked: reusable at once
-  void free_elem(int cpu, HtabElem* e);           // unlinked: reusable after a grace period
+  void free_elem(int cpu, HtabElem* e);           // unlinked: readers may still see it
 
   const bool percpu_;
   bool prealloc_ = true;

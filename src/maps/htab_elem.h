@@ -20,12 +20,16 @@
 //   value         seq write section (seq odd), with release stores; lock-free
 //                 readers use acquire loads (value_copy.h), because an
 //                 early-recycled element can change under them.
-//   pptr          set once (preallocated) or before the element is linked.
+//   pptr          set once (preallocated), or each time the allocator hands
+//                 the element out (a reader may still stand on it: atomic).
 //   seq           even while stable; host-side copies retry when it moved,
 //                 so the host never returns a key or value torn by a recycle.
 //                 (Per-cpu values written in place by programs do not bump it:
 //                 each copy is one cpu's, as in the kernel.)
 //   fnode         the free-list link; only the free list touches it.
+// An element is constructed once, when its memory is new (prealloc_init, or
+// the allocator's constructor); reuse never re-initialises it, so `next` and
+// `seq` keep meaning something to a reader still standing on it.
 #pragma once
 
 #include <atomic>
@@ -43,7 +47,7 @@ struct HtabElem {
   std::atomic<uint32_t> hash;
   std::atomic<uint32_t> seq;
   void* pcpu_obj;                  // PERCPU_HASH on the allocator: its per-cpu object
-  char* pptr;                      // PERCPU_HASH: cpu 0's value; cpu c's is pptr + c * stride
+  std::atomic<char*> pptr;         // PERCPU_HASH: cpu 0's value; cpu c's is pptr + c * stride
 
   char* key() { return reinterpret_cast<char*>(this + 1); }
   const char* key() const { return reinterpret_cast<const char*>(this + 1); }

@@ -200,6 +200,8 @@ Expected<std::unique_ptr<MemAlloc>> MemAlloc::create(const Options& options) {
   ma->nr_cpus = cpu::nr_cpus();
   ma->classes = ma->general ? kNumClasses : 1;
 
+  if (options.constructor && (ma->general || options.percpu))
+    return Error{EINVAL, "allocator '" + options.name + "': a constructor needs fixed-size, non-per-cpu mode"};
   size_t fixed_unit = 0;
   if (!ma->general) {
     const size_t max = options.percpu ? kMaxPercpuElemSize : kMaxElemSize;

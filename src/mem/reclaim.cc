@@ -48,6 +48,7 @@ Node* MemAlloc::Impl::new_object(Cache* c) {
   Node* n;
   if (!percpu) {
     n = static_cast<Node*>(backing_alloc(opts.backing, c->unit_size));
+    if (n && opts.constructor) opts.constructor(detail::user_of(n));
   } else {
     n = static_cast<Node*>(backing_alloc(opts.backing, detail::kPercpuHolder));
     void* area = n ? backing_alloc(opts.backing, percpu_area_size(this, c)) : nullptr;

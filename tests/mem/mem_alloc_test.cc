@@ -104,6 +104,49 @@ TEST(MemAlloc, FixedSizeModeHandsOutElementsOfItsSize) {
   for (void* p : objs) ma->cache_free(p);
 }
 
+
+// The constructor runs once per object taken from malloc; a freed object that
+// is handed out again keeps its bytes (hash elements rely on it).
+std::atomic<int> g_constructed{0};
+
+TEST(MemAlloc, TheConstructorRunsOnceAndReuseKeepsTheBytes) {
+  Options o;
+  o.unit_size = 24;
+  o.constructor = [](void* p) {
+    std::memset(p, 0xab, 24);
+    g_constructed.fetch_add(1);
+  };
+  g_constructed = 0;
+  auto ma = make_alloc(o);
+  const int prefilled = g_constructed.load();
+  EXPECT_GT(prefilled, 0) << "the prefill constructs what it takes from malloc";
+  EXPECT_EQ(static_cast<uint64_t>(prefilled), ma->stats().backing_allocs);
+  cpu::CpuGuard slot;
+  void* p = alloc_or_refill(*ma, 0);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(static_cast<unsigned char*>(p)[23], 0xab);
+  std::memset(p, 0x11, 24);
+  ma->cache_free(p);
+  void* again = ma->cache_alloc();
+  ASSERT_EQ(again, p) << "LIFO: the same object comes back";
+  EXPECT_EQ(static_cast<unsigned char*>(again)[0], 0x11) << "reuse does not construct again";
+  EXPECT_EQ(static_cast<unsigned char*>(again)[23], 0x11);
+  ma->cache_free(again);
+  EXPECT_EQ(static_cast<uint64_t>(g_constructed.load()), ma->stats().backing_allocs);
+}
+
+TEST(MemAlloc, AConstructorNeedsFixedSizeMode) {
+  Options o;
+  o.constructor = [](void*) {};
+  auto general = MemAlloc::create(o);
+  ASSERT_FALSE(general.ok());
+  EXPECT_EQ(general.error().code, EINVAL);
+  o.unit_size = 16;
+  o.percpu = true;
+  auto percpu = MemAlloc::create(o);
+  ASSERT_FALSE(percpu.ok());
+  EXPECT_EQ(percpu.error().code, EINVAL);
+}
 TEST(MemAlloc, PerCpuObjectsHaveAZeroedAreaForEveryCpu) {
   Options o;
   o.percpu = true;
