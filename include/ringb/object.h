@@ -8,7 +8,11 @@
 //   - .text holds subprograms, appended to every program that calls them;
 //   - maps are BTF-defined in ".maps"; every .data/.rodata/.bss section and
 //     every ".data.NAME"/".bss.NAME"/".rodata.NAME" is a one-element array map;
-//   - extern functions in ".ksyms" are kfuncs, resolved by name later.
+//   - extern functions in ".ksyms" are kfuncs, resolved by name later;
+//   - extern variables: __kconfig ones live in a read-only ".kconfig" array
+//     map whose contents the runtime fills in, __ksym ones are kernel
+//     symbols whose addresses the host supplies (ld_imm64 src 3, imm = index
+//     into Object::ksyms).
 // After loading, instructions refer to maps and kfuncs by index into this
 // object (ld_imm64 src 1/2, call src 2), and bpf-to-bpf calls are relative to
 // the linked program, exactly as the kernel receives them from libbpf.
@@ -107,6 +111,23 @@ struct MapDef {
   std::vector<uint8_t> initial_value;
 };
 
+// An extern variable of libbpf's __kconfig (LINUX_KERNEL_VERSION, CONFIG_*)
+// or __ksym kind. Weak ones may stay unresolved: they read as 0 / NULL.
+struct ExternVar {
+  enum class Kind : uint8_t {
+    Bool,      // _Bool: y → 1, n → 0
+    Tristate,  // enum libbpf_tristate: n → 0, y → 1, m → 2
+    Int,       // a 1, 2, 4 or 8 byte integer
+    Chars,     // char[N]: a string, cut to N - 1 bytes
+    Other,     // __ksym: any type (its address is what matters)
+  };
+  std::string name;
+  Kind kind = Kind::Other;
+  bool is_signed = false;
+  bool weak = false;
+  uint32_t offset = 0, size = 0;  // __kconfig: where in the .kconfig map
+};
+
 class Object {
  public:
   // Opens and links an ELF object. Errors name the section, symbol or
@@ -119,6 +140,8 @@ class Object {
   std::vector<Program> programs;
   std::vector<MapDef> maps;
   std::vector<std::string> kfuncs;  // names, indexed by call src 2 imm
+  std::vector<ExternVar> kconfig;   // laid out in the ".kconfig" map
+  std::vector<ExternVar> ksyms;     // indexed by ld_imm64 src 3 imm
   std::shared_ptr<Btf> btf;         // the object's own BTF (may be null)
 
   const Program* find_program(const std::string& name) const;

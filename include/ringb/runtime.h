@@ -50,11 +50,14 @@ class Runtime {
   struct Options {
     mem::MemCgroup* cgroup = nullptr;  // charged for map memory
     bool force_dyn_alloc = false;      // hash maps never preallocate (bpf_force_dyn_alloc)
+    // __kconfig values, libbpf's format: "CONFIG_X=y\nCONFIG_HZ=250\n".
+    // Names not given here come from the running kernel's config.
+    std::string kconfig;
   };
   Runtime();
   explicit Runtime(const Options& options);
 
-  // Register host helpers and kfuncs here, before load().
+  // Register host helpers, kfuncs and kernel symbols here, before load().
   vm::Functions& functions() { return fns_; }
 
   Expected<std::unique_ptr<LoadedObject>> load(const std::string& path) const;

@@ -48,6 +48,11 @@ class Functions {
   const Function* kfunc(const std::string& name) const;
   std::string helper_name(int id) const;
 
+  // Kernel symbols (__ksym variables): the address a program's
+  // `&symbol` loads. ringb has none of its own; hosts add what they share.
+  void add_ksym(std::string name, void* address);
+  const void* ksym(const std::string& name) const;  // nullptr: unknown
+
  private:
   struct Entry {
     std::string name;
@@ -55,6 +60,7 @@ class Functions {
   };
   std::map<int, Entry> helpers_;
   std::map<std::string, Function> kfuncs_;
+  std::map<std::string, void*> ksyms_;
 };
 
 // Where trace_printk output goes, and other per-process settings of a run.

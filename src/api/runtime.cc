@@ -1,6 +1,9 @@
-// runtime.cc — Runtime::load: maps created from the object's definitions,
-// every program checked and decoded against them.
+// runtime.cc — Runtime::load: extern variables given their values, maps
+// created from the object's definitions, every program checked and decoded
+// against them.
 #include "ringb/runtime.h"
+
+#include "externs.h"
 
 namespace ringb {
 
@@ -17,6 +20,8 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(const std::string& path) c
 Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj) const {
   std::unique_ptr<LoadedObject> lo(new LoadedObject());
   lo->obj_ = std::move(obj);
+  if (Status s = api::resolve_externs(lo->obj_, options_.kconfig, fns_); !s)
+    return Error{s.error().code, lo->obj_.name + ": " + s.error().message};
   maps::Options mo;
   mo.cgroup = options_.cgroup;
   mo.force_dyn_alloc = options_.force_dyn_alloc;

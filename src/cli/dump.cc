@@ -114,6 +114,17 @@ int run_dump(int argc, char** argv) {
     for (const std::string& k : obj->kfuncs) std::printf(" %s", k.c_str());
     std::printf("\n");
   }
+  if (!obj->kconfig.empty()) {
+    std::printf("kconfig (map .kconfig):\n");
+    for (const ExternVar& v : obj->kconfig)
+      std::printf("  +%-4u %-32s %u bytes%s\n", v.offset, v.name.c_str(), v.size, v.weak ? ", weak" : "");
+  }
+  if (!obj->ksyms.empty()) {
+    std::printf("ksyms:");
+    for (size_t i = 0; i < obj->ksyms.size(); ++i)
+      std::printf(" [%zu] %s%s", i, obj->ksyms[i].name.c_str(), obj->ksyms[i].weak ? " (weak)" : "");
+    std::printf("\n");
+  }
   if (o.code)
     for (const Program& p : obj->programs)
       if (o.prog.empty() || o.prog == p.name) print_code(*obj, p);

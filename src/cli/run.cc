@@ -13,7 +13,7 @@ namespace ringb::cli {
 namespace {
 
 struct RunArgs {
-  std::string path, prog, data_in, ctx_in;
+  std::string path, prog, data_in, ctx_in, kconfig;
   uint32_t repeat = 1;
   int threads = 1;
   bool json = false, stats = false;
@@ -26,6 +26,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
     if (s == "--prog" && v) a.prog = argv[++i];
     else if (s == "--data-in" && v) a.data_in = argv[++i];
     else if (s == "--ctx-in" && v) a.ctx_in = argv[++i];
+    else if (s == "--kconfig" && v) a.kconfig = argv[++i];
     else if (s == "--repeat" && v) a.repeat = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 0));
     else if (s == "--threads" && v) a.threads = std::atoi(argv[++i]);
     else if (s == "--json") a.json = true;
@@ -39,7 +40,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
   if (a.path.empty() || a.repeat == 0 || a.threads < 1 || a.threads > 256) {
     std::fprintf(stderr,
                  "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] "
-                 "[--repeat N>0] [--threads 1..256] [--json] [--stats]\n");
+                 "[--kconfig FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats]\n");
     return false;
   }
   return true;
@@ -50,7 +51,16 @@ bool parse(int argc, char** argv, RunArgs& a) {
 int run_run(int argc, char** argv) {
   RunArgs a;
   if (!parse(argc, argv, a)) return 2;
-  Runtime rt;
+  Runtime::Options ro;
+  if (!a.kconfig.empty()) {
+    auto text = read_file(a.kconfig);
+    if (!text) {
+      std::fprintf(stderr, "ringb run: %s\n", text.error().message.c_str());
+      return 2;
+    }
+    ro.kconfig.assign(text->begin(), text->end());
+  }
+  Runtime rt(ro);
   auto obj = rt.load(a.path);
   if (!obj) {
     std::fprintf(stderr, "ringb run: %s\n", obj.error().message.c_str());

@@ -1,6 +1,7 @@
 // loader.h — the pieces of Object::open_memory, one file each:
 //   elf_file.cc   ELF sections and symbols (libelf)
 //   map_defs.cc   BTF-defined maps in .maps, and global-data maps
+//   externs.cc    __kconfig and __ksym extern variables (and the .kconfig map)
 //   programs.cc   programs and subprograms, relocation, linking, line info
 //   prog_types.cc section name → program type
 #pragma once
@@ -18,6 +19,9 @@ bool classify_section(const std::string& section, ProgType& type, bool& sleepabl
 
 // Appends the maps of `.maps` and of every global-data section to obj.maps.
 Status collect_maps(const ElfFile& file, Object& obj);
+
+// Fills obj.kconfig (and adds the ".kconfig" map) and obj.ksyms.
+Status collect_externs(const ElfFile& file, Object& obj);
 
 // Builds obj.programs: splits executable sections into functions, applies
 // map/data/kfunc relocations, appends called subprograms, maps line info.

@@ -60,6 +60,7 @@ class Linker {
   // and instruction) when the instruction refers to code.
   Status relocate(Program& p, size_t pc, const Func& f, size_t k, const ElfFile::Rel& rel,
                   const Section*& target_sec, int64_t& target);
+  Status relocate_extern(Insn& insn, Insn& next, const Func& f, size_t k, const Symbol& sym);
   Status apply_core(Program& p, const Placed& pl);
   void add_line_info(Program& p, const Placed& pl);
   const Func* func_starting_at(const Section* sec, int64_t insn) const;
@@ -141,8 +142,7 @@ Status Linker::relocate(Program& p, size_t pc, const Func& f, size_t k, const El
     return at(f, k, "relocation against '" + sym.name +
                         "' on an instruction that is neither a call nor a 64-bit load");
   if (rel.type != kRelBpf64_64) return at(f, k, "64-bit load with an unexpected relocation type " + std::to_string(rel.type));
-  if (sym.section == SHN_UNDEF)
-    return at(f, k, "extern variable '" + sym.name + "' (ksym or kconfig) is not supported");
+  if (sym.section == SHN_UNDEF) return relocate_extern(insn, p.insns[pc + 1], f, k, sym);
   const Section* sec = file_.section_at(sym.section);
   if (!sec) return at(f, k, "reference to a symbol in a missing section");
   Insn& next = p.insns[pc + 1];
@@ -173,6 +173,27 @@ Status Linker::relocate(Program& p, size_t pc, const Func& f, size_t k, const El
   }
   return at(f, k, "reference to '" + sym.name + "' in section '" + sec->name +
                       "', which is neither a map, global data nor code");
+}
+
+// A __kconfig variable becomes a load of its address in the .kconfig map;
+// a __ksym one a kernel-symbol load (src 3) the runtime resolves.
+Status Linker::relocate_extern(Insn& insn, Insn& next, const Func& f, size_t k, const Symbol& sym) {
+  for (const ExternVar& v : obj_.kconfig) {
+    if (v.name != sym.name) continue;
+    insn.src = isa::kPseudoMapValue;
+    next.imm = insn.imm + static_cast<int32_t>(v.offset);
+    insn.imm = obj_.find_map(".kconfig");
+    return {};
+  }
+  for (size_t i = 0; i < obj_.ksyms.size(); ++i) {
+    if (obj_.ksyms[i].name != sym.name) continue;
+    insn.src = isa::kPseudoBtfId;
+    insn.imm = static_cast<int32_t>(i);
+    next.imm = 0;
+    return {};
+  }
+  return at(f, k, "extern variable '" + sym.name +
+                      "' is neither __kconfig nor __ksym (or the object has no BTF for it)");
 }
 
 Status Linker::link_function(Program& p, std::vector<Placed>& placed, size_t which) {

@@ -247,6 +247,13 @@ const Function* Functions::kfunc(const std::string& name) const {
   return it == kfuncs_.end() ? nullptr : &it->second;
 }
 
+void Functions::add_ksym(std::string name, void* address) { ksyms_[std::move(name)] = address; }
+
+const void* Functions::ksym(const std::string& name) const {
+  auto it = ksyms_.find(name);
+  return it == ksyms_.end() ? nullptr : it->second;
+}
+
 std::string Functions::helper_name(int id) const {
   auto it = helpers_.find(id);
   if (it != helpers_.end()) return it->second.name;

@@ -1,0 +1,17 @@
+// externs.h — values for an object's extern variables at load (externs.cc).
+#pragma once
+
+#include <string>
+
+#include "ringb/error.h"
+#include "ringb/object.h"
+#include "ringb/vm.h"
+
+namespace ringb::api {
+
+// Fills the ".kconfig" map's contents (host text "CONFIG_X=value" lines
+// first, then the running kernel's config) and turns every __ksym load into
+// the address `fns` has for it. Errors name the extern.
+Status resolve_externs(Object& obj, const std::string& kconfig, const vm::Functions& fns);
+
+}  // namespace ringb::api
