@@ -71,6 +71,15 @@ struct Program {
     uint32_t btf_id;
   };
   std::vector<Func> funcs;
+  // What the loader resolved, in order, for `ringb dump`: ELF relocations
+  // ("map", "global data", "kconfig", "ksym", "kfunc", "call", "callback")
+  // and CO-RE records ("CO-RE field_byte_offset", ...).
+  struct Relocation {
+    uint32_t insn;       // index into insns
+    std::string kind;
+    std::string target;  // symbol, or the CO-RE type and access string
+  };
+  std::vector<Relocation> relocations;
 };
 
 // bpf_map_type values ringb knows.

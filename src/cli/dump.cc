@@ -80,6 +80,10 @@ void print_code(const Object& obj, const Program& p) {
     std::printf("%5zu: (%02x) %s\n", pc, p.insns[pc].code, disasm(&p.insns[pc], &obj.kfuncs).c_str());
     if (isa::is_ld_imm64(p.insns[pc])) ++pc;
   }
+  if (p.relocations.empty()) return;
+  std::printf("\nrelocations of %s:\n", p.name.c_str());
+  for (const Program::Relocation& r : p.relocations)
+    std::printf("%5u: %-12s %s\n", r.insn, r.kind.c_str(), r.target.c_str());
 }
 
 void print_btf(const Btf& btf) {

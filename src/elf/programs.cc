@@ -60,7 +60,11 @@ class Linker {
   // and instruction) when the instruction refers to code.
   Status relocate(Program& p, size_t pc, const Func& f, size_t k, const ElfFile::Rel& rel,
                   const Section*& target_sec, int64_t& target);
-  Status relocate_extern(Insn& insn, Insn& next, const Func& f, size_t k, const Symbol& sym);
+  Status relocate_extern(Program& p, size_t pc, const Func& f, size_t k, const Symbol& sym);
+  static Status noted(Program& p, size_t pc, const char* kind, std::string target) {
+    p.relocations.push_back({static_cast<uint32_t>(pc), kind, std::move(target)});
+    return {};
+  }
   Status apply_core(Program& p, const Placed& pl);
   void add_line_info(Program& p, const Placed& pl);
   const Func* func_starting_at(const Section* sec, int64_t insn) const;
@@ -130,19 +134,19 @@ Status Linker::relocate(Program& p, size_t pc, const Func& f, size_t k, const El
       insn.src = isa::kPseudoKfuncCall;
       insn.imm = kfunc_index(sym.name);
       insn.off = 0;
-      return {};
+      return noted(p, pc, "kfunc", sym.name);
     }
     target_sec = file_.section_at(sym.section);
     if (!target_sec || !target_sec->executable())
       return at(f, k, "call to '" + sym.name + "', which is not code");
     target = static_cast<int64_t>(sym.value / sizeof(Insn)) + insn.imm + 1;
-    return {};
+    return {};  // noted by link_function, which knows the callee's name
   }
   if (!isa::is_ld_imm64(insn))
     return at(f, k, "relocation against '" + sym.name +
                         "' on an instruction that is neither a call nor a 64-bit load");
   if (rel.type != kRelBpf64_64) return at(f, k, "64-bit load with an unexpected relocation type " + std::to_string(rel.type));
-  if (sym.section == SHN_UNDEF) return relocate_extern(insn, p.insns[pc + 1], f, k, sym);
+  if (sym.section == SHN_UNDEF) return relocate_extern(p, pc, f, k, sym);
   const Section* sec = file_.section_at(sym.section);
   if (!sec) return at(f, k, "reference to a symbol in a missing section");
   Insn& next = p.insns[pc + 1];
@@ -152,7 +156,7 @@ Status Linker::relocate(Program& p, size_t pc, const Func& f, size_t k, const El
     insn.src = isa::kPseudoMapFd;
     insn.imm = m;
     next.imm = 0;
-    return {};
+    return noted(p, pc, "map", sym.name);
   }
   if (is_global_data_section(sec->name)) {
     int m = -1;
@@ -162,14 +166,15 @@ Status Linker::relocate(Program& p, size_t pc, const Func& f, size_t k, const El
     insn.src = isa::kPseudoMapValue;
     next.imm = insn.imm + static_cast<int32_t>(sym.value);
     insn.imm = m;
-    return {};
+    return noted(p, pc, "global data", sec->name + "+" + std::to_string(next.imm) +
+                                           (sym.type == STT_SECTION ? "" : " (" + sym.name + ")"));
   }
   if (sec->executable()) {  // the address of a function: a callback
     insn.src = isa::kPseudoFunc;
     target_sec = sec;
     target = static_cast<int64_t>((sym.value + static_cast<int64_t>(insn.imm)) / sizeof(Insn));
     next.imm = 0;
-    return {};
+    return {};  // noted by link_function, which knows the callee's name
   }
   return at(f, k, "reference to '" + sym.name + "' in section '" + sec->name +
                       "', which is neither a map, global data nor code");
@@ -177,20 +182,22 @@ Status Linker::relocate(Program& p, size_t pc, const Func& f, size_t k, const El
 
 // A __kconfig variable becomes a load of its address in the .kconfig map;
 // a __ksym one a kernel-symbol load (src 3) the runtime resolves.
-Status Linker::relocate_extern(Insn& insn, Insn& next, const Func& f, size_t k, const Symbol& sym) {
+Status Linker::relocate_extern(Program& p, size_t pc, const Func& f, size_t k, const Symbol& sym) {
+  Insn& insn = p.insns[pc];
+  Insn& next = p.insns[pc + 1];
   for (const ExternVar& v : obj_.kconfig) {
     if (v.name != sym.name) continue;
     insn.src = isa::kPseudoMapValue;
     next.imm = insn.imm + static_cast<int32_t>(v.offset);
     insn.imm = obj_.find_map(".kconfig");
-    return {};
+    return noted(p, pc, "kconfig", sym.name);
   }
   for (size_t i = 0; i < obj_.ksyms.size(); ++i) {
     if (obj_.ksyms[i].name != sym.name) continue;
     insn.src = isa::kPseudoBtfId;
     insn.imm = static_cast<int32_t>(i);
     next.imm = 0;
-    return {};
+    return noted(p, pc, "ksym", sym.name);
   }
   return at(f, k, "extern variable '" + sym.name +
                       "' is neither __kconfig nor __ksym (or the object has no BTF for it)");
@@ -219,6 +226,8 @@ Status Linker::link_function(Program& p, std::vector<Placed>& placed, size_t whi
       if (!callee)
         return at(f, k, "call or callback target (instruction " + std::to_string(target) +
                             " of '" + target_sec->name + "') is not the start of a function");
+      if (r != rels.end())
+        (void)noted(p, pc, isa::is_call(insn) ? "call" : "callback", callee->name);
       size_t callee_at = SIZE_MAX;
       for (const Placed& pl : placed)
         if (pl.func == callee) callee_at = pl.at;
@@ -250,13 +259,17 @@ Status Linker::apply_core(Program& p, const Placed& pl) {
     // The runtime's types are the program's own: every relocation resolves
     // against the local BTF, whose answers clang already compiled in — all
     // but the type ids, which the loader owns.
+    if (r.kind > static_cast<uint32_t>(CoreReloKind::TypeMatches))
+      return at(*pl.func, k - pl.func->start, "unknown CO-RE relocation kind " + std::to_string(r.kind));
+    const size_t pc = pl.at + k - pl.func->start;
+    p.relocations.push_back({static_cast<uint32_t>(pc), "CO-RE",
+                             std::string(core_relo_kind_name(r.kind)) + " " + obj_.btf->describe(r.type_id) +
+                                 " " + obj_.btf->string_at(r.access_str_off)});
     const auto kind = static_cast<CoreReloKind>(r.kind);
     if (kind == CoreReloKind::TypeIdLocal || kind == CoreReloKind::TypeIdTarget) {
-      Insn& insn = p.insns[pl.at + k - pl.func->start];
+      Insn& insn = p.insns[pc];
       insn.imm = static_cast<int32_t>(r.type_id);
-      if (isa::is_ld_imm64(insn)) p.insns[pl.at + k - pl.func->start + 1].imm = 0;
-    } else if (r.kind > static_cast<uint32_t>(CoreReloKind::TypeMatches)) {
-      return at(*pl.func, k - pl.func->start, "unknown CO-RE relocation kind " + std::to_string(r.kind));
+      if (isa::is_ld_imm64(insn)) p.insns[pc + 1].imm = 0;
     }
   }
   return {};

@@ -36,6 +36,33 @@ TEST(Loader, LinksSubprogramsAndResolvesMapsOfARealObject) {
   EXPECT_TRUE(linked) << "some program calls a subprogram";
 }
 
+// Every relocation the loader resolved is listed, for `ringb dump`.
+bool has_relocation(const Object& obj, const std::string& prog, const std::string& kind,
+                    const std::string& target_prefix) {
+  const Program* p = obj.find_program(prog);
+  if (!p) return false;
+  for (const Program::Relocation& r : p->relocations)
+    if (r.kind == kind && r.target.rfind(target_prefix, 0) == 0 && r.insn < p->insns.size()) return true;
+  return false;
+}
+
+TEST(Loader, ListsTheRelocationsItResolved) {
+  auto calls = Object::open_file(bpf_corpus::object_path("calls"));
+  auto globals = Object::open_file(bpf_corpus::object_path("globals"));
+  auto hash = Object::open_file(bpf_corpus::object_path("maps_hash"));
+  auto loops = Object::open_file(bpf_corpus::object_path("loops"));
+  auto core = Object::open_file(bpf_corpus::object_path("core"));
+  auto externs = Object::open_file(bpf_corpus::object_path("externs"));
+  for (auto* o : {&calls, &globals, &hash, &loops, &core, &externs}) ASSERT_TRUE(o->ok()) << o->error().message;
+  EXPECT_TRUE(has_relocation(*calls, "call_chain", "call", "level1"));
+  EXPECT_TRUE(has_relocation(*globals, "data_increment", "global data", ".data+0 (counter)"));
+  EXPECT_TRUE(has_relocation(*hash, "hash_delete", "map", "h"));
+  EXPECT_TRUE(has_relocation(*loops, "loop_bpf_loop", "callback", "add_index"));
+  EXPECT_TRUE(has_relocation(*core, "core_field_offset", "CO-RE", "byte_off struct ethhdr"));
+  EXPECT_TRUE(has_relocation(*externs, "kernel_version_is_recent", "kconfig", "LINUX_KERNEL_VERSION"));
+  EXPECT_TRUE(has_relocation(*externs, "weak_ksym_is_null", "ksym", "ringb_not_a_kernel_symbol"));
+}
+
 TEST(Loader, RejectsWhatIsNotABpfObject) {
   const std::string text = "definitely not an ELF file";
   auto r = Object::open_memory(text.data(), text.size(), "text.o");
