@@ -1,5 +1,5 @@
 // ringb/maps.h — BPF maps with the kernel's semantics: ARRAY, PERCPU_ARRAY,
-// HASH, PERCPU_HASH, QUEUE and STACK.
+// HASH, PERCPU_HASH, QUEUE, STACK and PROG_ARRAY.
 //
 // A Map has two faces, as in the kernel:
 //
@@ -30,6 +30,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "ringb/error.h"
@@ -91,9 +92,23 @@ class InterruptScope {
   static bool active();  // the calling thread holds one
 };
 
+// A program as a PROG_ARRAY holds it. The maps layer sits below the vm, so
+// the program is opaque here (the api layer puts a vm::Executable in it).
+struct ProgRef {
+  const void* prog = nullptr;         // what a tail call jumps to
+  uint32_t type = 0;                  // enum bpf_prog_type
+  uint32_t id = 0;                    // the program's id: what host lookups return
+  std::shared_ptr<const void> owner;  // keeps `prog` and everything it uses alive
+};
+// Turns a program id — the value host_update() writes into a prog array,
+// where the kernel takes a program fd — into the program; -EBADF when no
+// program has that id.
+using ProgResolver = std::function<Expected<ProgRef>(uint32_t id)>;
+
 struct Options {
   mem::MemCgroup* cgroup = nullptr;  // charged for all map memory; must outlive the map
   bool force_dyn_alloc = false;      // sysctl kernel.bpf_force_dyn_alloc: hash maps never preallocate
+  ProgResolver prog_resolver;        // prog arrays: program ids for host_update (none: -EBADF)
 };
 
 // A snapshot for tests and benchmarks; read racily while the map is in use.
@@ -155,6 +170,18 @@ class Map {
   using ElemCallback = long (*)(const void* key, void* value, void* ctx);
   virtual long for_each_elem(ElemCallback fn, void* ctx);
 
+  // ---- prog arrays (BPF_MAP_TYPE_PROG_ARRAY) ------------------------------
+  // The program in slot `index` for bpf_tail_call(), or nullptr (empty slot,
+  // index past the end, not a prog array). Lock-free; the ProgRef stays valid
+  // until the caller's RCU read-side section ends.
+  virtual const ProgRef* prog_at(uint32_t index) const;
+  // Host: puts `prog` into slot `index`, as host_update() with its id does
+  // (same checks and errnos), without going through the resolver.
+  long host_set_prog(uint32_t index, const ProgRef& prog);
+  // Host: empties every slot, as the kernel does when the last user-space
+  // reference to a prog array goes (which breaks program ↔ map cycles).
+  virtual void clear_progs();
+
   // ---- host side: the bpf() commands ---------------------------------------
   long host_lookup(const void* key, void* value_out);  // queue/stack: key null, peeks
   long host_update(const void* key, const void* value, uint64_t flags);  // queue/stack: pushes
@@ -179,6 +206,7 @@ class Map {
   virtual long do_host_delete(const void* key, int cpu) = 0;
   virtual long do_host_get_next_key(const void* key, void* next_key) = 0;
   virtual long do_host_lookup_and_delete(const void* key, void* value_out, uint64_t flags, int cpu);
+  virtual long do_set_prog(uint32_t index, const ProgRef& prog);  // prog arrays; else -EINVAL
 
   MapDef def_;
 

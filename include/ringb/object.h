@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ringb/btf.h"
@@ -118,6 +119,9 @@ struct MapDef {
   bool global_data = false;
   bool read_only = false;  // .rodata: BPF_F_RDONLY_PROG
   std::vector<uint8_t> initial_value;
+  // PROG_ARRAY: slots filled at load (libbpf's `.values = { [i] = &prog }`),
+  // as (slot, program name).
+  std::vector<std::pair<uint32_t, std::string>> init_progs;
 };
 
 // An extern variable of libbpf's __kconfig (LINUX_KERNEL_VERSION, CONFIG_*)

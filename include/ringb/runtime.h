@@ -27,6 +27,11 @@
 
 namespace ringb {
 
+namespace api {
+struct MapSet;
+struct ProgramHandle;
+}  // namespace api
+
 struct TestRunOptions {
   std::vector<uint8_t> data_in;  // tc, xdp, socket filter: the packet
   std::vector<uint8_t> ctx_in;   // syscall and other types: the context
@@ -74,18 +79,33 @@ class LoadedObject {
   maps::Map* map(const std::string& name) const;
   const vm::Executable* program(const std::string& name) const;
 
+  // A program's id (0: no such program). Ids are unique in the process, like
+  // the kernel's prog IDs: a prog array's host_lookup() returns them and its
+  // host_update() takes one as the value (where the kernel takes a prog fd),
+  // so a program of one object can go into another object's prog array.
+  uint32_t program_id(const std::string& name) const;
+  // Puts `program` (of this object) into slot `index` of prog array `map`
+  // (of this object), as host_update() with the program's id would. The
+  // array keeps the program alive, even after this object is gone.
+  Status prog_array_set(const std::string& map, uint32_t index, const std::string& program) const;
+
   // BPF_PROG_TEST_RUN: builds the context for the program's type (an
   // __sk_buff or xdp_md around data_in, or ctx_in), runs it `repeat` times.
   Expected<TestRunResult> test_run(const std::string& program, const TestRunOptions& opts) const;
 
+  // Empties this object's prog arrays first (as the kernel does when the
+  // last user reference to a prog array goes), so programs and prog arrays
+  // that hold each other do not keep each other alive.
   ~LoadedObject();
 
  private:
   friend class Runtime;
   LoadedObject() = default;
+  Status fill_prog_arrays();
+  std::shared_ptr<api::ProgramHandle> handle_of(const std::string& program) const;
   Object obj_;
-  std::vector<std::unique_ptr<maps::Map>> maps_;
-  std::vector<std::unique_ptr<vm::Executable>> exes_;  // parallel to obj_.programs
+  std::shared_ptr<api::MapSet> maps_;                      // shared with the programs
+  std::vector<std::shared_ptr<api::ProgramHandle>> progs_;  // parallel to obj_.programs
 };
 
 // The test annotations of a program (REFERENCE §5), read from BTF decl tags.

@@ -11,6 +11,12 @@
 // as the kernel's does; what it checks itself at decode time is the shape of
 // the code: known opcodes and registers, jumps and calls that land on
 // instructions, helpers and kfuncs that exist, no falling off the end.
+//
+// bpf_tail_call (helper 12) is not a helper here but an instruction of the
+// interpreter: it looks the index up in the prog array (maps::Map::prog_at)
+// and, when a program is there and the run has taken fewer than 33 tail
+// calls, continues in that program's code with r1 = ctx, in the current
+// frame. A prog array's programs are Executables (ProgRef::prog).
 #pragma once
 
 #include <cstdint>
@@ -71,9 +77,11 @@ struct RunOptions {
 
 inline constexpr int kMaxCallFrames = 8;     // MAX_CALL_FRAMES
 inline constexpr int kStackSize = 512;       // MAX_BPF_STACK per frame
+inline constexpr uint32_t kMaxTailCalls = 33;  // MAX_TAIL_CALL_CNT, per top-level run
+inline constexpr int kHelperTailCall = 12;   // BPF_FUNC_tail_call
 
 struct RunState {
-  const Executable* exe = nullptr;
+  const Executable* exe = nullptr;  // the program whose code runs now (tail calls change it)
   int cpu = -1;
   uint64_t insns = 0;  // executed, when counting
   const RunOptions* options = nullptr;
@@ -82,6 +90,7 @@ struct RunState {
   uint64_t call_callback(uint64_t target, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
                          uint64_t r5);
   int callback_depth = 0;
+  uint32_t tail_calls = 0;  // taken in this run (Executable::run resets it)
 };
 
 class Executable {
@@ -102,6 +111,9 @@ class Executable {
   const Program& program() const { return prog_; }
 
   struct Op;
+  // The decoded code, for the interpreter (tail calls switch to another
+  // program's).
+  const Op* ops(bool counting) const;
 
  private:
   Executable() = default;

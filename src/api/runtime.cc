@@ -1,9 +1,14 @@
 // runtime.cc — Runtime::load: extern variables given their values, maps
 // created from the object's definitions, every program checked and decoded
-// against them.
+// against them, prog arrays filled from their `.values`; and the
+// LoadedObject accessors.
 #include "ringb/runtime.h"
 
+#include <cstring>
+
 #include "externs.h"
+#include "programs.h"
+#include "ringb/rcu.h"
 
 namespace ringb {
 
@@ -18,39 +23,104 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(const std::string& path) c
 }
 
 Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj) const {
+  api::release_parked();
   std::unique_ptr<LoadedObject> lo(new LoadedObject());
   lo->obj_ = std::move(obj);
   if (Status s = api::resolve_externs(lo->obj_, options_.kconfig, fns_); !s)
     return Error{s.error().code, lo->obj_.name + ": " + s.error().message};
+  lo->maps_ = std::make_shared<api::MapSet>();
   maps::Options mo;
   mo.cgroup = options_.cgroup;
   mo.force_dyn_alloc = options_.force_dyn_alloc;
+  mo.prog_resolver = api::resolve_program;
   std::vector<maps::Map*> raw;
   for (const MapDef& def : lo->obj_.maps) {
     auto m = maps::Map::create(def, mo);
     if (!m) return Error{m.error().code, lo->obj_.name + ": map '" + def.name + "': " + m.error().message};
     raw.push_back(m->get());
-    lo->maps_.push_back(std::move(m.value()));
+    lo->maps_->maps.push_back(std::move(m.value()));
   }
   for (const Program& p : lo->obj_.programs) {
     auto exe = vm::Executable::create(p, raw, lo->obj_.kfuncs, fns_);
     if (!exe) return Error{exe.error().code, lo->obj_.name + ": " + exe.error().message};
-    lo->exes_.push_back(std::move(exe.value()));
+    lo->progs_.push_back(api::make_program(std::move(exe.value()), lo->maps_));
   }
+  if (Status s = lo->fill_prog_arrays(); !s) return s.error();
   return lo;
 }
 
-LoadedObject::~LoadedObject() = default;
+// libbpf's bpf_object__init_prog_arrays(): the `.values` of each prog array.
+Status LoadedObject::fill_prog_arrays() {
+  for (size_t i = 0; i < obj_.maps.size(); ++i) {
+    const MapDef& def = obj_.maps[i];
+    for (const auto& [slot, name] : def.init_progs) {
+      const auto h = handle_of(name);
+      const long err = h ? maps_->maps[i]->host_set_prog(slot, api::prog_ref(h)) : -ENOENT;
+      if (err)
+        return Error{static_cast<int>(-err),
+                     obj_.name + ": map '" + def.name + "': cannot put program '" + name + "' into slot " +
+                         std::to_string(slot) + ": " +
+                         (err == -EINVAL ? "its type differs from the array's programs"
+                                         : std::string(std::strerror(static_cast<int>(-err))))};
+    }
+  }
+  return {};
+}
+
+LoadedObject::~LoadedObject() {
+  bool held = false;
+  if (maps_)
+    for (const auto& m : maps_->maps)
+      if (m->def().type == static_cast<uint32_t>(MapType::ProgArray)) {
+        m->clear_progs();
+        held = true;
+      }
+  progs_.clear();
+  maps_.reset();
+  if (held) {  // let the emptied slots' grace periods end, so their programs go now
+    rcu::barrier(rcu::Domain::TasksTrace);
+    rcu::barrier(rcu::Domain::Rcu);
+  }
+  api::release_parked();
+}
 
 maps::Map* LoadedObject::map(const std::string& name) const {
   const int i = obj_.find_map(name);
-  return i < 0 ? nullptr : maps_[static_cast<size_t>(i)].get();
+  return i < 0 ? nullptr : maps_->maps[static_cast<size_t>(i)].get();
+}
+
+std::shared_ptr<api::ProgramHandle> LoadedObject::handle_of(const std::string& name) const {
+  for (size_t i = 0; i < obj_.programs.size(); ++i)
+    if (obj_.programs[i].name == name) return progs_[i];
+  return nullptr;
 }
 
 const vm::Executable* LoadedObject::program(const std::string& name) const {
-  for (size_t i = 0; i < obj_.programs.size(); ++i)
-    if (obj_.programs[i].name == name) return exes_[i].get();
-  return nullptr;
+  const auto h = handle_of(name);
+  return h ? h->exe.get() : nullptr;
+}
+
+uint32_t LoadedObject::program_id(const std::string& name) const {
+  const auto h = handle_of(name);
+  return h ? h->id : 0;
+}
+
+Status LoadedObject::prog_array_set(const std::string& map_name, uint32_t index,
+                                    const std::string& program) const {
+  api::release_parked();
+  maps::Map* m = map(map_name);
+  if (!m) return Error{ENOENT, obj_.name + ": no map named '" + map_name + "'"};
+  if (m->def().type != static_cast<uint32_t>(MapType::ProgArray))
+    return Error{EINVAL, obj_.name + ": map '" + map_name + "' is not a prog array"};
+  const auto h = handle_of(program);
+  if (!h) return Error{ENOENT, obj_.name + ": no program named '" + program + "'"};
+  if (const long err = m->host_set_prog(index, api::prog_ref(h)))
+    return Error{static_cast<int>(-err),
+                 obj_.name + ": map '" + map_name + "', slot " + std::to_string(index) + ": " +
+                     (err == -E2BIG ? "index past max_entries"
+                      : err == -EINVAL ? "program '" + program + "' has another type than the array's programs"
+                                       : std::string(std::strerror(static_cast<int>(-err))))};
+  return {};
 }
 
 }  // namespace ringb

@@ -55,6 +55,8 @@ void print_maps(const Object& obj) {
     if (m.global_data)
       std::printf("       global data from %s, %s\n", m.section.c_str(),
                   m.initial_value.empty() ? "zero-filled" : "initialised");
+    for (const auto& [slot, prog] : m.init_progs)
+      std::printf("       slot %u: %s\n", slot, prog.c_str());
   }
 }
 

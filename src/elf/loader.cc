@@ -32,6 +32,7 @@ Expected<Object> Object::open_memory(const void* data, size_t size, const std::s
   if (Status s = elf::collect_maps(*file, obj); !s) return prefixed(s.error());
   if (Status s = elf::collect_externs(*file, obj); !s) return prefixed(s.error());
   if (Status s = elf::collect_programs(*file, ext.get(), obj); !s) return prefixed(s.error());
+  if (Status s = elf::check_init_progs(obj); !s) return prefixed(s.error());
   if (obj.programs.empty()) return Error{EINVAL, name + ": no programs (no global function in a program section)"};
   return obj;
 }

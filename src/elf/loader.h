@@ -27,6 +27,9 @@ Status collect_externs(const ElfFile& file, Object& obj);
 // map/data/kfunc relocations, appends called subprograms, maps line info.
 Status collect_programs(const ElfFile& file, const BtfExt* ext, Object& obj);
 
+// Every prog array's initial program (MapDef::init_progs) is a program.
+Status check_init_progs(const Object& obj);
+
 bool is_global_data_section(const std::string& name);
 
 }  // namespace ringb::elf

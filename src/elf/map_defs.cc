@@ -1,5 +1,6 @@
 // map_defs.cc — map definitions: BTF-defined maps in ".maps" (the
-// __uint/__type encoding libbpf reads) and one array map per global-data
+// __uint/__type encoding libbpf reads), the initial programs of prog arrays
+// (`.values`, relocations in .rel.maps) and one array map per global-data
 // section (.data, .rodata, .bss and their ".NAME" variants).
 #include <bpf/btf.h>
 #include <linux/btf.h>
@@ -51,11 +52,66 @@ int32_t find_spin_lock(const Btf& btf, uint32_t id, int depth = 0) {
   return -1;
 }
 
+// Where a map's `values` member starts inside its definition, or -1.
+int64_t values_offset(const Btf& btf, uint32_t struct_id) {
+  const btf_type* st = btf.type(btf.skip_modifiers(struct_id));
+  if (!st || !btf_is_struct(st)) return -1;
+  const btf_member* mem = btf_members(st);
+  for (uint16_t i = 0; i < btf_vlen(st); ++i)
+    if (btf.string_at(mem[i].name_off) == "values") return btf_member_bit_offset(st, i) / 8;
+  return -1;
+}
+
+// A map in .maps: its definition's place in the section, for relocations.
+struct Placed {
+  size_t map;               // index into obj.maps
+  uint64_t offset, size;    // of the variable in .maps
+  int64_t values_off;       // of its `values` member, or -1
+};
+
+// `.values = { [i] = &prog }`: clang leaves the array zero and puts one
+// R_BPF_64_ABS64 relocation per slot against the program's symbol, 8 bytes
+// per slot after the `values` member. The symbol must be a function in a
+// program section; whether it is a program is checked once programs are
+// known (check_init_progs).
+Status collect_init_progs(const ElfFile& file, const Section& sec, const std::vector<Placed>& placed,
+                          Object& obj) {
+  auto rels = file.relocations_for(sec.index);
+  if (!rels) return rels.error();
+  for (const ElfFile::Rel& r : *rels) {
+    const Symbol& sym = file.symbols()[r.symbol];
+    const Placed* p = nullptr;
+    for (const Placed& c : placed)
+      if (r.offset >= c.offset && r.offset < c.offset + c.size) p = &c;
+    if (!p) return Error{EINVAL, ".maps: relocation at byte " + std::to_string(r.offset) + " (symbol '" +
+                                     sym.name + "') lies outside every map definition"};
+    MapDef& m = obj.maps[p->map];
+    const uint64_t rel = r.offset - p->offset;
+    if (p->values_off < 0 || rel < static_cast<uint64_t>(p->values_off) || (rel - p->values_off) % 8)
+      return map_error(m.name, "relocation against '" + sym.name + "' at byte " + std::to_string(rel) +
+                                   " of its definition, which is not a slot of `values`");
+    if (m.type != static_cast<uint32_t>(MapType::ProgArray))
+      return map_error(m.name, "initial values (`.values`) are only supported for prog arrays, not for " +
+                                   std::string(map_type_name(m.type)) + " maps");
+    const uint64_t slot = (rel - p->values_off) / 8;
+    if (slot >= m.max_entries)
+      return map_error(m.name, "`.values` slot " + std::to_string(slot) + " ('" + sym.name +
+                                   "') is past max_entries " + std::to_string(m.max_entries));
+    const Section* target = file.section_at(sym.section);
+    if (sym.type != STT_FUNC || !target || !target->executable())
+      return map_error(m.name, "`.values` slot " + std::to_string(slot) + " refers to '" + sym.name +
+                                   "', which is not a program");
+    m.init_progs.emplace_back(static_cast<uint32_t>(slot), sym.name);
+  }
+  return {};
+}
+
 Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m) {
   const btf_type* st = btf.type(btf.skip_modifiers(struct_id));
   if (!st || !btf_is_struct(st))
     return map_error(m.name, "its definition in .maps is not a struct");
   const btf_member* mem = btf_members(st);
+  bool has_values = false;
   for (uint16_t i = 0; i < btf_vlen(st); ++i) {
     const std::string f = btf.string_at(mem[i].name_off);
     uint32_t v = 0;
@@ -68,7 +124,10 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m) {
       (f == "key" ? m.btf_key_type_id : m.btf_value_type_id) = v;
       continue;
     }
-    if (f == "values") continue;  // initial inner maps / programs: not yet
+    if (f == "values") {  // initial programs: collect_init_progs()
+      has_values = true;
+      continue;
+    }
     if (!int_field(btf, mem[i].type, v))
       return map_error(m.name, "'" + f + "' must be declared with __uint()");
     if (f == "type") m.type = v;
@@ -81,6 +140,13 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m) {
     else return map_error(m.name, "unknown field '" + f + "' in its definition");
   }
   if (m.type == 0) return map_error(m.name, "no map type (__uint(type, …))");
+  // __array(values, …): the values are program (or map) references, 4 bytes
+  // each as the kernel sees them (ids / fds), as libbpf sets it.
+  if (has_values) {
+    if (m.value_size && m.value_size != 4)
+      return map_error(m.name, "has `values` but a value of " + std::to_string(m.value_size) + " bytes (must be 4)");
+    m.value_size = 4;
+  }
   if (m.btf_value_type_id) m.spin_lock_off = find_spin_lock(btf, m.btf_value_type_id);
   return {};
 }
@@ -94,6 +160,7 @@ Status collect_btf_maps(const ElfFile& file, Object& obj) {
   if (!ds) return Error{EINVAL, "section .maps has no BTF description"};
   const btf_type* t = btf.type(ds);
   const btf_var_secinfo* vars = btf_var_secinfos(t);
+  std::vector<Placed> placed;
   for (uint16_t i = 0; i < btf_vlen(t); ++i) {
     const btf_type* var = btf.type(vars[i].type);
     if (!var || !btf_is_var(var)) return Error{EINVAL, ".maps: entry " + std::to_string(i) + " is not a variable"};
@@ -101,12 +168,22 @@ Status collect_btf_maps(const ElfFile& file, Object& obj) {
     m.name = btf.name(vars[i].type);
     if (Status s = parse_map_struct(btf, var->type, m); !s) return s;
     m.section = ".maps";
+    placed.push_back({obj.maps.size(), vars[i].offset, vars[i].size, values_offset(btf, var->type)});
     obj.maps.push_back(std::move(m));
   }
-  return {};
+  return collect_init_progs(file, *sec, placed, obj);
 }
 
 }  // namespace
+
+Status check_init_progs(const Object& obj) {
+  for (const MapDef& m : obj.maps)
+    for (const auto& [slot, name] : m.init_progs)
+      if (!obj.find_program(name))
+        return map_error(m.name, "`.values` slot " + std::to_string(slot) + " refers to '" + name +
+                                     "', which is not a program (a subprogram or a function outside a program section)");
+  return {};
+}
 
 bool is_global_data_section(const std::string& n) {
   for (const char* base : {".data", ".rodata", ".bss"}) {

@@ -66,6 +66,7 @@ Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& opt
     case MapType::PercpuHash: return detail::create_percpu_hash_map(def, options);
     case MapType::Queue: return detail::create_queue_map(def, options);
     case MapType::Stack: return detail::create_stack_map(def, options);
+    case MapType::ProgArray: return detail::create_prog_array_map(def, options);
     default: break;
   }
   if (!is_known_type(def.type))
@@ -107,6 +108,9 @@ void* Map::lookup_percpu_elem(const void*, uint32_t) { return nullptr; }
 long Map::for_each_elem(ElemCallback, void*) { return -kENOTSUPP; }
 
 long Map::do_host_lookup_and_delete(const void*, void*, uint64_t, int) { return -kENOTSUPP; }
+const ProgRef* Map::prog_at(uint32_t) const { return nullptr; }
+void Map::clear_progs() {}
+long Map::do_set_prog(uint32_t, const ProgRef&) { return -EINVAL; }
 
 // ---- host side ------------------------------------------------------------------
 
@@ -148,6 +152,14 @@ long Map::host_update(const void* key, const void* value, uint64_t flags) {
   HostScope scope;
   if (scope.cpu() < 0) return -EBUSY;
   return do_host_update(key, value, flags, scope.cpu());
+}
+
+long Map::host_set_prog(uint32_t index, const ProgRef& prog) {
+  if ((def_.map_flags & kFRdonly) || frozen_.load(std::memory_order_acquire)) return -EPERM;
+  if (!prog.prog) return -EINVAL;
+  HostScope scope;
+  if (scope.cpu() < 0) return -EBUSY;
+  return do_set_prog(index, prog);
 }
 
 long Map::host_delete(const void* key) {

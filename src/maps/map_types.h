@@ -18,5 +18,6 @@ MapResult create_hash_map(const MapDef& def, const Options& options);          /
 MapResult create_percpu_hash_map(const MapDef& def, const Options& options);   // percpu_hash_map.cc
 MapResult create_queue_map(const MapDef& def, const Options& options);         // queue_stack_map.cc
 MapResult create_stack_map(const MapDef& def, const Options& options);         // queue_stack_map.cc
+MapResult create_prog_array_map(const MapDef& def, const Options& options);    // prog_array_map.cc
 
 }  // namespace ringb::maps::detail

@@ -151,6 +151,7 @@ Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_ta
         return Kind::CALL_FN;
       }
       if (in.src != 0) return bad(i, "call with unknown src " + std::to_string(in.src));
+      if (in.imm == kHelperTailCall) return Kind::TAIL_CALL;  // the interpreter's own
       const Function* fn = fns_.helper(in.imm);
       if (!fn) {
         const std::string name = fns_.helper_name(in.imm);
@@ -350,11 +351,14 @@ Expected<std::unique_ptr<Executable>> Executable::create(const Program& prog,
 
 Executable::~Executable() = default;
 
+const Op* Executable::ops(bool counting) const { return counting ? counting_ops_.data() : ops_.data(); }
+
 uint64_t Executable::run(uint64_t ctx, RunState& rs) const {
   alignas(16) uint8_t stack[kMaxCallFrames * kStackSize];
   const bool counting = rs.options && rs.options->count_insns;
   const std::vector<Op>& ops = counting ? counting_ops_ : ops_;
   rs.exe = this;
+  rs.tail_calls = 0;
   const uint64_t args[5] = {ctx, 0, 0, 0, 0};
   return interpret(counting, ops.data(), ops.data(), args, rs, stack);
 }
@@ -366,9 +370,11 @@ uint64_t RunState::call_callback(uint64_t target, uint64_t r1, uint64_t r2, uint
   const bool counting = options && options->count_insns;
   const std::vector<Op>& ops = counting ? exe->counting_ops_ : exe->ops_;
   const uint64_t args[5] = {r1, r2, r3, r4, r5};
+  const Executable* caller = exe;  // a tail call inside the callback changes exe
   ++callback_depth;
   const uint64_t r = interpret(counting, ops.data(), ops.data() + target, args, *this, stack);
   --callback_depth;
+  exe = caller;
   return r;
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "ops.h"
+#include "ringb/maps.h"
 
 namespace ringb::vm {
 namespace {
@@ -42,7 +43,8 @@ inline U smod(U d, U s) {
 
 struct Frame {
   const Op* ret;
-  uint64_t saved[5];  // r6..r10
+  const Executable* exe;  // the caller's program: a tail call in the callee replaces rs->exe
+  uint64_t saved[5];      // r6..r10
 };
 
 // __sk_buff.data / data_end: 32-bit fields that hold the packet pointers
@@ -367,16 +369,34 @@ L_CALL_LOCAL:
     goto L_EXIT_ALL;
   }
   frames[depth].ret = op + 1;
+  frames[depth].exe = rs->exe;
   for (int i = 0; i < 5; ++i) frames[depth].saved[i] = R[6 + i];
   ++depth;
   R[10] = reinterpret_cast<uint64_t>(stack + static_cast<size_t>(depth + 1) * kStackSize);
   op = reinterpret_cast<const Op*>(op->aux);
   DISPATCH();
 
+  // bpf_tail_call(ctx, prog_array, index), as the kernel's x86 JIT does it:
+  // index in range, fewer than 33 tail calls so far, a program in the slot
+  // (only then does the count go up). Then that program's code runs in this
+  // frame with r1 = ctx, and its exit is this frame's exit; otherwise
+  // execution falls through to the next instruction.
+L_TAIL_CALL: {
+  const auto* array = reinterpret_cast<const maps::Map*>(R[2]);
+  if (rs->tail_calls >= kMaxTailCalls) NEXT();
+  const maps::ProgRef* target = array->prog_at(static_cast<uint32_t>(R[3]));  // range-checked
+  if (!target) NEXT();
+  ++rs->tail_calls;
+  rs->exe = static_cast<const Executable*>(target->prog);
+  op = rs->exe->ops(kCount);
+  DISPATCH();
+}
+
 L_EXIT:
   if (depth > 0) {
     --depth;
     for (int i = 0; i < 5; ++i) R[6 + i] = frames[depth].saved[i];
+    rs->exe = frames[depth].exe;
     op = frames[depth].ret;
     DISPATCH();
   }

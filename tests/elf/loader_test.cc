@@ -111,3 +111,40 @@ TEST(Loader, CorruptedBytesNeverCrashLoaderOrDecoder) {
 
 }  // namespace
 }  // namespace ringb
+
+// ---- prog arrays' `.values` --------------------------------------------------
+
+namespace ringb {
+namespace {
+
+TEST(LoaderValues, ProgArraySlotsComeFromTheRelocations) {
+  auto obj = Object::open_file(bpf_corpus::object_path("tail_calls"));
+  ASSERT_TRUE(obj.ok()) << obj.error().message;
+  const int i = obj->find_map("jmp_table");
+  ASSERT_GE(i, 0);
+  const MapDef& m = obj->maps[static_cast<size_t>(i)];
+  EXPECT_EQ(m.value_size, 4u);  // __array(values, ...) makes the value a 4-byte id
+  const std::vector<std::pair<uint32_t, std::string>> expected = {
+      {0, "tail_target"}, {1, "chain_mid"}, {2, "chain_end"}, {4, "tail_call_limit"}, {5, "tail_call_misses_count"}};
+  EXPECT_EQ(m.init_progs, expected);
+}
+
+// tests/elf/bpf/bad_values.bpf.c, built once per VARIANT.
+std::string bad_values_error(int variant) {
+  auto obj = Object::open_file(std::string(RINGB_ELF_BPF_DIR) + "/bad_values" + std::to_string(variant) + ".bpf.o");
+  return obj.ok() ? "" : obj.error().message;
+}
+
+TEST(LoaderValues, BadRelocationsAreRefusedNamingMapAndSymbol) {
+  const std::string past = bad_values_error(1);
+  EXPECT_NE(past.find("map 'bad_table'"), std::string::npos) << past;
+  EXPECT_NE(past.find("slot 5 ('target') is past max_entries 2"), std::string::npos) << past;
+  const std::string sub = bad_values_error(2);
+  EXPECT_NE(sub.find("map 'bad_table'"), std::string::npos) << sub;
+  EXPECT_NE(sub.find("'helper_fn', which is not a program"), std::string::npos) << sub;
+  const std::string data = bad_values_error(3);
+  EXPECT_NE(data.find("'some_data', which is not a program"), std::string::npos) << data;
+}
+
+}  // namespace
+}  // namespace ringb

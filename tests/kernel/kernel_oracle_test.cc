@@ -194,9 +194,17 @@ LoadedProgram load_one(const std::string& path, const std::string& program, int 
                  "' with test annotations, but libbpf sees no program of that name";
     return l;
   }
+  // libbpf fills a prog array's `.values` at load and fails the load if a
+  // target program was not loaded: objects with prog arrays load every
+  // program (only verifier_reject.bpf.c has rejected ones, and it has none).
+  bool has_prog_array = false;
+  struct bpf_map* map = nullptr;
+  bpf_object__for_each_map(map, l.obj.get()) {
+    if (bpf_map__type(map) == BPF_MAP_TYPE_PROG_ARRAY) has_prog_array = true;
+  }
   struct bpf_program* other = nullptr;
   bpf_object__for_each_program(other, l.obj.get()) {
-    bpf_program__set_autoload(other, other == l.prog);
+    bpf_program__set_autoload(other, other == l.prog || has_prog_array);
   }
   std::vector<char> buf;
   if (log_level > 0) {

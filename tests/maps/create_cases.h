@@ -23,7 +23,7 @@ struct CreateCase {
 };
 
 inline const std::vector<CreateCase>& create_cases() {
-  constexpr uint32_t H = 1, A = 2, PH = 5, PA = 6, Q = 22, S = 23;
+  constexpr uint32_t H = 1, A = 2, PG = 3, PH = 5, PA = 6, Q = 22, S = 23;
   static const std::vector<CreateCase> cases = {
       // hash
       {"hash", H, 4, 8, 16, 0, 0, 0, false},
@@ -77,6 +77,18 @@ inline const std::vector<CreateCase>& create_cases() {
       {"queue_value_4m_plus_1", Q, 0, (4u << 20) + 1, 1, 0, 0, E2BIG, false},
       {"stack", S, 0, 4, 2, 0, 0, 0, false},
       {"stack_key_size_4", S, 4, 4, 2, 0, 0, EINVAL, false},
+      // prog array: 4-byte keys and values (program ids); numa/rdonly/wronly only
+      {"prog_array", PG, 4, 4, 4, 0, 0, 0, false},
+      {"prog_array_value_size_8", PG, 4, 8, 4, 0, 0, EINVAL, false},
+      {"prog_array_key_size_8", PG, 8, 4, 4, 0, 0, EINVAL, false},
+      {"prog_array_max_entries_0", PG, 4, 4, 0, 0, 0, EINVAL, false},
+      {"prog_array_numa", PG, 4, 4, 4, kFNumaNode, 0, 0, false},
+      {"prog_array_rdonly", PG, 4, 4, 4, kFRdonly, 0, 0, false},
+      {"prog_array_rdonly_prog", PG, 4, 4, 4, kFRdonlyProg, 0, EINVAL, false},
+      {"prog_array_mmapable", PG, 4, 4, 4, kFMmapable, 0, EINVAL, false},
+      {"prog_array_inner_map", PG, 4, 4, 4, kFInnerMap, 0, EINVAL, false},
+      {"prog_array_preserve_elems", PG, 4, 4, 4, kFPreserveElems, 0, EINVAL, false},
+      {"prog_array_no_prealloc", PG, 4, 4, 4, kFNoPrealloc, 0, EINVAL, false},
       // types
       {"type_0", 0, 4, 8, 16, 0, 0, EINVAL, false},
       {"type_200", 200, 4, 8, 16, 0, 0, EINVAL, false},

@@ -275,7 +275,7 @@ TEST(Decode, RejectsMalformedCodeNamingTheInstruction) {
   EXPECT_NE(decode_error({mov64(11, 0), exit_()}).find("invalid register"), std::string::npos);
   EXPECT_NE(decode_error({ja(5), exit_()}).find("outside the program"), std::string::npos);
   EXPECT_NE(decode_error({call_helper(99999), exit_()}).find("unknown helper 99999"), std::string::npos);
-  EXPECT_NE(decode_error({call_helper(12), exit_()}).find("bpf_tail_call"), std::string::npos);
+  EXPECT_EQ(decode_error({call_helper(12), exit_()}), "");  // bpf_tail_call: the interpreter's own
   std::vector<Insn> into_ld;
   into_ld.push_back(ja(1));
   ld_imm64(into_ld, 0, 1);
