@@ -123,10 +123,12 @@ std::string disasm(const Insn* p, const std::vector<std::string>* kfuncs) {
       if (is_ld_imm64(i)) {
         const uint64_t v = static_cast<uint32_t>(i.imm) | (static_cast<uint64_t>(static_cast<uint32_t>(p[1].imm)) << 32);
         switch (i.src) {
-          case kPseudoMapFd: return fmt("r%d = map[%d] ll", i.dst, i.imm);
-          case kPseudoMapValue: return fmt("r%d = map[%d] value %+d ll", i.dst, i.imm, p[1].imm);
+          case kPseudoMapFd:
+          case kPseudoMapIdx: return fmt("r%d = map[%d] ll", i.dst, i.imm);
+          case kPseudoMapValue:
+          case kPseudoMapIdxValue: return fmt("r%d = map[%d] value %+d ll", i.dst, i.imm, p[1].imm);
           case kPseudoFunc: return fmt("r%d = func pc%+d ll", i.dst, i.imm);
-          case kPseudoBtfId: return fmt("r%d = ksym btf_id %d ll", i.dst, i.imm);
+          case kPseudoBtfId: return fmt("r%d = ksym[%d] ll", i.dst, i.imm);
           default: return fmt("r%d = 0x%llx ll", i.dst, static_cast<unsigned long long>(v));
         }
       }

@@ -245,12 +245,16 @@ Expected<Kind> Decoder::ld(size_t i, const Insn& in, uint64_t& aux, bool& is_tar
       case 0:
         aux = static_cast<uint32_t>(in.imm) | (static_cast<uint64_t>(static_cast<uint32_t>(next.imm)) << 32);
         return Kind::LD_IMM64;
+      // An object's maps are numbered by index: the fd forms (what libbpf
+      // emits) and the index forms (light skeletons' fd_array) coincide.
       case kPseudoMapFd:
-      case kPseudoMapValue: {
+      case kPseudoMapValue:
+      case kPseudoMapIdx:
+      case kPseudoMapIdxValue: {
         if (in.imm < 0 || static_cast<size_t>(in.imm) >= maps_.size() || !maps_[static_cast<size_t>(in.imm)])
           return bad(i, "reference to map " + std::to_string(in.imm) + ", which does not exist");
         maps::Map* m = maps_[static_cast<size_t>(in.imm)];
-        if (in.src == kPseudoMapFd) {
+        if (in.src == kPseudoMapFd || in.src == kPseudoMapIdx) {
           aux = reinterpret_cast<uint64_t>(m);
           return Kind::LD_IMM64;
         }
@@ -267,8 +271,11 @@ Expected<Kind> Decoder::ld(size_t i, const Insn& in, uint64_t& aux, bool& is_tar
         aux = static_cast<uint64_t>(t);  // a callback: its instruction index
         return Kind::LD_IMM64;
       }
+      case kPseudoBtfId:
+        return bad(i, "kernel symbol " + std::to_string(in.imm) +
+                          " was not resolved (Runtime::load gives __ksym loads their address)");
       default:
-        return bad(i, "64-bit load of kind " + std::to_string(in.src) + " (kernel symbols) is not supported");
+        return bad(i, "64-bit load of unknown kind " + std::to_string(in.src));
     }
   }
   (void)is_target;

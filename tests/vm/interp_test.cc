@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ringb/cpu.h"
+#include "ringb/maps.h"
 #include "ringb/vm.h"
 #include "vm/asm.h"
 
@@ -284,6 +285,57 @@ TEST(Decode, RejectsMalformedCodeNamingTheInstruction) {
   EXPECT_NE(decode_error({make(kLd | kImm | kDW, 0, 0, 0, 0)}).find("second half"), std::string::npos);
   EXPECT_NE(decode_error({alu64_reg(kMov, 0, 1, 7), exit_()}).find("sign-extending move"), std::string::npos);
   EXPECT_NE(decode_error({make(kJmp | kCall, 0, kPseudoKfuncCall, 0, 0), exit_()}).find("kfunc index"), std::string::npos);
+}
+
+// Every ld_imm64 form: a constant (src 0), a map by fd or index (1, 5), a
+// map value by fd or index (2, 6), a subprogram (4); an unresolved kernel
+// symbol (3) is an error, since Runtime::load turns __ksym loads into
+// constants.
+TEST(Decode, EveryLdImm64Form) {
+  MapDef def;
+  def.name = "arr";
+  def.type = static_cast<uint32_t>(MapType::Array);
+  def.key_size = 4;
+  def.value_size = 16;
+  def.max_entries = 1;
+  auto map = maps::Map::create(def);
+  ASSERT_TRUE(map.ok()) << map.error().message;
+  uint64_t words[2] = {0x1111, 0x2222};
+  const uint32_t zero = 0;
+  ASSERT_EQ((*map)->host_update(&zero, words, 0), 0);
+  auto run_with_map = [&](std::vector<Insn> code) -> uint64_t {
+    Program p;
+    p.name = "forms";
+    p.insns = std::move(code);
+    auto exe = Executable::create(p, {map->get()}, {}, Functions::builtin());
+    EXPECT_TRUE(exe.ok()) << (exe.ok() ? "" : exe.error().message);
+    if (!exe.ok()) return ~0ull;
+    RunState rs;
+    cpu::CpuGuard g;
+    rs.cpu = g.cpu();
+    return (*exe)->run(0, rs);
+  };
+  for (uint8_t src : {kPseudoMapValue, kPseudoMapIdxValue}) {
+    SCOPED_TRACE(int{src});
+    EXPECT_EQ(run_with_map({make(kLd | kImm | kDW, 1, src, 0, 0), make(0, 0, 0, 0, 8), ldx(kDW, 0, 1, 0), exit_()}),
+              0x2222u);
+  }
+  for (uint8_t src : {kPseudoMapFd, kPseudoMapIdx}) {
+    SCOPED_TRACE(int{src});
+    // r0 = bpf_map_lookup_elem(map, &zero)[0]
+    EXPECT_EQ(run_with_map({st(kW, 10, -4, 0), make(kLd | kImm | kDW, 1, src, 0, 0), make(0, 0, 0, 0, 0),
+                            mov64r(2, 10), alu64_imm(kAdd, 2, -4), call_helper(1), jmp_imm(kJeq, 0, 0, 1),
+                            ldx(kDW, 0, 0, 0), exit_()}),
+              0x1111u);
+  }
+  EXPECT_EQ(run_with_map({make(kLd | kImm | kDW, 1, kPseudoFunc, 0, 3), make(0, 0, 0, 0, 0), mov64(0, 7),
+                          exit_(), mov64(0, 0), exit_()}),
+            7u);
+  EXPECT_NE(decode_error({make(kLd | kImm | kDW, 1, kPseudoBtfId, 0, 0), make(0, 0, 0, 0, 0), exit_()})
+                .find("kernel symbol 0 was not resolved"),
+            std::string::npos);
+  EXPECT_NE(decode_error({make(kLd | kImm | kDW, 1, 9, 0, 0), make(0, 0, 0, 0, 0), exit_()}).find("unknown kind 9"),
+            std::string::npos);
 }
 
 TEST(Decode, HostKfuncsResolveByName) {
