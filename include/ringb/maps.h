@@ -178,6 +178,10 @@ class Map {
   // Host: puts `prog` into slot `index`, as host_update() with its id does
   // (same checks and errnos), without going through the resolver.
   long host_set_prog(uint32_t index, const ProgRef& prog);
+  // A program that uses this prog array is being loaded: the first one (or
+  // the first program stored) fixes the array's program type; false when
+  // `prog_type` differs from it (bpf_prog_map_compatible()). Other maps: true.
+  virtual bool claim_prog_type(uint32_t prog_type);
   // Host: empties every slot, as the kernel does when the last user-space
   // reference to a prog array goes (which breaks program ↔ map cycles).
   virtual void clear_progs();

@@ -11,6 +11,28 @@
 #include "ringb/rcu.h"
 
 namespace ringb {
+namespace {
+
+// bpf_check_tail_call() at program load: every prog array a program refers to
+// takes the program's type, or refuses it if its programs have another.
+// (Programs that are not autoloaded would not be loaded by libbpf: skipped.)
+Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) {
+  if (!p.autoload) return {};
+  for (size_t i = 0; i + 1 < p.insns.size(); ++i) {
+    const Insn& in = p.insns[i];
+    if (!isa::is_ld_imm64(in)) continue;
+    ++i;
+    if (in.src != isa::kPseudoMapFd && in.src != isa::kPseudoMapIdx) continue;
+    if (in.imm < 0 || static_cast<size_t>(in.imm) >= maps.size()) continue;  // decode named it
+    maps::Map* m = maps[static_cast<size_t>(in.imm)];
+    if (!m->claim_prog_type(static_cast<uint32_t>(p.type)))
+      return Error{EINVAL, "program '" + p.name + "' (" + prog_type_name(p.type) + ") uses prog array '" +
+                               m->def().name + "', which holds programs of another type"};
+  }
+  return {};
+}
+
+}  // namespace
 
 Runtime::Runtime() : Runtime(Options{}) {}
 
@@ -43,6 +65,7 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj) const {
   for (const Program& p : lo->obj_.programs) {
     auto exe = vm::Executable::create(p, raw, lo->obj_.kfuncs, fns_);
     if (!exe) return Error{exe.error().code, lo->obj_.name + ": " + exe.error().message};
+    if (Status s = claim_prog_arrays(p, raw); !s) return Error{EINVAL, lo->obj_.name + ": " + s.error().message};
     lo->progs_.push_back(api::make_program(std::move(exe.value()), lo->maps_));
   }
   if (Status s = lo->fill_prog_arrays(); !s) return s.error();

@@ -69,6 +69,11 @@ class ProgArrayMap final : public Map {
     return e ? &e->ref : nullptr;
   }
 
+  bool claim_prog_type(uint32_t type) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return claim_locked(type);
+  }
+
   void clear_progs() override {
     std::lock_guard<std::mutex> lock(mu_);
     for (uint32_t i = 0; i < def_.max_entries; ++i)
@@ -137,15 +142,18 @@ class ProgArrayMap final : public Map {
   }
 
   // bpf_prog_map_compatible(): the first program fixes the type for good.
+  bool claim_locked(uint32_t type) {
+    if (!has_owner_) {
+      has_owner_ = true;
+      owner_type_ = type;
+    }
+    return type == owner_type_;
+  }
+
   long store(uint32_t index, const ProgRef& prog) {
     if (!prog.prog) return -EINVAL;
     std::lock_guard<std::mutex> lock(mu_);
-    if (!has_owner_) {
-      has_owner_ = true;
-      owner_type_ = prog.type;
-    } else if (prog.type != owner_type_) {
-      return -EINVAL;
-    }
+    if (!claim_locked(prog.type)) return -EINVAL;
     retire(__atomic_exchange_n(&slots()[index], new Entry(prog), __ATOMIC_ACQ_REL));
     return 0;
   }

@@ -61,6 +61,21 @@ TEST(TailCall, ProgArraySetReportsErrors) {
   EXPECT_EQ((*lo)->prog_array_set(".bss", 0, "tail_target").error().code, EINVAL);
 }
 
+// Checked against the kernel: libbpf's load of the xdp program fails with
+// EINVAL once the tc program has claimed the array.
+TEST(TailCall, AProgArrayServesProgramsOfOneType) {
+  Runtime rt;
+  auto clash = rt.load(std::string(RINGB_API_BPF_DIR) + "/prog_type_clash.bpf.o");
+  ASSERT_FALSE(clash.ok());
+  EXPECT_EQ(clash.error().code, EINVAL);
+  EXPECT_NE(clash.error().message.find("program 'from_xdp' (xdp) uses prog array 'jmp'"), std::string::npos)
+      << clash.error().message;
+  auto skip = rt.load(std::string(RINGB_API_BPF_DIR) + "/prog_type_clash_skip.bpf.o");
+  ASSERT_TRUE(skip.ok()) << "a program that is not autoloaded claims nothing: " << skip.error().message;
+  EXPECT_EQ((*skip)->prog_array_set("jmp", 0, "from_xdp").error().code, EINVAL) << "the tc program owns it";
+  EXPECT_TRUE((*skip)->prog_array_set("jmp", 0, "from_tc").ok());
+}
+
 TEST(TailCall, AnotherObjectsProgramOutlivesItsObject) {
   Runtime rt;
   auto a = rt.load(kObject);
