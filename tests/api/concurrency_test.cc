@@ -92,5 +92,34 @@ INSTANTIATE_TEST_SUITE_P(Shapes, Churn,
                                            Shape{"churn_percpu", "percpu"}),
                          [](const auto& info) { return std::string(info.param.map); });
 
+// Programs racing on one map value with plain loads and stores, as BPF
+// programs may: run under TSan it must stay quiet (the interpreter's memory
+// accesses are atomic), lost increments are allowed, the atomic count exact.
+TEST(Race, PlainAccessesToASharedValueAreDefined) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/churn.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  constexpr int kThreads = 4;
+  constexpr uint32_t kRepeat = 2000;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      TestRunOptions o;
+      o.data_in.assign(64, 0);
+      o.repeat = kRepeat;
+      auto r = (*lo)->test_run("racy_counter", o);
+      if (!r || r->retval != 0) failures.fetch_add(1);
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  uint32_t zero = 0;
+  uint64_t v[2] = {};
+  ASSERT_EQ((*lo)->map("shared")->host_lookup(&zero, v), 0);
+  EXPECT_EQ(v[1], uint64_t{kThreads} * kRepeat);
+  EXPECT_GT(v[0], 0u);
+  EXPECT_LE(v[0], v[1]);
+}
+
 }  // namespace
 }  // namespace ringb

@@ -38,3 +38,25 @@ HTAB(percpu, BPF_MAP_TYPE_PERCPU_HASH, BPF_F_NO_PREALLOC);
 CHURN(churn_prealloc, prealloc)
 CHURN(churn_dynamic, dynamic)
 CHURN(churn_percpu, percpu)
+
+/* Plain (non-atomic) reads and writes of one shared value from every
+ * thread: a race the kernel accepts (increments may be lost), which ringb
+ * must run as defined behaviour — TSan sees BPF's semantics, not a bug. The
+ * atomic counter next to it counts exactly. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64[2]);
+} shared SEC(".maps");
+
+SEC("tc") int racy_counter(struct __sk_buff *skb)
+{
+	__u32 zero = 0;
+	__u64 *v = bpf_map_lookup_elem(&shared, &zero);
+	if (!v)
+		return 1;
+	v[0] += 1;				/* plain load and store */
+	__sync_fetch_and_add(&v[1], 1);		/* atomic */
+	return 0;
+}
