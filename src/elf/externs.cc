@@ -80,7 +80,7 @@ Status collect_externs(const ElfFile& file, Object& obj) {
   if (!obj.btf) return {};
   const Btf& btf = *obj.btf;
   uint32_t kconfig_size = 0;
-  for (const char* sec : {".kconfig", ".ksyms"}) {
+  for (const std::string sec : {".kconfig", ".ksyms"}) {
     const uint32_t ds = btf.find(sec, BTF_KIND_DATASEC);
     if (!ds) continue;
     const btf_type* t = btf.type(ds);
@@ -90,9 +90,9 @@ Status collect_externs(const ElfFile& file, Object& obj) {
       if (!var || btf_is_func(var)) continue;  // a kfunc
       ExternVar v;
       v.name = btf.name(vars[i].type);
-      if (!btf_is_var(var)) return extern_error(v.name, std::string(sec) + " entry is not a variable");
+      if (!btf_is_var(var)) return extern_error(v.name, sec + " entry is not a variable");
       v.weak = is_weak(file, v.name);
-      if (sec[1] == 'k' && sec[2] == 's') {  // .ksyms
+      if (sec == ".ksyms") {
         obj.ksyms.push_back(std::move(v));
         continue;
       }
