@@ -15,6 +15,9 @@ namespace ringb::elf {
 namespace {
 
 constexpr uint32_t kRdonlyProg = 1U << 7;  // BPF_F_RDONLY_PROG
+// The .kconfig map's size bound: far above any real set of options, and
+// below the kernel's largest array value (KMALLOC_MAX_SIZE).
+constexpr uint64_t kMaxKconfigBytes = 1u << 20;
 
 Error extern_error(const std::string& name, const std::string& what) {
   return Error{EINVAL, "extern '" + name + "': " + what};
@@ -42,6 +45,8 @@ Status classify_kconfig(const Btf& btf, uint32_t type_id, ExternVar& v) {
   } else if (t && btf_is_array(t) && btf_array(t)->nelems > 0 &&
              btf.size_of(btf_array(t)->type) == 1) {
     v.kind = ExternVar::Kind::Chars;
+    if (size <= 0 || static_cast<uint64_t>(size) > kMaxKconfigBytes)
+      return extern_error(v.name, "a __kconfig string of " + std::to_string(size) + " bytes is too large");
   } else {
     return extern_error(v.name, "a __kconfig variable of type '" + btf.describe(type_id) +
                                     "', which is not a bool, tristate, integer or char array");
@@ -99,6 +104,9 @@ Status collect_externs(const ElfFile& file, Object& obj) {
       if (Status s = classify_kconfig(btf, var->type, v); !s) return s;
       const uint32_t align = v.kind == ExternVar::Kind::Chars ? 1 : v.size;
       v.offset = (kconfig_size + align - 1) / align * align;
+      if (uint64_t{v.offset} + v.size > kMaxKconfigBytes)
+        return extern_error(v.name, "the __kconfig variables take more than " +
+                                        std::to_string(kMaxKconfigBytes) + " bytes");
       kconfig_size = v.offset + v.size;
       obj.kconfig.push_back(std::move(v));
     }

@@ -129,11 +129,12 @@ TEST(LoaderValues, ProgArraySlotsComeFromTheRelocations) {
   EXPECT_EQ(m.init_progs, expected);
 }
 
-// tests/elf/bpf/bad_values.bpf.c, built once per VARIANT.
-std::string bad_values_error(int variant) {
-  auto obj = Object::open_file(std::string(RINGB_ELF_BPF_DIR) + "/bad_values" + std::to_string(variant) + ".bpf.o");
+// tests/elf/bpf/NAME.bpf.c, built once per VARIANT: the loader's error.
+std::string load_error(const std::string& name, int variant) {
+  auto obj = Object::open_file(std::string(RINGB_ELF_BPF_DIR) + "/" + name + std::to_string(variant) + ".bpf.o");
   return obj.ok() ? "" : obj.error().message;
 }
+std::string bad_values_error(int variant) { return load_error("bad_values", variant); }
 
 TEST(LoaderValues, BadRelocationsAreRefusedNamingMapAndSymbol) {
   const std::string past = bad_values_error(1);
@@ -144,6 +145,15 @@ TEST(LoaderValues, BadRelocationsAreRefusedNamingMapAndSymbol) {
   EXPECT_NE(sub.find("'helper_fn', which is not a program"), std::string::npos) << sub;
   const std::string data = bad_values_error(3);
   EXPECT_NE(data.find("'some_data', which is not a program"), std::string::npos) << data;
+}
+
+TEST(LoaderExterns, BadKconfigVariablesAreRefusedByName) {
+  const std::string huge = load_error("bad_externs", 1);
+  EXPECT_NE(huge.find("extern 'CONFIG_RINGB_HUGE'"), std::string::npos) << huge;
+  EXPECT_NE(huge.find("too large"), std::string::npos) << huge;
+  const std::string pair = load_error("bad_externs", 2);
+  EXPECT_NE(pair.find("extern 'CONFIG_RINGB_PAIR'"), std::string::npos) << pair;
+  EXPECT_NE(pair.find("not a bool, tristate, integer or char array"), std::string::npos) << pair;
 }
 
 }  // namespace
