@@ -14,7 +14,6 @@
 namespace ringb::elf {
 namespace {
 
-constexpr uint32_t kRdonlyProg = 1U << 7;  // BPF_F_RDONLY_PROG
 // The .kconfig map's size bound: far above any real set of options, and
 // below the kernel's largest array value (KMALLOC_MAX_SIZE).
 constexpr uint64_t kMaxKconfigBytes = 1u << 20;
@@ -58,17 +57,8 @@ Status classify_kconfig(const Btf& btf, uint32_t type_id, ExternVar& v) {
 // The ".kconfig" map: every __kconfig variable at its alignment, zero until
 // the runtime fills it in.
 void add_kconfig_map(Object& obj, uint32_t size) {
-  MapDef m;
-  m.name = ".kconfig";
-  m.section = ".kconfig";
-  m.type = static_cast<uint32_t>(MapType::Array);
-  m.key_size = 4;
-  m.value_size = size;
-  m.max_entries = 1;
-  m.global_data = true;
-  m.read_only = true;
-  m.map_flags = kRdonlyProg;
-  m.initial_value.assign(size, 0);
+  MapDef m = global_data_map(".kconfig", size, /*read_only=*/true);
+  m.initial_value.assign(size, 0);  // filled in at load (src/api/externs.cc)
   obj.btf->fix_datasec(".kconfig", size, [&](const std::string& var) {
     for (const ExternVar& v : obj.kconfig)
       if (v.name == var) return static_cast<int64_t>(v.offset);

@@ -32,4 +32,9 @@ Status check_init_progs(const Object& obj);
 
 bool is_global_data_section(const std::string& name);
 
+// A one-element array map standing for a data section (global data,
+// .kconfig): initial contents empty (zero-filled), read-only ones
+// BPF_F_RDONLY_PROG.
+MapDef global_data_map(const std::string& section, uint32_t size, bool read_only);
+
 }  // namespace ringb::elf

@@ -52,16 +52,6 @@ int32_t find_spin_lock(const Btf& btf, uint32_t id, int depth = 0) {
   return -1;
 }
 
-// Where a map's `values` member starts inside its definition, or -1.
-int64_t values_offset(const Btf& btf, uint32_t struct_id) {
-  const btf_type* st = btf.type(btf.skip_modifiers(struct_id));
-  if (!st || !btf_is_struct(st)) return -1;
-  const btf_member* mem = btf_members(st);
-  for (uint16_t i = 0; i < btf_vlen(st); ++i)
-    if (btf.string_at(mem[i].name_off) == "values") return btf_member_bit_offset(st, i) / 8;
-  return -1;
-}
-
 // A map in .maps: its definition's place in the section, for relocations.
 struct Placed {
   size_t map;               // index into obj.maps
@@ -106,12 +96,14 @@ Status collect_init_progs(const ElfFile& file, const Section& sec, const std::ve
   return {};
 }
 
-Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m) {
+// Fills `m` from its definition; `values_off`: where its `values` member
+// starts (initial programs, see collect_init_progs), or -1.
+Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& values_off) {
   const btf_type* st = btf.type(btf.skip_modifiers(struct_id));
   if (!st || !btf_is_struct(st))
     return map_error(m.name, "its definition in .maps is not a struct");
   const btf_member* mem = btf_members(st);
-  bool has_values = false;
+  values_off = -1;
   for (uint16_t i = 0; i < btf_vlen(st); ++i) {
     const std::string f = btf.string_at(mem[i].name_off);
     uint32_t v = 0;
@@ -125,7 +117,7 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m) {
       continue;
     }
     if (f == "values") {  // initial programs: collect_init_progs()
-      has_values = true;
+      values_off = btf_member_bit_offset(st, i) / 8;
       continue;
     }
     if (!int_field(btf, mem[i].type, v))
@@ -142,7 +134,7 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m) {
   if (m.type == 0) return map_error(m.name, "no map type (__uint(type, …))");
   // __array(values, …): the values are program (or map) references, 4 bytes
   // each as the kernel sees them (ids / fds), as libbpf sets it.
-  if (has_values) {
+  if (values_off >= 0) {
     if (m.value_size && m.value_size != 4)
       return map_error(m.name, "has `values` but a value of " + std::to_string(m.value_size) + " bytes (must be 4)");
     m.value_size = 4;
@@ -166,15 +158,30 @@ Status collect_btf_maps(const ElfFile& file, Object& obj) {
     if (!var || !btf_is_var(var)) return Error{EINVAL, ".maps: entry " + std::to_string(i) + " is not a variable"};
     MapDef m;
     m.name = btf.name(vars[i].type);
-    if (Status s = parse_map_struct(btf, var->type, m); !s) return s;
+    int64_t values_off;
+    if (Status s = parse_map_struct(btf, var->type, m, values_off); !s) return s;
     m.section = ".maps";
-    placed.push_back({obj.maps.size(), vars[i].offset, vars[i].size, values_offset(btf, var->type)});
+    placed.push_back({obj.maps.size(), vars[i].offset, vars[i].size, values_off});
     obj.maps.push_back(std::move(m));
   }
   return collect_init_progs(file, *sec, placed, obj);
 }
 
 }  // namespace
+
+MapDef global_data_map(const std::string& section, uint32_t size, bool read_only) {
+  MapDef m;
+  m.name = section;
+  m.section = section;
+  m.type = static_cast<uint32_t>(MapType::Array);
+  m.key_size = 4;
+  m.value_size = size;
+  m.max_entries = 1;
+  m.global_data = true;
+  m.read_only = read_only;
+  if (read_only) m.map_flags |= kRdonlyProg;
+  return m;
+}
 
 Status check_init_progs(const Object& obj) {
   for (const MapDef& m : obj.maps)
@@ -199,16 +206,7 @@ Status collect_maps(const ElfFile& file, Object& obj) {
     if (!is_global_data_section(sec.name) || (sec.type != SHT_PROGBITS && sec.type != SHT_NOBITS))
       continue;
     if (sec.size == 0) continue;
-    MapDef m;
-    m.name = sec.name;
-    m.section = sec.name;
-    m.type = static_cast<uint32_t>(MapType::Array);
-    m.key_size = 4;
-    m.value_size = static_cast<uint32_t>(sec.size);
-    m.max_entries = 1;
-    m.global_data = true;
-    m.read_only = sec.name.compare(0, 7, ".rodata") == 0;
-    if (m.read_only) m.map_flags |= kRdonlyProg;
+    MapDef m = global_data_map(sec.name, static_cast<uint32_t>(sec.size), sec.name.compare(0, 7, ".rodata") == 0);
     if (sec.data) m.initial_value.assign(sec.data, sec.data + sec.size);
     if (obj.btf) {
       obj.btf->fix_datasec(sec.name, static_cast<uint32_t>(sec.size), [&](const std::string& var) {
