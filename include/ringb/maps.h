@@ -10,7 +10,7 @@
 //                  by lookup_elem stays valid until that section ends. Any
 //                  number of threads may call at once.
 //                  A program run from a signal handler (the user-space NMI)
-//                  holds an InterruptScope as well.
+//                  holds its slot with cpu::Context::Interrupt.
 //   host side      host_* — the bpf() syscall analogues (BPF_MAP_LOOKUP_ELEM,
 //                  _UPDATE_ELEM, _DELETE_ELEM, _GET_NEXT_KEY,
 //                  _LOOKUP_AND_DELETE_ELEM, _FREEZE). Callable from any thread
@@ -76,21 +76,6 @@ inline constexpr uint32_t kFPreserveElems = 1u << 11;
 inline constexpr uint32_t kFInnerMap = 1u << 12;
 // The kernel-internal "operation not supported" errno user space sees (524).
 inline constexpr long kENOTSUPP = 524;
-
-// Held by a program run from a signal handler, the user-space NMI (nesting
-// is fine). Map operations then do what the kernel's do in NMI context: a
-// hash map on the allocator whose cache is empty fails the insert (-ENOMEM)
-// instead of running the allocator's refill (malloc) in line, as it does
-// elsewhere — that refill is the kernel's irq_work, which in the kernel has
-// run long before a program could drain a cache. Async-signal-safe.
-class InterruptScope {
- public:
-  InterruptScope();
-  ~InterruptScope();
-  InterruptScope(const InterruptScope&) = delete;
-  InterruptScope& operator=(const InterruptScope&) = delete;
-  static bool active();  // the calling thread holds one
-};
 
 // A program as a PROG_ARRAY holds it. The maps layer sits below the vm, so
 // the program is opaque here (the api layer puts a vm::Executable in it).

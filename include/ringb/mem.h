@@ -1,13 +1,20 @@
 // ringb/mem.h — the BPF memory allocator (the kernel's bpf_mem_alloc) in user space.
 //
 // An allocator usable from any context, a signal handler included: per-cpu,
-// per-size-class LIFO caches of free objects in front of a backing allocator
-// (malloc by default). The hot path only pops or pushes a cpu-local list; a
-// background worker (the kernel's irq_work) refills caches that fall below a
-// low watermark and trims caches above a high one. Trimmed objects return to
-// the backing allocator only after an RCU grace period (and, first, a
-// tasks-trace one), so a reader inside an RCU section never sees memory handed
-// back to malloc; objects on a free list may be reused at once (type-stable).
+// per-size-class LIFO caches of free objects in front of a backing source (by
+// default ringb's own async-signal-safe slab of mmap'd chunks). The hot path
+// only pops or pushes a cpu-local list. A cache that runs empty refills itself
+// on the spot, and one left below its low watermark is topped up when its cpu
+// slot is given back (the kernel's irq_work, which fires on the same cpu as
+// soon as the program lets interrupts in); caches above a high watermark are
+// trimmed through a background worker. Trimmed objects return to the backing
+// source only after an RCU grace period (and, first, a tasks-trace one), so a
+// reader inside an RCU section never sees memory handed back; objects on a
+// free list may be reused at once (type-stable).
+//
+// So alloc() returns NULL only at the memory limit, when the OS refuses
+// memory, or in interrupt context (cpu::Context::Interrupt) when it
+// interrupted another call on the same cache — the kernel's NMI rule.
 //
 // Modes, chosen at creation:
 //   general       kmalloc()/kfree() equivalent: alloc(size)/free(p), sizes 1…4088
@@ -71,13 +78,17 @@ struct Watermarks {
 };
 Watermarks watermarks_for(size_t unit_size);
 
-// What memory comes from and goes back to. Both calls happen only on the
-// background worker, in RCU callbacks, at creation and at destruction — never
-// on the alloc/free hot path. `free` receives the size that was allocated.
+// What memory comes from and goes back to, when a host wants to choose (tests
+// track every block with one). Without one (alloc == nullptr) the allocator
+// carves objects from its own mmap'd slab, which is async-signal-safe.
+// `alloc` is called by refills, on the thread whose cache runs low (never in
+// a signal handler unless `async_signal_safe`), and at creation; `free` in
+// RCU callbacks and at destruction, with the size that was allocated.
 struct Backing {
-  void* (*alloc)(size_t size, void* ctx) = nullptr;  // nullptr: malloc
-  void (*free)(void* p, size_t size, void* ctx) = nullptr;  // nullptr: free
+  void* (*alloc)(size_t size, void* ctx) = nullptr;
+  void (*free)(void* p, size_t size, void* ctx) = nullptr;
   void* ctx = nullptr;
+  bool async_signal_safe = false;  // alloc may run in a signal handler
 };
 
 // The memcg analogue: bytes charged by every allocator that shares it, and an
@@ -138,13 +149,14 @@ struct CacheStats {
 
 struct Stats {
   std::vector<CacheStats> caches;  // cpu-major, class-minor
-  uint64_t backing_allocs = 0;  // objects taken from the backing allocator
+  uint64_t backing_allocs = 0;  // objects taken from the slab or the Backing
   uint64_t backing_frees = 0;   // objects returned to it
   uint64_t reused = 0;          // trimmed objects handed out again by refills
   uint64_t in_flight = 0;       // objects waiting for a grace period
   uint64_t rcu_batches = 0;     // grace-period batches started
   size_t bytes_held = 0;        // bytes of backing memory this allocator holds
   size_t metadata_bytes = 0;    // the caches themselves
+  size_t slab_mapped = 0;       // bytes of chunks the slab has mapped
 };
 
 class MemAlloc {
@@ -163,8 +175,9 @@ class MemAlloc {
   MemAlloc& operator=(const MemAlloc&) = delete;
 
   // kmalloc()/kfree() equivalent (general mode). alloc() returns nullptr for
-  // size 0 or above kMaxAllocSize, when this cpu's cache is empty (a refill
-  // is then on its way), or when it interrupted another call on this cpu.
+  // size 0 or above kMaxAllocSize, at the memory limit, when the OS refuses
+  // memory, or in interrupt context when it interrupted another call on this
+  // cpu's cache (or the cache is empty and the Backing is not signal-safe).
   void* alloc(size_t size);
   void free(void* p);
   // Like free(), but the object is not reused before an RCU grace period
@@ -177,7 +190,7 @@ class MemAlloc {
   void cache_free_rcu(void* p);
 
   // alloc() for hosts that want to know why: E2BIG (size above 4088), EINVAL
-  // (size 0 or wrong mode), ENOMEM (cache empty, memory limit, or reentered).
+  // (size 0 or wrong mode), ENOMEM (memory limit, the OS, or reentered).
   Expected<void*> try_alloc(size_t size);
 
   // Per-cpu mode: the area behind the pointer alloc() returned.
@@ -187,9 +200,9 @@ class MemAlloc {
   size_t bytes_held() const;
   const Options& options() const;
 
-  // Runs pending refill/trim work for every allocator now, on this thread,
-  // and waits for work already running; tests and benchmarks use it to reach
-  // a steady state.
+  // Runs the worker's pending work (trimmed objects into grace-period
+  // batches) for every allocator now, on this thread, and waits for work
+  // already running; tests and benchmarks use it to reach a steady state.
   static void flush_work();
   // Stops and restarts the background worker (tests: prove the hot path
   // never needs it). flush_work() still runs work on the caller.

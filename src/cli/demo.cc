@@ -59,6 +59,7 @@ std::atomic<uint64_t> g_signals{0}, g_signal_allocs{0}, g_signal_nulls{0};
 
 void on_signal(int) {
   const int saved = errno;
+  cpu::CpuGuard nmi(cpu::Context::Interrupt);  // the user-space NMI: never waits for a slot
   g_signals.fetch_add(1, std::memory_order_relaxed);
   if (void* p = g_alloc->alloc(48)) {
     std::memset(p, 0x5a, 48);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../rcu/futex.h"
+#include "../rcu/signals.h"
 #include "ringb/rcu.h"
 
 namespace ringb::maps::detail {
@@ -20,7 +21,12 @@ class GpThread {
  public:
   static constexpr auto kMinRoundInterval = std::chrono::microseconds(50);
 
-  GpThread() : thread_([this] { loop(); }) { thread_.detach(); }
+  // Signals blocked in the new thread: a host's handlers never run on it.
+  GpThread() {
+    ringb::detail::SignalsBlocked blocked;
+    thread_ = std::thread([this] { loop(); });
+    thread_.detach();
+  }
 
   void request(GpClient* c) {
     if (c->queued_.load(std::memory_order_relaxed) ||

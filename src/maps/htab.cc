@@ -23,22 +23,6 @@ constexpr uint64_t kKernelBucketSize = 16;    // sizeof(struct bucket)
 // replaced ones age a grace period (the kernel keeps one, extra_elems).
 constexpr uint32_t kReuseReservePerCpu = 32;
 
-// A thread that finds the allocator's cache empty: in the kernel the refill
-// (irq_work on this cpu) would have run long before a program drained the
-// cache; here the worker thread may not have. Run it now, on this thread, and
-// try once more. Not in interrupt context (a program in a signal handler, the
-// NMI, gets NULL as in the kernel), and not while this thread is refilling.
-void* cache_alloc_or_refill(mem::MemAlloc& ma) {
-  if (void* p = ma.cache_alloc()) [[likely]]
-    return p;
-  static thread_local bool tl_refilling = false;
-  if (tl_refilling || InterruptScope::active()) return nullptr;
-  tl_refilling = true;
-  mem::MemAlloc::flush_work();
-  tl_refilling = false;
-  return ma.cache_alloc();
-}
-
 }  // namespace
 
 Htab::Htab(const MapDef& def, bool percpu) : Map(def), percpu_(percpu) {}
@@ -176,13 +160,13 @@ HtabElem* Htab::alloc_elem(int cpu) {
     FreeNode* n = freelist_->pop(cpu);
     return n ? elem_of(n) : nullptr;
   }
-  void* p = cache_alloc_or_refill(*ma_);
+  void* p = ma_->cache_alloc();
   if (!p) return nullptr;
   // Constructed when its memory was new (the allocator's constructor); a
   // reused one keeps its chain link and sequence count for readers still on it.
   HtabElem* e = static_cast<HtabElem*>(p);
   if (percpu_) {
-    void* obj = cache_alloc_or_refill(*pcpu_ma_);
+    void* obj = pcpu_ma_->cache_alloc();
     if (!obj) {
       ma_->cache_free(p);
       return nullptr;

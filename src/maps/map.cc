@@ -84,17 +84,6 @@ Map::Map(const MapDef& def) : def_(def), value_size_for_host_(def.value_size) {
 
 Map::~Map() = default;
 
-// ---- interrupt context ------------------------------------------------------------
-
-namespace {
-// Plain thread-local int (initial-exec TLS): safe to touch in a signal handler.
-thread_local int tl_interrupt_depth = 0;
-}  // namespace
-
-InterruptScope::InterruptScope() { ++tl_interrupt_depth; }
-InterruptScope::~InterruptScope() { --tl_interrupt_depth; }
-bool InterruptScope::active() { return tl_interrupt_depth > 0; }
-
 // ---- program side: what a type without the operation does ------------------
 
 void* Map::lookup_elem(const void*) { return nullptr; }

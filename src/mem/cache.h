@@ -18,16 +18,20 @@
 //                that interrupts it. Serialised by `active`, exactly like the
 //                kernel's per-cpu counter: a call that finds it busy interrupted
 //                another call on this cpu; its alloc fails, its free goes to
-//                free_extra. No atomic read-modify-write on this side.
-//   worker side  the background worker (irq_work) and RCU callbacks. The worker
-//                never touches free_list; it hands over batches through
-//                refill_inbox and receives trimmed chains through trim_outbox.
+//                free_extra. No atomic read-modify-write on this side. The
+//                owner refills its own list (the kernel's irq_work runs on the
+//                same cpu, under the same counter): inline when an alloc finds
+//                it empty, and when the slot is given back (cpu.h's deferred
+//                slot work) after an alloc went below the low watermark.
+//   worker side  the background worker and RCU callbacks: trimmed and extra
+//                objects into grace-period batches, free_rcu pipelines. The
+//                worker never touches free_list.
 //
 // Every object the allocator holds is in exactly one place:
-//   held = Σ free_cnt + Σ |refill_inbox| + Σ |trim_outbox| + Σ |free_extra|
-//        + Σ |free_rcu_inbox| + in_flight + (objects the callers hold)
+//   held = Σ free_cnt + Σ |trim_outbox| + Σ |free_extra| + Σ |free_rcu_inbox|
+//        + in_flight + (objects the callers hold)
 // where in_flight counts free_by_rcu, waiting_for_gp, free_by_rcu_ttrace and
-// waiting_ttrace.
+// waiting_ttrace. Objects back in the slab (slab.h) are not held.
 #pragma once
 
 #include <atomic>
@@ -37,6 +41,7 @@
 #include "lists.h"
 #include "ringb/mem.h"
 #include "ringb/rcu.h"
+#include "slab.h"
 #include "worker.h"
 
 namespace ringb::mem {
@@ -44,8 +49,16 @@ namespace ringb::mem {
 namespace detail {
 
 struct alignas(64) Cache {
+  // ---- fixed at creation: read by frees from other cpus, so on a line the
+  // owner never writes ---------------------------------------------------------
+  uint32_t unit_size = 0;  // class size, header included (per-cpu: area stride)
+  uint16_t class_index = 0;
+  uint16_t cpu = 0;
+  int low = 0, high = 0, batch = 0;
+  MemAlloc::Impl* ma = nullptr;
+
   // ---- owner side --------------------------------------------------------
-  Node* free_list = nullptr;
+  alignas(64) Node* free_list = nullptr;
   // Written only by the owner (load + store, never RMW); read racily by the
   // worker and by stats: "it doesn't need to be 100% accurate".
   std::atomic<int> free_cnt{0};
@@ -53,21 +66,12 @@ struct alignas(64) Cache {
   // its signal handlers touch it, and handlers are strictly nested, so a plain
   // load + store is enough: whatever a handler adds it takes away again.
   std::atomic<int> active{0};
-  int low = 0, high = 0, batch = 0;
-  uint32_t unit_size = 0;  // class size, header included (per-cpu: area stride)
-  uint16_t class_index = 0;
-  uint16_t cpu = 0;
-  MemAlloc::Impl* ma = nullptr;
   std::atomic<uint64_t> refills{0};  // owner: load + store
   std::atomic<uint64_t> trims{0};    // owner: load + store
+  SlabCursor slab;                   // owner: where fresh objects come from
 
   // ---- hand-offs ----------------------------------------------------------
-  // One batch from the worker, or null, and its length. The worker fills only
-  // an empty inbox (count first, then the list, release); the owner reads the
-  // count, then empties the inbox (release), so the count is never torn.
-  alignas(64) std::atomic<Node*> refill_inbox{nullptr};
-  std::atomic<int> refill_inbox_count{0};
-  AtomicStack trim_outbox;     // owner → worker: chains trimmed above high
+  alignas(64) AtomicStack trim_outbox;  // owner → worker: chains trimmed above high
   AtomicStack free_extra;      // frees that found `active` busy
   AtomicStack free_rcu_inbox;  // free_rcu() → worker
   WorkItem work;
@@ -78,7 +82,7 @@ struct alignas(64) Cache {
   // ---- worker side: reclaim through grace periods -------------------------
   // Objects to be returned to the backing allocator after a tasks-trace and
   // then a normal grace period. Until their batch starts, refills may reuse
-  // them (pushed by the worker and callbacks, taken by the worker only).
+  // them (pushed by the worker and callbacks, taken whole by anyone).
   AtomicStack free_by_rcu_ttrace;
   Node* waiting_ttrace = nullptr;  // the batch in flight
   std::atomic<bool> ttrace_in_progress{false};
@@ -107,10 +111,20 @@ struct MemAlloc::Impl {
   Options opts;
   bool general = false;  // 11 classes (else one fixed size)
   bool percpu = false;
+  bool slab_backed = false;  // no Backing given: the slab (slab.h) is the source
   unsigned nr_cpus = 0;
   unsigned classes = 0;  // caches per cpu: 11 or 1
   detail::Cache* caches = nullptr;  // nr_cpus * classes, cpu-major
+  detail::SlabClass* slabs = nullptr;  // classes: objects back from every cpu
+  detail::SlabChunks chunks;            // every chunk the slab mapped
   size_t block_size = 0;  // fixed-size mode: bytes per object, header included
+
+  // Deferred refills: bit k of slot_req[cpu] asks for class k's cache of that
+  // cpu to be topped up when the slot is given back (owner side sets it).
+  std::atomic<uint32_t>* slot_req = nullptr;
+  // Link in the registry of live allocators that slot work walks.
+  Impl* reg_prev = nullptr;
+  Impl* reg_next = nullptr;
 
   std::atomic<bool> draining{false};
   std::atomic<size_t> bytes_held{0};
@@ -127,14 +141,23 @@ struct MemAlloc::Impl {
     return off < cache_count() * sizeof(detail::Cache) && off % sizeof(detail::Cache) == 0;
   }
 
-  // Backing memory (reclaim.cc). new_object charges the cgroup and may fail.
+  // Backing memory (reclaim.cc). new_object charges the cgroup and may fail;
+  // it runs on the owner side of `c` (or at creation). free_chain runs
+  // anywhere and returns `count` linked objects first … last.
   detail::Node* new_object(detail::Cache* c);
-  void free_object(detail::Cache* c, detail::Node* n);
+  void free_chain(detail::Cache* c, detail::Node* first, detail::Node* last, size_t count);
+  void free_object(detail::Cache* c, detail::Node* n) { free_chain(c, n, n, 1); }
   size_t object_cost(const detail::Cache* c) const;
+  // May the owner call new_object() from here? Task context always; a signal
+  // handler only where the source is async-signal-safe.
+  bool may_refill_here() const;
 };
 
 namespace detail {
 
+// Owner side (mem_alloc.cc): tops a cache up by one batch; the caller is
+// inside the cache's critical section. Returns the objects added.
+int refill(Cache* c);
 // Worker side (reclaim.cc).
 void cache_work(WorkItem* w);
 // Grace-period batches started by every allocator: MemAlloc::rcu_barrier()
@@ -142,6 +165,12 @@ void cache_work(WorkItem* w);
 extern std::atomic<uint64_t> g_batches_started;
 // Returns every object a cache holds to the backing allocator (destroy only).
 void drain_cache(Cache* c);
+// Links in / out of the registry of live allocators (registry.cc), and hooks
+// deferred refills into cpu slot releases.
+void register_alloc(MemAlloc::Impl* ma);
+void unregister_alloc(MemAlloc::Impl* ma);
+// Asks for cache c (the caller's cpu) to be topped up at the slot's release.
+void request_refill(Cache* c);
 
 }  // namespace detail
 

@@ -12,8 +12,9 @@ struct Node {
   Node* next;
 };
 
-// Lock-free stack. Any number of threads (and signal handlers) may push; one
-// thread at a time may take: take_all() and pop() must not race each other.
+// Lock-free stack. Any number of threads (and signal handlers) may push and
+// take. Taking is always the whole list at once (an exchange), so there is no
+// ABA problem and no taker ever reads a node another taker owns.
 class AtomicStack {
  public:
   void push(Node* n) { push_chain(n, n); }
@@ -30,15 +31,6 @@ class AtomicStack {
   Node* take_all() {
     if (head_.load(std::memory_order_relaxed) == nullptr) return nullptr;
     return head_.exchange(nullptr, std::memory_order_acquire);
-  }
-
-  // Single taker only; concurrent pushes are fine (they cannot remove `head`).
-  Node* pop() {
-    Node* head = head_.load(std::memory_order_acquire);
-    while (head && !head_.compare_exchange_weak(head, head->next, std::memory_order_acquire,
-                                                std::memory_order_acquire)) {
-    }
-    return head;
   }
 
   bool empty() const { return head_.load(std::memory_order_relaxed) == nullptr; }

@@ -1,10 +1,12 @@
-// mem_alloc.cc — the allocator's hot paths (unit_alloc/unit_free), creation
-// with prefill, and destruction. The worker side is in reclaim.cc.
+// mem_alloc.cc — the allocator's hot paths (unit_alloc/unit_free), the
+// owner's refill, creation with prefill, and destruction. The worker side is
+// in reclaim.cc.
 //
-// The hot pair only pops or pushes the cpu-local list and, when a watermark
-// is crossed, does bounded owner-side work (splice the refill batch the worker
-// left, or cut a trimmed chain off) and *signals* the worker. It never calls
-// the backing allocator and never takes a lock.
+// The hot pair only pops or pushes the cpu-local list. When the list is empty
+// the owner refills it in place (the kernel's irq_work, which runs on the same
+// cpu as soon as the program lets interrupts in); when an alloc leaves it below
+// the low watermark it asks for a top-up when the slot is given back. Above the
+// high watermark it cuts a chain off for the worker. It never takes a lock.
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -39,29 +41,16 @@ inline void owner_add(std::atomic<uint64_t>& counter, uint64_t n) {
   counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
-// Below the low watermark: take the batch the worker left, if any (walking
-// the short, hot free list to its tail), and ask for another if still low.
-[[gnu::noinline]] void refill_slow(Cache* c) {
-  if (Node* batch = c->refill_inbox.load(std::memory_order_acquire)) {
-    // Only the owner empties the inbox and the worker fills only an empty
-    // one, so the count read here belongs to this batch.
-    const int n = c->refill_inbox_count.load(std::memory_order_relaxed);
-    c->refill_inbox.store(nullptr, std::memory_order_release);
-    if (!c->free_list) {
-      c->free_list = batch;
-    } else {
-      Node* tail = c->free_list;
-      while (tail->next) tail = tail->next;
-      tail->next = batch;
-    }
-    c->free_cnt.store(c->free_cnt.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-    owner_add(c->refills, 1);
-  }
-  // Asked on every alloc until the batch arrives: repeat asks cost a load.
-  // (A stale "queued" only delays the ask to the next alloc.)
-  if (c->free_cnt.load(std::memory_order_relaxed) < c->low &&
-      !c->work.queued.load(std::memory_order_relaxed))
-    detail::queue_work(&c->work);
+// Puts a chain (its length counted here) in front of the free list.
+int splice(Cache* c, Node* chain) {
+  if (!chain) return 0;
+  int n = 1;
+  Node* last = chain;
+  for (; last->next; ++n) last = last->next;
+  last->next = c->free_list;
+  c->free_list = chain;
+  c->free_cnt.store(c->free_cnt.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  return n;
 }
 
 // Above the high watermark: cut the excess down to (low + high) / 2 off the
@@ -79,19 +68,26 @@ inline void owner_add(std::atomic<uint64_t>& counter, uint64_t n) {
   detail::queue_work(&c->work);
 }
 
+// An alloc emptied the list: refill it now if this context may, else leave
+// the request for the slot's release (or fail, as the kernel's NMI does).
+[[gnu::noinline]] void refill_empty(Cache* c) {
+  if (c->ma->may_refill_here()) detail::refill(c);
+  if (c->free_cnt.load(std::memory_order_relaxed) < c->low) detail::request_refill(c);
+}
+
 inline void* unit_alloc(Cache* c) {
   Node* n = nullptr;
   int depth;
   if (enter(c, depth)) [[likely]] {
-    int cnt = c->free_cnt.load(std::memory_order_relaxed);
-    if (cnt < c->low) [[unlikely]] {
-      refill_slow(c);
-      cnt = c->free_cnt.load(std::memory_order_relaxed);
-    }
+    if (!c->free_list) [[unlikely]]
+      refill_empty(c);
     n = c->free_list;
     if (n) [[likely]] {
       c->free_list = n->next;
-      c->free_cnt.store(cnt - 1, std::memory_order_relaxed);
+      const int cnt = c->free_cnt.load(std::memory_order_relaxed) - 1;
+      c->free_cnt.store(cnt, std::memory_order_relaxed);
+      if (cnt < c->low) [[unlikely]]
+        detail::request_refill(c);
     }
   } else {
     c->busy_allocs.fetch_add(1, std::memory_order_relaxed);
@@ -190,6 +186,41 @@ inline int class_for(const MemAlloc::Impl* ma, size_t size) {
 
 }  // namespace
 
+// Tops the cache up by one batch, owner side: first objects that other caches
+// of this class let go of and that may be reused at once (trimmed, extra, and
+// staged for their grace periods — type-stable), then new ones from the
+// slab or the backing allocator. Each source is taken whole, so racing
+// takers (the worker, other owners) never see a half-taken list.
+int detail::refill(Cache* c) {
+  MemAlloc::Impl* ma = c->ma;
+  const int before = c->free_cnt.load(std::memory_order_relaxed);
+  int got = 0;
+  for (unsigned i = 0; i < ma->nr_cpus && got < c->batch; ++i) {
+    Cache* donor = ma->cache((c->cpu + i) % ma->nr_cpus, c->class_index);
+    got += splice(c, donor->trim_outbox.take_all());
+    got += splice(c, donor->free_extra.take_all());
+    if (got < c->batch) {
+      const int staged = splice(c, donor->free_by_rcu_ttrace.take_all());
+      if (staged) {
+        ma->in_flight.fetch_sub(staged, std::memory_order_relaxed);
+        ma->reused.fetch_add(static_cast<uint64_t>(staged), std::memory_order_relaxed);
+        got += staged;
+      }
+    }
+  }
+  for (; got < c->batch; ++got) {
+    Node* n = ma->new_object(c);
+    if (!n) break;  // memory limit, or the OS refused memory
+    n->next = c->free_list;
+    c->free_list = n;
+  }
+  c->free_cnt.store(before + got, std::memory_order_relaxed);
+  if (got) owner_add(c->refills, 1);
+  // Whole lists taken from donors may overshoot: give the excess back.
+  if (before + got > c->high) trim_slow(c);
+  return got;
+}
+
 // ---- creation and destruction ----------------------------------------------
 
 Expected<std::unique_ptr<MemAlloc>> MemAlloc::create(const Options& options) {
@@ -199,6 +230,9 @@ Expected<std::unique_ptr<MemAlloc>> MemAlloc::create(const Options& options) {
   ma->percpu = options.percpu;
   ma->nr_cpus = cpu::nr_cpus();
   ma->classes = ma->general ? kNumClasses : 1;
+  ma->slab_backed = options.backing.alloc == nullptr;
+  if (!ma->slab_backed && !options.backing.free)
+    return Error{EINVAL, "allocator '" + options.name + "': a Backing needs both alloc and free"};
 
   if (options.constructor && (ma->general || options.percpu))
     return Error{EINVAL, "allocator '" + options.name + "': a constructor needs fixed-size, non-per-cpu mode"};
@@ -215,6 +249,8 @@ Expected<std::unique_ptr<MemAlloc>> MemAlloc::create(const Options& options) {
 
   detail::start_worker();
   ma->caches = new (std::align_val_t(alignof(Cache))) Cache[ma->cache_count()];
+  ma->slabs = new detail::SlabClass[ma->classes];
+  ma->slot_req = new std::atomic<uint32_t>[ma->nr_cpus]();
   for (unsigned cpu = 0; cpu < ma->nr_cpus; ++cpu) {
     for (unsigned i = 0; i < ma->classes; ++i) {
       Cache* c = ma->cache(cpu, i);
@@ -247,6 +283,7 @@ Expected<std::unique_ptr<MemAlloc>> MemAlloc::create(const Options& options) {
       c->free_cnt.store(c->free_cnt.load() + 1, std::memory_order_relaxed);
     }
   }
+  detail::register_alloc(ma.get());
   return std::unique_ptr<MemAlloc>(new MemAlloc(std::move(ma)));
 }
 
@@ -254,6 +291,8 @@ MemAlloc::MemAlloc(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 MemAlloc::~MemAlloc() {
   Impl* ma = impl_.get();
+  // No slot release may top these caches up any more (waits for one that is).
+  detail::unregister_alloc(ma);
   // No more work or callbacks may start for these caches; then wait for the
   // ones already started. Callbacks queue work, so flush once more after.
   ma->draining.store(true, std::memory_order_seq_cst);
@@ -262,7 +301,10 @@ MemAlloc::~MemAlloc() {
   rcu::barrier(rcu::Domain::Rcu);
   detail::flush_work();
   for (size_t k = 0; k < ma->cache_count(); ++k) detail::drain_cache(&ma->caches[k]);
+  ma->chunks.unmap_all();
   ::operator delete[](ma->caches, std::align_val_t(alignof(Cache)));
+  delete[] ma->slabs;
+  delete[] ma->slot_req;
 }
 
 // ---- the API ----------------------------------------------------------------
@@ -323,9 +365,11 @@ Expected<void*> MemAlloc::try_alloc(size_t size) {
   if (ma->opts.cgroup && ma->opts.cgroup->charged() + cost > ma->opts.cgroup->limit())
     return Error{ENOMEM, "allocator '" + ma->opts.name + "': memory limit of " +
                              std::to_string(ma->opts.cgroup->limit()) + " bytes reached"};
-  return Error{ENOMEM, "allocator '" + ma->opts.name +
-                           "': this cpu's cache is empty (a refill has been requested; "
-                           "retry later)"};
+  if (cpu::in_interrupt())
+    return Error{ENOMEM, "allocator '" + ma->opts.name +
+                             "': called in interrupt context while this cpu's cache was busy or "
+                             "empty (its refill runs when the interrupted call returns)"};
+  return Error{ENOMEM, "allocator '" + ma->opts.name + "': out of memory (the system refused more)"};
 }
 
 void* MemAlloc::percpu_ptr(void* obj, unsigned cpu) {

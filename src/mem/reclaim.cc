@@ -1,18 +1,19 @@
-// reclaim.cc — the worker side of the allocator: refill batches, trimmed
-// objects, and their way back to the backing allocator through grace periods.
+// reclaim.cc — backing memory, and the worker side of the allocator: trimmed
+// objects and their way back to the backing source through grace periods.
 //
 // Life of an object (the kernel's, in user space):
-//   backing ─▶ refill_inbox ─▶ free_list ⇄ caller           (reuse at once)
+//   slab/backing ─(owner refill)─▶ free_list ⇄ caller        (reuse at once)
 //   free_list above high ─▶ trim_outbox ─▶ free_by_rcu_ttrace ─▶ waiting_ttrace
-//       ─(tasks-trace GP, then RCU GP)─▶ backing
+//       ─(tasks-trace GP, then RCU GP)─▶ slab/backing
 //   free_rcu() ─▶ free_rcu_inbox ─▶ free_by_rcu ─▶ waiting_for_gp
 //       ─(RCU GP)─▶ free_by_rcu_ttrace                       (reusable from here)
-// Refills take objects from free_by_rcu_ttrace of any cpu before asking the
-// backing allocator. One batch per cache and pipeline is in flight at a time.
+// Owner refills (mem_alloc.cc) take trimmed and staged objects of any cpu
+// before new ones. One batch per cache and pipeline is in flight at a time.
 #include <cstdlib>
 #include <cstring>
 
 #include "cache.h"
+#include "ringb/cpu.h"
 
 namespace ringb::mem {
 
@@ -21,19 +22,64 @@ using detail::Node;
 
 namespace {
 
-void* backing_alloc(const Backing& b, size_t size) {
-  return b.alloc ? b.alloc(size, b.ctx) : std::malloc(size);
-}
-
-void backing_free(const Backing& b, void* p, size_t size) {
-  if (b.free)
-    b.free(p, size, b.ctx);
-  else
-    std::free(p);
-}
-
 size_t percpu_area_size(const MemAlloc::Impl* ma, const Cache* c) {
   return detail::kPercpuPrefix + static_cast<size_t>(ma->nr_cpus) * c->unit_size;
+}
+
+// Per-cpu objects carved from the slab are one block: [holder | area].
+size_t slab_object_size(const MemAlloc::Impl* ma, const Cache* c) {
+  return ma->percpu ? detail::kPercpuHolder + percpu_area_size(ma, c) : c->unit_size;
+}
+
+// A fresh per-cpu area: zero for every cpu, its stride, and the holder's pptr.
+void init_percpu_area(Node* holder, void* area, const Cache* c, size_t area_size, bool zeroed) {
+  if (!zeroed) std::memset(area, 0, area_size);
+  static_cast<uint64_t*>(area)[0] = c->unit_size;  // the stride
+  *static_cast<void**>(detail::user_of(holder)) = static_cast<char*>(area) + detail::kPercpuPrefix;
+}
+
+// From a host-given Backing (not async-signal-safe in general).
+Node* backing_object(MemAlloc::Impl* ma, Cache* c) {
+  const Backing& b = ma->opts.backing;
+  if (!ma->percpu) {
+    Node* n = static_cast<Node*>(b.alloc(c->unit_size, b.ctx));
+    if (n && ma->opts.constructor) ma->opts.constructor(detail::user_of(n));
+    return n;
+  }
+  Node* n = static_cast<Node*>(b.alloc(detail::kPercpuHolder, b.ctx));
+  if (!n) return nullptr;
+  void* area = b.alloc(percpu_area_size(ma, c), b.ctx);
+  if (!area) {
+    b.free(n, detail::kPercpuHolder, b.ctx);
+    return nullptr;
+  }
+  init_percpu_area(n, area, c, percpu_area_size(ma, c), false);
+  return n;
+}
+
+void backing_release(MemAlloc::Impl* ma, Cache* c, Node* n) {
+  const Backing& b = ma->opts.backing;
+  if (ma->percpu) {
+    char* pptr = *static_cast<char**>(detail::user_of(n));
+    b.free(pptr - detail::kPercpuPrefix, percpu_area_size(ma, c), b.ctx);
+    b.free(n, detail::kPercpuHolder, b.ctx);
+  } else {
+    b.free(n, c->unit_size, b.ctx);
+  }
+}
+
+// From the slab: owner side only (the cursor is the cache's).
+Node* slab_object(MemAlloc::Impl* ma, Cache* c) {
+  const size_t size = slab_object_size(ma, c);
+  bool fresh = false;
+  Node* n = detail::slab_take(c->slab, ma->slabs[c->class_index], ma->chunks, size, &fresh);
+  if (!n) return nullptr;
+  if (ma->percpu)
+    init_percpu_area(n, reinterpret_cast<char*>(n) + detail::kPercpuHolder, c, percpu_area_size(ma, c),
+                     fresh);
+  else if (fresh && ma->opts.constructor)  // kmem_cache: objects come back constructed
+    ma->opts.constructor(detail::user_of(n));
+  return n;
 }
 
 }  // namespace
@@ -42,26 +88,14 @@ size_t MemAlloc::Impl::object_cost(const Cache* c) const {
   return percpu ? detail::kPercpuHolder + percpu_area_size(this, c) : c->unit_size;
 }
 
+bool MemAlloc::Impl::may_refill_here() const {
+  return slab_backed || opts.backing.async_signal_safe || !cpu::in_interrupt();
+}
+
 Node* MemAlloc::Impl::new_object(Cache* c) {
   const size_t cost = object_cost(c);
   if (opts.cgroup && !opts.cgroup->try_charge(cost)) return nullptr;
-  Node* n;
-  if (!percpu) {
-    n = static_cast<Node*>(backing_alloc(opts.backing, c->unit_size));
-    if (n && opts.constructor) opts.constructor(detail::user_of(n));
-  } else {
-    n = static_cast<Node*>(backing_alloc(opts.backing, detail::kPercpuHolder));
-    void* area = n ? backing_alloc(opts.backing, percpu_area_size(this, c)) : nullptr;
-    if (n && !area) {
-      backing_free(opts.backing, n, detail::kPercpuHolder);
-      n = nullptr;
-    }
-    if (n) {
-      std::memset(area, 0, percpu_area_size(this, c));  // zero-filled for every cpu
-      static_cast<uint64_t*>(area)[0] = c->unit_size;    // the stride
-      *static_cast<void**>(detail::user_of(n)) = static_cast<char*>(area) + detail::kPercpuPrefix;
-    }
-  }
+  Node* n = slab_backed ? slab_object(this, c) : backing_object(this, c);
   if (!n) {
     if (opts.cgroup) opts.cgroup->uncharge(cost);
     return nullptr;
@@ -71,18 +105,22 @@ Node* MemAlloc::Impl::new_object(Cache* c) {
   return n;
 }
 
-void MemAlloc::Impl::free_object(Cache* c, Node* n) {
+void MemAlloc::Impl::free_chain(Cache* c, Node* first, Node* last, size_t count) {
   const size_t cost = object_cost(c);
-  if (percpu) {
-    char* pptr = *static_cast<char**>(detail::user_of(n));
-    backing_free(opts.backing, pptr - detail::kPercpuPrefix, percpu_area_size(this, c));
-    backing_free(opts.backing, n, detail::kPercpuHolder);
+  if (slab_backed) {
+    detail::slab_return(slabs[c->class_index], first, last, slab_object_size(this, c));
   } else {
-    backing_free(opts.backing, n, c->unit_size);
+    for (Node* n = first;;) {
+      Node* next = n->next;
+      const bool end = n == last;
+      backing_release(this, c, n);
+      if (end) break;
+      n = next;
+    }
   }
-  if (opts.cgroup) opts.cgroup->uncharge(cost);
-  bytes_held.fetch_sub(cost, std::memory_order_relaxed);
-  backing_frees.fetch_add(1, std::memory_order_relaxed);
+  if (opts.cgroup) opts.cgroup->uncharge(cost * count);
+  bytes_held.fetch_sub(cost * count, std::memory_order_relaxed);
+  backing_frees.fetch_add(count, std::memory_order_relaxed);
 }
 
 namespace detail {
@@ -117,50 +155,16 @@ int stage_for_reclaim(Cache* c, Node* chain) {
   return n;
 }
 
-// ---- refill ---------------------------------------------------------------
-
-void refill(Cache* c) {
-  MemAlloc::Impl* ma = c->ma;
-  Node* batch = nullptr;
-  int n = 0;
-  // Trimmed objects of the same class on any cpu first: type-stable reuse.
-  for (unsigned i = 0; i < ma->nr_cpus && n < c->batch; ++i) {
-    Cache* donor = ma->cache((c->cpu + i) % ma->nr_cpus, c->class_index);
-    while (n < c->batch) {
-      Node* obj = donor->free_by_rcu_ttrace.pop();
-      if (!obj) break;
-      obj->next = batch;
-      batch = obj;
-      ++n;
-    }
-  }
-  if (n) {
-    ma->reused.fetch_add(n, std::memory_order_relaxed);
-    ma->in_flight.fetch_sub(n, std::memory_order_relaxed);
-  }
-  while (n < c->batch) {
-    Node* obj = ma->new_object(c);
-    if (!obj) break;  // memory limit or backing allocator exhausted
-    obj->next = batch;
-    batch = obj;
-    ++n;
-  }
-  if (!batch) return;
-  c->refill_inbox_count.store(n, std::memory_order_relaxed);
-  c->refill_inbox.store(batch, std::memory_order_release);
-}
-
 // ---- tasks-trace + RCU pipeline: back to the backing allocator -------------
 
 void ttrace_batch_done(rcu::Head* h) {  // after the RCU grace period
   Cache* c = cache_of_ttrace(h);
   MemAlloc::Impl* ma = c->ma;
   int n = 0;
-  for (Node* obj = c->waiting_ttrace; obj;) {
-    Node* next = obj->next;
-    ma->free_object(c, obj);
-    obj = next;
-    ++n;
+  if (Node* first = c->waiting_ttrace) {
+    Node* last = first;
+    for (n = 1; last->next; ++n) last = last->next;
+    ma->free_chain(c, first, last, static_cast<size_t>(n));
   }
   c->waiting_ttrace = nullptr;
   ma->in_flight.fetch_sub(n, std::memory_order_relaxed);
@@ -219,26 +223,23 @@ void collect_free_rcu(Cache* c) {
 }
 
 void free_all(Cache* c, Node* chain) {
-  while (chain) {
-    Node* next = chain->next;
-    c->ma->free_object(c, chain);
-    chain = next;
-  }
+  if (!chain) return;
+  Node* last = chain;
+  size_t n = 1;
+  for (; last->next; ++n) last = last->next;
+  c->ma->free_chain(c, chain, last, n);
 }
 
 }  // namespace
 
-// The work item of one cache: what bpf_mem_refill() does, plus the hand-offs.
+// The work item of one cache: the hand-offs into grace-period batches (what
+// the kernel's irq_work does besides refilling, which owners do themselves).
 void cache_work(WorkItem* w) {
   Cache* c = cache_of(w);
   if (c->ma->draining.load(std::memory_order_seq_cst)) return;
   stage_for_reclaim(c, c->trim_outbox.take_all());
   stage_for_reclaim(c, c->free_extra.take_all());
   collect_free_rcu(c);
-  // Racy read of free_cnt: a refill too many or too few is harmless.
-  if (c->refill_inbox.load(std::memory_order_acquire) == nullptr &&
-      c->free_cnt.load(std::memory_order_relaxed) < c->low)
-    refill(c);
   start_ttrace_batch(c);
 }
 
@@ -246,7 +247,6 @@ void drain_cache(Cache* c) {
   free_all(c, c->free_list);
   c->free_list = nullptr;
   c->free_cnt.store(0, std::memory_order_relaxed);
-  free_all(c, c->refill_inbox.exchange(nullptr));
   free_all(c, c->trim_outbox.take_all());
   free_all(c, c->free_extra.take_all());
   free_all(c, c->free_rcu_inbox.take_all());

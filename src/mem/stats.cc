@@ -31,6 +31,7 @@ Stats MemAlloc::stats() const {
   s.rcu_batches = ma->rcu_batches.load(std::memory_order_relaxed);
   s.bytes_held = ma->bytes_held.load(std::memory_order_relaxed);
   s.metadata_bytes = sizeof(Impl) + ma->cache_count() * sizeof(detail::Cache);
+  s.slab_mapped = ma->chunks.mapped();
   return s;
 }
 

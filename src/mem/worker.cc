@@ -5,13 +5,20 @@
 #include <thread>
 
 #include "../rcu/futex.h"
+#include "../rcu/signals.h"
 
 namespace ringb::mem::detail {
 namespace {
 
 class Worker {
  public:
-  Worker() : thread_([this] { loop(); }) { thread_.detach(); }
+  // The thread inherits a mask with every signal blocked: a host's handlers
+  // never run on ringb's own threads.
+  Worker() {
+    ringb::detail::SignalsBlocked blocked;
+    thread_ = std::thread([this] { loop(); });
+    thread_.detach();
+  }
 
   void queue(WorkItem* w) {
     if (w->queued.exchange(true, std::memory_order_acq_rel)) return;

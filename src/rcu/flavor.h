@@ -13,6 +13,9 @@ struct FlavorOps {
   void (*call)(void* urcu_head);
   void (*synchronize)();
   void (*barrier)();
+  // Creates the flavour's call_rcu thread now (it inherits the caller's
+  // signal mask), instead of on the first call().
+  void (*start_threads)();
 };
 
 extern const FlavorOps kMembOps;  // urcu-memb: Domain::Rcu

@@ -10,8 +10,10 @@
 #include <urcu/call-rcu.h>
 
 #include <cstddef>
+#include <mutex>
 
 #include "flavor.h"
+#include "signals.h"
 
 #if defined(__SANITIZE_THREAD__)
 extern "C" void __tsan_acquire(void* addr);
@@ -45,6 +47,17 @@ const detail::FlavorOps& ops(Domain d) {
   return d == Domain::Rcu ? detail::kMembOps : detail::kBpOps;
 }
 
+// liburcu's call_rcu threads are ringb's own: created once, with every signal
+// blocked, so that a host's handlers never run on them.
+void start_threads() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    ringb::detail::SignalsBlocked blocked;
+    detail::kMembOps.start_threads();
+    detail::kBpOps.start_threads();
+  });
+}
+
 }  // namespace
 
 void detail::run_callback(void* urcu_head) {
@@ -64,6 +77,7 @@ void read_unlock(Domain d) {
 bool read_ongoing(Domain d) { return ops(d).read_ongoing(); }
 
 void call(Domain d, Head* head, void (*func)(Head*)) {
+  start_threads();
   head->func = func;
   gp_release();  // what the caller did before call() happens before func
   ops(d).call(head->urcu);

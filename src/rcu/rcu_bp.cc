@@ -1,6 +1,7 @@
 // rcu_bp.cc — Domain::TasksTrace on liburcu's "bulletproof" flavour: no
 // registration, dearer read-side sections; sleepable programs use it.
 #include <urcu/urcu-bp.h>
+#include <urcu/call-rcu.h>
 
 #include "flavor.h"
 
@@ -18,6 +19,7 @@ const FlavorOps kBpOps = {
     .call = [](void* head) { urcu_bp_call_rcu(static_cast<rcu_head*>(head), trampoline); },
     .synchronize = [] { urcu_bp_synchronize_rcu(); },
     .barrier = [] { urcu_bp_barrier(); },
+    .start_threads = [] { urcu_bp_get_default_call_rcu_data(); },
 };
 
 }  // namespace ringb::rcu::detail

@@ -150,8 +150,8 @@ std::atomic<int> g_handler_runs{0}, g_handler_deadlocks{0}, g_handler_bad{0};
 
 void program_in_handler(int) {
   const int saved_errno = errno;
-  InterruptScope nmi;
-  ProgramScope p;  // nests on the interrupted thread's slot
+  cpu::CpuGuard nmi(cpu::Context::Interrupt);  // nests on the interrupted thread's slot
+  ProgramScope p;
   uint32_t k = 7;
   uint64_t v = 0x0707070707070707;
   const long rc = g_map->update_elem(&k, &v, kAny);

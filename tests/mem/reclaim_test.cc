@@ -84,6 +84,7 @@ TEST(Reclaim, FreeRcuObjectsAreNotReusedBeforeAGracePeriod) {
       for (void* p : objs) ma->cache_free(p);
     }
   }
+  MemAlloc::flush_work();  // the worker moves free_rcu'd objects into their batch
   EXPECT_GE(ma->stats().in_flight, dropped.size());
   reader.leave();
   MemAlloc::rcu_barrier();

@@ -117,6 +117,7 @@ thread_local std::atomic<void*> tl_donation{nullptr};  // main code → handler
 
 void storm_handler(int) {
   const int saved_errno = errno;
+  cpu::CpuGuard nmi(cpu::Context::Interrupt);  // the user-space NMI: never waits
   // Free what the interrupted code donated: this may land while that code is
   // inside alloc/free on the same cpu, so it must go to the extra list.
   if (void* d = tl_donation.exchange(nullptr)) {

@@ -61,7 +61,7 @@ TEST(CpuSlots, NoTwoThreadsEverHoldTheSameSlot) {
 std::atomic<int> g_handler_cpu{-2};
 
 void record_cpu(int) {
-  CpuGuard g;  // a signal handler nests on the slot its thread holds
+  CpuGuard g(Context::Interrupt);  // a signal handler nests on the slot its thread holds
   g_handler_cpu.store(g.cpu());
 }
 
@@ -77,7 +77,7 @@ TEST(CpuSlots, SignalHandlerRunsOnTheInterruptedThreadsSlot) {
     EXPECT_EQ(g_handler_cpu.load(), g.cpu());
     EXPECT_EQ(current(), g.cpu());
   }
-  // Without a slot, the handler takes one of its own and gives it back.
+  // Without a slot, the handler takes a free one of its own and gives it back.
   g_handler_cpu.store(-2);
   pthread_kill(pthread_self(), SIGUSR1);
   EXPECT_GE(g_handler_cpu.load(), 0);
