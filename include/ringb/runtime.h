@@ -71,6 +71,7 @@ class Runtime {
  private:
   Options options_;
   vm::Functions fns_;
+  uint32_t jiffies_hz_;  // CONFIG_HZ, for bpf_jiffies64
 };
 
 class LoadedObject {
@@ -106,6 +107,7 @@ class LoadedObject {
   Object obj_;
   std::shared_ptr<api::MapSet> maps_;                      // shared with the programs
   std::vector<std::shared_ptr<api::ProgramHandle>> progs_;  // parallel to obj_.programs
+  uint32_t jiffies_hz_ = 250;
 };
 
 // The test annotations of a program (REFERENCE §5), read from BTF decl tags.

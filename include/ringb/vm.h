@@ -73,6 +73,9 @@ class Functions {
 struct RunOptions {
   bool count_insns = false;
   FILE* trace = nullptr;  // bpf_trace_printk output; nullptr: stderr
+  // The kernel's CONFIG_HZ, for bpf_jiffies64 (the api reads the host's or
+  // the running kernel's config; Debian's default otherwise).
+  uint32_t jiffies_hz = 250;
 };
 
 inline constexpr int kMaxCallFrames = 8;     // MAX_CALL_FRAMES

@@ -186,6 +186,16 @@ Status resolve_ksyms(Object& obj, const vm::Functions& fns) {
 
 }  // namespace
 
+uint32_t config_hz(const std::string& kconfig) {
+  Values values;
+  parse_config_text(kconfig, values);
+  if (!values.count("CONFIG_HZ")) parse_config_text(read_kernel_config(), values);
+  const auto it = values.find("CONFIG_HZ");
+  if (it == values.end()) return 250;
+  const unsigned long hz = std::strtoul(it->second.c_str(), nullptr, 10);
+  return hz >= 24 && hz <= 10000 ? static_cast<uint32_t>(hz) : 250;
+}
+
 Status resolve_externs(Object& obj, const std::string& kconfig, const vm::Functions& fns) {
   if (Status s = fill_kconfig(obj, kconfig); !s) return s;
   return resolve_ksyms(obj, fns);

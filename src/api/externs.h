@@ -14,4 +14,8 @@ namespace ringb::api {
 // the address `fns` has for it. Errors name the extern.
 Status resolve_externs(Object& obj, const std::string& kconfig, const vm::Functions& fns);
 
+// CONFIG_HZ from the host's text, else the running kernel's config; 250
+// (Debian's) when neither says.
+uint32_t config_hz(const std::string& kconfig);
+
 }  // namespace ringb::api

@@ -36,7 +36,8 @@ Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) 
 
 Runtime::Runtime() : Runtime(Options{}) {}
 
-Runtime::Runtime(const Options& options) : options_(options), fns_(vm::Functions::builtin()) {}
+Runtime::Runtime(const Options& options)
+    : options_(options), fns_(vm::Functions::builtin()), jiffies_hz_(api::config_hz(options.kconfig)) {}
 
 Expected<std::unique_ptr<LoadedObject>> Runtime::load(const std::string& path) const {
   auto obj = Object::open_file(path);
@@ -48,6 +49,7 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj) const {
   api::release_parked();
   std::unique_ptr<LoadedObject> lo(new LoadedObject());
   lo->obj_ = std::move(obj);
+  lo->jiffies_hz_ = jiffies_hz_;
   if (Status s = api::resolve_externs(lo->obj_, options_.kconfig, fns_); !s)
     return Error{s.error().code, lo->obj_.name + ": " + s.error().message};
   lo->maps_ = std::make_shared<api::MapSet>();

@@ -111,6 +111,7 @@ Expected<TestRunResult> LoadedObject::test_run(const std::string& name,
 
   vm::RunOptions ro;
   ro.count_insns = o.count_insns;
+  ro.jiffies_hz = jiffies_hz_;
   ro.trace = o.trace;
   TestRunResult r;
   const rcu::Domain domain = prog.sleepable ? rcu::Domain::TasksTrace : rcu::Domain::Rcu;

@@ -149,8 +149,13 @@ uint64_t for_each_map_elem(RunState& rs, uint64_t map, uint64_t callback, uint64
       &fe));
 }
 
-uint64_t jiffies64(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
-  return clock_ns(CLOCK_MONOTONIC) / 4000000;  // HZ=250, Debian's default
+// get_jiffies_64(): ticks of CONFIG_HZ since boot, from the kernel's
+// INITIAL_JIFFIES (five minutes before the 32-bit wrap).
+uint64_t jiffies64(RunState& rs, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  const uint64_t hz = rs.options && rs.options->jiffies_hz ? rs.options->jiffies_hz : 250;
+  const uint64_t initial = static_cast<uint32_t>(-300 * static_cast<int64_t>(hz));
+  const uint64_t ns = clock_ns(CLOCK_MONOTONIC);
+  return initial + ns / 1000000000 * hz + ns % 1000000000 * hz / 1000000000;
 }
 
 uint64_t snprintf_(RunState&, uint64_t str, uint64_t str_size, uint64_t fmt, uint64_t data,

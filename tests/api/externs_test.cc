@@ -5,6 +5,9 @@
 // kernel itself provides, compared with the kernel.)
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <string>
 
 #include "ringb/runtime.h"
@@ -48,6 +51,20 @@ TEST(Externs, TheHostsValuesReachThePrograms) {
   EXPECT_EQ(run(**lo, "host_counter"), 77);
   g_counter = 78;
   EXPECT_EQ(run(**lo, "host_counter"), 78) << "the program reads the host's variable itself";
+}
+
+TEST(Externs, JiffiesTickAtTheConfiguredHz) {
+  for (int hz : {100, 1000}) {
+    auto lo = load(std::string(kAllSet) + "CONFIG_HZ=" + std::to_string(hz) + "\n");
+    ASSERT_TRUE(lo.ok()) << lo.error().message;
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint32_t j0 = static_cast<uint32_t>(run(**lo, "jiffies"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const uint32_t j1 = static_cast<uint32_t>(run(**lo, "jiffies"));
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_GE(j1 - j0, static_cast<uint32_t>(0.2 * hz) - 1) << "HZ " << hz;
+    EXPECT_LE(j1 - j0, static_cast<uint32_t>(secs * hz) + 1) << "HZ " << hz;
+  }
 }
 
 TEST(Externs, TheKconfigMapIsReadOnlyGlobalData) {

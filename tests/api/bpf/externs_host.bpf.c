@@ -24,3 +24,6 @@ SEC("syscall") int name_sum(void *ctx)
 }
 
 SEC("syscall") int host_counter(void *ctx) { return ringb_host_counter; }
+
+/* bpf_jiffies64 ticks at the kernel's CONFIG_HZ (the test reads two runs). */
+SEC("syscall") int jiffies(void *ctx) { return (int)bpf_jiffies64(); }
