@@ -86,7 +86,7 @@ Status collect_init_progs(const ElfFile& file, const Section& sec, const std::ve
                                    " of its definition, which is not a slot of `values`");
     if (m.type != static_cast<uint32_t>(MapType::ProgArray))
       return map_error(m.name, "initial values (`.values`) are only supported for prog arrays, not for " +
-                                   std::string(map_type_name(m.type)) + " maps");
+                                   map_type_string(m.type) + " maps");
     const uint64_t slot = (rel - p->values_off) / 8;
     if (slot >= m.max_entries)
       return map_error(m.name, "`.values` slot " + std::to_string(slot) + " ('" + sym.name +
