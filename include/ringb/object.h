@@ -102,7 +102,10 @@ enum class MapType : uint32_t {
   RingBuf = 27,
 };
 
+// "hash", "ringbuf", … for every bpf_map_type of Linux 6.18; "unknown" past them.
 const char* map_type_name(uint32_t type);
+// The name, or "unknown map type N".
+std::string map_type_string(uint32_t type);
 
 struct MapDef {
   std::string name;

@@ -23,6 +23,7 @@
 #include "ringb/maps.h"
 #include "ringb/mem.h"
 #include "ringb/object.h"
+#include "ringb/test_retval.h"
 #include "ringb/vm.h"
 
 namespace ringb {
@@ -65,8 +66,22 @@ class Runtime {
   // Register host helpers, kfuncs and kernel symbols here, before load().
   vm::Functions& functions() { return fns_; }
 
-  Expected<std::unique_ptr<LoadedObject>> load(const std::string& path) const;
-  Expected<std::unique_ptr<LoadedObject>> load(Object obj) const;
+  // Which parts of an object load, as libbpf's bpf_program__set_autoload.
+  struct LoadOptions {
+    // Empty: every program not in a '?' section, and every map
+    // (bpf_object__load). Otherwise exactly these programs ('?' or not) and
+    // what they use: their subprograms, the maps their code refers to, and
+    // the programs in those prog arrays' `.values`. The rest of the object
+    // is neither decoded nor created, so a kfunc or map type ringb lacks in
+    // another program does not stop these (the kernel's test_loader loads
+    // each test so). LoadedObject::program() and map() are null for the rest.
+    std::vector<std::string> programs;
+  };
+
+  // Errors name every helper and kfunc each loaded program calls that
+  // ringb lacks, not only the first.
+  Expected<std::unique_ptr<LoadedObject>> load(const std::string& path, const LoadOptions& opts = {}) const;
+  Expected<std::unique_ptr<LoadedObject>> load(Object obj, const LoadOptions& opts = {}) const;
 
  private:
   Options options_;
@@ -77,6 +92,8 @@ class Runtime {
 class LoadedObject {
  public:
   const Object& object() const { return obj_; }
+  // Null when there is no such map or program, or it was not loaded
+  // (Runtime::LoadOptions::programs).
   maps::Map* map(const std::string& name) const;
   const vm::Executable* program(const std::string& name) const;
 
@@ -110,14 +127,25 @@ class LoadedObject {
   uint32_t jiffies_hz_ = 250;
 };
 
-// The test annotations of a program (REFERENCE §5), read from BTF decl tags.
+// The test annotations of a program (REFERENCE §5), read from BTF decl tags
+// as the kernel's selftest loader reads them (bpf_misc.h's macros).
 struct TestAnnotations {
-  bool has_retval = false;
-  int64_t retval = 0;
+  bool has_retval = false;  // __retval: run it (privileged), expect `retval`
+  ExpectedRetval retval;
+  bool has_retval_unpriv = false;  // __retval_unpriv: the unprivileged run's value
+  ExpectedRetval retval_unpriv;
   bool expect_failure = false;  // __failure
   bool expect_success = false;  // __success
+  bool expect_failure_unpriv = false;  // __failure_unpriv
+  bool expect_success_unpriv = false;  // __success_unpriv
+  // __auxiliary: not a test itself, but loaded with every test of its
+  // object (a tail-call target, say).
+  bool auxiliary = false;
   std::vector<std::string> messages;  // __msg
   std::string description;
+  // Annotations whose value ringb cannot read ("test_retval=foo"): the test
+  // fails with them, as the kernel's loader does.
+  std::vector<std::string> malformed;
 };
 TestAnnotations annotations_of(const Object& obj, const Program& prog);
 

@@ -122,9 +122,9 @@ Status write_value(const ExternVar& v, const std::string& value, uint8_t* at) {
   return {};
 }
 
-Status fill_kconfig(Object& obj, const std::string& host_text) {
+Status fill_kconfig(Object& obj, const LoadPlan& plan, const std::string& host_text) {
   const int m = obj.find_map(".kconfig");
-  if (obj.kconfig.empty() || m < 0) return {};
+  if (obj.kconfig.empty() || m < 0 || !plan.maps[static_cast<size_t>(m)]) return {};
   std::vector<uint8_t>& data = obj.maps[static_cast<size_t>(m)].initial_value;
   Values values;
   parse_config_text(host_text, values);
@@ -158,8 +158,10 @@ Status fill_kconfig(Object& obj, const std::string& host_text) {
   return {};
 }
 
-Status resolve_ksyms(Object& obj, const vm::Functions& fns) {
-  for (Program& p : obj.programs) {
+Status resolve_ksyms(Object& obj, const LoadPlan& plan, const vm::Functions& fns) {
+  for (size_t k = 0; k < obj.programs.size(); ++k) {
+    if (!plan.programs[k]) continue;
+    Program& p = obj.programs[k];
     for (size_t i = 0; i + 1 < p.insns.size(); ++i) {
       Insn& insn = p.insns[i];
       if (!isa::is_ld_imm64(insn)) continue;
@@ -196,9 +198,9 @@ uint32_t config_hz(const std::string& kconfig) {
   return hz >= 24 && hz <= 10000 ? static_cast<uint32_t>(hz) : 250;
 }
 
-Status resolve_externs(Object& obj, const std::string& kconfig, const vm::Functions& fns) {
-  if (Status s = fill_kconfig(obj, kconfig); !s) return s;
-  return resolve_ksyms(obj, fns);
+Status resolve_externs(Object& obj, const LoadPlan& plan, const std::string& kconfig, const vm::Functions& fns) {
+  if (Status s = fill_kconfig(obj, plan, kconfig); !s) return s;
+  return resolve_ksyms(obj, plan, fns);
 }
 
 }  // namespace ringb::api

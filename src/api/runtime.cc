@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "externs.h"
+#include "load_plan.h"
 #include "programs.h"
 #include "ringb/rcu.h"
 
@@ -15,9 +16,8 @@ namespace {
 
 // bpf_check_tail_call() at program load: every prog array a program refers to
 // takes the program's type, or refuses it if its programs have another.
-// (Programs that are not autoloaded would not be loaded by libbpf: skipped.)
+// Only programs that are loaded claim (see Runtime::LoadOptions).
 Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) {
-  if (!p.autoload) return {};
   for (size_t i = 0; i + 1 < p.insns.size(); ++i) {
     const Insn& in = p.insns[i];
     if (!isa::is_ld_imm64(in)) continue;
@@ -25,6 +25,7 @@ Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) 
     if (in.src != isa::kPseudoMapFd && in.src != isa::kPseudoMapIdx) continue;
     if (in.imm < 0 || static_cast<size_t>(in.imm) >= maps.size()) continue;  // decode named it
     maps::Map* m = maps[static_cast<size_t>(in.imm)];
+    if (!m) continue;  // not created: the plan creates every map a loaded program uses
     if (!m->claim_prog_type(static_cast<uint32_t>(p.type)))
       return Error{EINVAL, "program '" + p.name + "' (" + prog_type_name(p.type) + ") uses prog array '" +
                                m->def().name + "', which holds programs of another type"};
@@ -39,18 +40,21 @@ Runtime::Runtime() : Runtime(Options{}) {}
 Runtime::Runtime(const Options& options)
     : options_(options), fns_(vm::Functions::builtin()), jiffies_hz_(api::config_hz(options.kconfig)) {}
 
-Expected<std::unique_ptr<LoadedObject>> Runtime::load(const std::string& path) const {
+Expected<std::unique_ptr<LoadedObject>> Runtime::load(const std::string& path, const LoadOptions& opts) const {
   auto obj = Object::open_file(path);
   if (!obj) return obj.error();
-  return load(std::move(obj.value()));
+  return load(std::move(obj.value()), opts);
 }
 
-Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj) const {
+Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOptions& opts) const {
   api::release_parked();
+  auto plan = api::plan_load(obj, opts.programs);
+  if (!plan) return plan.error();
+  if (Status s = api::check_calls(obj, *plan, fns_); !s) return s.error();
   std::unique_ptr<LoadedObject> lo(new LoadedObject());
   lo->obj_ = std::move(obj);
   lo->jiffies_hz_ = jiffies_hz_;
-  if (Status s = api::resolve_externs(lo->obj_, options_.kconfig, fns_); !s)
+  if (Status s = api::resolve_externs(lo->obj_, *plan, options_.kconfig, fns_); !s)
     return Error{s.error().code, lo->obj_.name + ": " + s.error().message};
   lo->maps_ = std::make_shared<api::MapSet>();
   maps::Options mo;
@@ -58,13 +62,24 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj) const {
   mo.force_dyn_alloc = options_.force_dyn_alloc;
   mo.prog_resolver = api::resolve_program;
   std::vector<maps::Map*> raw;
-  for (const MapDef& def : lo->obj_.maps) {
+  for (size_t i = 0; i < lo->obj_.maps.size(); ++i) {
+    const MapDef& def = lo->obj_.maps[i];
+    if (!plan->maps[i]) {  // no loaded program uses it
+      raw.push_back(nullptr);
+      lo->maps_->maps.emplace_back();
+      continue;
+    }
     auto m = maps::Map::create(def, mo);
     if (!m) return Error{m.error().code, lo->obj_.name + ": map '" + def.name + "': " + m.error().message};
     raw.push_back(m->get());
     lo->maps_->maps.push_back(std::move(m.value()));
   }
-  for (const Program& p : lo->obj_.programs) {
+  for (size_t i = 0; i < lo->obj_.programs.size(); ++i) {
+    const Program& p = lo->obj_.programs[i];
+    if (!plan->programs[i]) {
+      lo->progs_.emplace_back();
+      continue;
+    }
     auto exe = vm::Executable::create(p, raw, lo->obj_.kfuncs, fns_);
     if (!exe) return Error{exe.error().code, lo->obj_.name + ": " + exe.error().message};
     if (Status s = claim_prog_arrays(p, raw); !s) return Error{EINVAL, lo->obj_.name + ": " + s.error().message};
@@ -78,9 +93,14 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj) const {
 Status LoadedObject::fill_prog_arrays() {
   for (size_t i = 0; i < obj_.maps.size(); ++i) {
     const MapDef& def = obj_.maps[i];
+    if (!maps_->maps[i]) continue;  // not created
     for (const auto& [slot, name] : def.init_progs) {
       const auto h = handle_of(name);
-      const long err = h ? maps_->maps[i]->host_set_prog(slot, api::prog_ref(h)) : -ENOENT;
+      if (!h)
+        return Error{ENOENT, obj_.name + ": map '" + def.name + "': slot " + std::to_string(slot) +
+                                 " (`.values`) holds program '" + name +
+                                 "', which is not loaded (its section starts with '?'; load it by name)"};
+      const long err = maps_->maps[i]->host_set_prog(slot, api::prog_ref(h));
       if (err)
         return Error{static_cast<int>(-err),
                      obj_.name + ": map '" + def.name + "': cannot put program '" + name + "' into slot " +
@@ -96,7 +116,7 @@ LoadedObject::~LoadedObject() {
   bool held = false;
   if (maps_)
     for (const auto& m : maps_->maps)
-      if (m->def().type == static_cast<uint32_t>(MapType::ProgArray)) {
+      if (m && m->def().type == static_cast<uint32_t>(MapType::ProgArray)) {
         m->clear_progs();
         held = true;
       }
@@ -138,7 +158,9 @@ Status LoadedObject::prog_array_set(const std::string& map_name, uint32_t index,
   if (m->def().type != static_cast<uint32_t>(MapType::ProgArray))
     return Error{EINVAL, obj_.name + ": map '" + map_name + "' is not a prog array"};
   const auto h = handle_of(program);
-  if (!h) return Error{ENOENT, obj_.name + ": no program named '" + program + "'"};
+  if (!h)
+    return Error{ENOENT, obj_.name + ": " + (obj_.find_program(program) ? "program '" + program + "' is not loaded"
+                                                                         : "no program named '" + program + "'")};
   if (const long err = m->host_set_prog(index, api::prog_ref(h)))
     return Error{static_cast<int>(-err),
                  obj_.name + ": map '" + map_name + "', slot " + std::to_string(index) + ": " +

@@ -86,7 +86,9 @@ Status build_xdp(const TestRunOptions& o, Context& c) {
 Expected<TestRunResult> LoadedObject::test_run(const std::string& name,
                                                const TestRunOptions& o) const {
   const vm::Executable* exe = program(name);
-  if (!exe) return Error{ENOENT, obj_.name + ": no program named '" + name + "'"};
+  if (!exe)
+    return Error{ENOENT, obj_.name + ": " + (obj_.find_program(name) ? "program '" + name + "' is not loaded"
+                                                                      : "no program named '" + name + "'")};
   const Program& prog = exe->program();
   if (o.repeat == 0) return Error{EINVAL, "repeat must be at least 1"};
   if (o.data_in.size() > kMaxPacket) return Error{E2BIG, "data_in is larger than 64 KiB"};

@@ -48,7 +48,7 @@ void print_maps(const Object& obj) {
   for (size_t i = 0; i < obj.maps.size(); ++i) {
     const MapDef& m = obj.maps[i];
     std::printf("  [%zu] %-20s %-12s key %u%s value %u%s max_entries %u flags 0x%x\n", i,
-                m.name.c_str(), map_type_name(m.type), m.key_size,
+                m.name.c_str(), map_type_string(m.type).c_str(), m.key_size,
                 type_of(obj, m.btf_key_type_id).c_str(), m.value_size,
                 m.global_data ? "" : type_of(obj, m.btf_value_type_id).c_str(), m.max_entries,
                 m.map_flags);

@@ -14,6 +14,6 @@ Expected<std::vector<uint8_t>> read_file(const std::string& path) {
   return bytes;
 }
 
-std::vector<uint8_t> default_packet() { return std::vector<uint8_t>(64, 0); }
+std::vector<uint8_t> default_packet() { return std::vector<uint8_t>(kTestDataLen, 0); }
 
 }  // namespace ringb::cli

@@ -1,5 +1,6 @@
 // run.cc — `ringb run OBJ`: one program, BPF_PROG_TEST_RUN style: its return
-// value and the time per run, optionally from several threads at once.
+// value and the time per run, optionally from several threads at once. Only
+// that program (--prog, else the first autoloaded one) and what it uses load.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -61,19 +62,27 @@ int run_run(int argc, char** argv) {
     ro.kconfig.assign(text->begin(), text->end());
   }
   Runtime rt(ro);
-  auto obj = rt.load(a.path);
-  if (!obj) {
-    std::fprintf(stderr, "ringb run: %s\n", obj.error().message.c_str());
+  auto opened = Object::open_file(a.path);
+  if (!opened) {
+    std::fprintf(stderr, "ringb run: %s\n", opened.error().message.c_str());
     return 1;
   }
-  const Object& o = (*obj)->object();
   if (a.prog.empty()) {
-    for (const Program& p : o.programs)
+    for (const Program& p : opened->programs)
       if (p.autoload) {
         a.prog = p.name;
         break;
       }
-    if (a.prog.empty()) a.prog = o.programs.front().name;
+    if (a.prog.empty()) a.prog = opened->programs.front().name;
+  }
+  // Only the program and what it uses: another program's unknown kfunc or
+  // unsupported map is not its problem.
+  Runtime::LoadOptions lo;
+  lo.programs = {a.prog};
+  auto obj = rt.load(std::move(opened.value()), lo);
+  if (!obj) {
+    std::fprintf(stderr, "ringb run: %s\n", obj.error().message.c_str());
+    return 1;
   }
   TestRunOptions opts;
   opts.repeat = a.repeat;

@@ -1,9 +1,12 @@
 // test.cc — `ringb test [--data-in FILE] OBJ…`: runs every program that
 // carries a test annotation (comment:test_retval=N, the kernel selftests'
 // __retval) and compares; a closing "N passed, N failed, N skipped" line.
-// As in the kernel's test loader, each program runs in a freshly loaded
-// object (its own maps and globals), with 64 zero bytes as data_in unless
-// --data-in says otherwise.
+// As the kernel's test_loader does, each program loads alone — with its
+// subprograms, the maps it uses, the programs of its prog arrays' `.values`
+// and the object's __auxiliary programs — in a fresh object (its own maps
+// and globals), with 64 zero bytes as data_in unless --data-in says
+// otherwise. So a program fails for what it calls itself (every unknown
+// helper and kfunc named), and the others still run.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -12,6 +15,76 @@
 #include "load.h"
 
 namespace ringb::cli {
+namespace {
+
+struct Counts {
+  int passed = 0, failed = 0, skipped = 0;
+};
+
+// One run of `prog` against `want`; `label`: "" or " @unpriv".
+void run_case(const Runtime& rt, const Object& obj, const std::string& prog, const std::vector<std::string>& aux,
+              const ExpectedRetval& want, const char* label, const std::vector<uint8_t>& data_in, Counts& c) {
+  Runtime::LoadOptions lo;
+  lo.programs = aux;
+  lo.programs.push_back(prog);
+  auto loaded = rt.load(obj, lo);
+  const char* name = obj.name.c_str();
+  if (!loaded) {
+    std::printf("FAIL %s/%s%s: %s\n", name, prog.c_str(), label, loaded.error().message.c_str());
+    ++c.failed;
+    return;
+  }
+  TestRunOptions opts;
+  opts.data_in = data_in;
+  auto r = (*loaded)->test_run(prog, opts);
+  if (!r) {
+    std::printf("FAIL %s/%s%s: %s\n", name, prog.c_str(), label, r.error().message.c_str());
+    ++c.failed;
+  } else if (!want.matches(r->retval)) {
+    std::printf("FAIL %s/%s%s: retval %d (0x%x), expected %d (0x%x)\n", name, prog.c_str(), label,
+                static_cast<int32_t>(r->retval), r->retval, static_cast<int32_t>(want.value), want.value);
+    ++c.failed;
+  } else if (want.any) {
+    std::printf("ok   %s/%s%s: retval %d (POINTER_VALUE: any value)\n", name, prog.c_str(), label,
+                static_cast<int32_t>(r->retval));
+    ++c.passed;
+  } else {
+    std::printf("ok   %s/%s%s: retval %d\n", name, prog.c_str(), label, static_cast<int32_t>(want.value));
+    ++c.passed;
+  }
+}
+
+void test_object(const Runtime& rt, const Object& o, const std::vector<uint8_t>& data_in, Counts& c) {
+  std::vector<TestAnnotations> ann;
+  std::vector<std::string> aux;
+  for (const Program& p : o.programs) {
+    ann.push_back(annotations_of(o, p));
+    if (ann.back().auxiliary) aux.push_back(p.name);
+  }
+  for (size_t i = 0; i < o.programs.size(); ++i) {
+    const TestAnnotations& t = ann[i];
+    const char* prog = o.programs[i].name.c_str();
+    if (t.auxiliary) continue;  // loaded with every test, not a test itself
+    if (!t.malformed.empty()) {
+      std::printf("FAIL %s/%s: cannot read annotation '%s' (a __retval is a number, INT_MIN, INT_MAX, "
+                  "TEST_DATA_LEN or POINTER_VALUE)\n", o.name.c_str(), prog, t.malformed.front().c_str());
+      ++c.failed;
+      continue;
+    }
+    if (t.expect_failure) {
+      std::printf("SKIP %s/%s: expects a verifier rejection (the verifier is not built yet)\n", o.name.c_str(), prog);
+      ++c.skipped;
+    } else if (t.has_retval) {
+      run_case(rt, o, prog, aux, t.retval, "", data_in, c);
+    }
+    // ringb has no unprivileged mode: the run is the same, checked against
+    // the unprivileged value, when the annotations give one.
+    const bool unpriv_fails = t.expect_failure_unpriv || (t.expect_failure && !t.expect_success_unpriv);
+    if (t.has_retval_unpriv && !unpriv_fails) run_case(rt, o, prog, aux, t.retval_unpriv, " @unpriv", data_in, c);
+  }
+}
+
+}  // namespace
 
 int run_test(int argc, char** argv) {
   std::vector<uint8_t> data_in = default_packet();
@@ -30,51 +103,19 @@ int run_test(int argc, char** argv) {
     std::fprintf(stderr, "usage: ringb test [--data-in FILE] OBJ...\n");
     return 2;
   }
-  int passed = 0, failed = 0, skipped = 0;
+  Counts c;
   Runtime rt;
   for (const std::string& path : paths) {
-    auto obj = rt.load(path);
+    auto obj = Object::open_file(path);
     if (!obj) {
       std::printf("FAIL %s: %s\n", path.c_str(), obj.error().message.c_str());
-      ++failed;
+      ++c.failed;
       continue;
     }
-    const Object& o = (*obj)->object();
-    for (const Program& p : o.programs) {
-      const TestAnnotations t = annotations_of(o, p);
-      if (t.expect_failure) {
-        std::printf("SKIP %s/%s: expects a verifier rejection (the verifier is not built yet)\n",
-                    o.name.c_str(), p.name.c_str());
-        ++skipped;
-        continue;
-      }
-      if (!t.has_retval) continue;
-      auto fresh = rt.load(path);  // each program alone, as the kernel's test loader does
-      if (!fresh) {
-        std::printf("FAIL %s/%s: %s\n", o.name.c_str(), p.name.c_str(), fresh.error().message.c_str());
-        ++failed;
-        continue;
-      }
-      TestRunOptions opts;
-      opts.data_in = data_in;
-      auto r = (*fresh)->test_run(p.name, opts);
-      if (!r) {
-        std::printf("FAIL %s/%s: %s\n", o.name.c_str(), p.name.c_str(), r.error().message.c_str());
-        ++failed;
-      } else if (static_cast<int64_t>(static_cast<int32_t>(r->retval)) != t.retval &&
-                 static_cast<int64_t>(r->retval) != t.retval) {
-        std::printf("FAIL %s/%s: retval %u, expected %lld\n", o.name.c_str(), p.name.c_str(),
-                    r->retval, static_cast<long long>(t.retval));
-        ++failed;
-      } else {
-        std::printf("ok   %s/%s: retval %lld\n", o.name.c_str(), p.name.c_str(),
-                    static_cast<long long>(t.retval));
-        ++passed;
-      }
-    }
+    test_object(rt, *obj, data_in, c);
   }
-  std::printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
-  return failed ? 1 : 0;
+  std::printf("%d passed, %d failed, %d skipped\n", c.passed, c.failed, c.skipped);
+  return c.failed ? 1 : 0;
 }
 
 }  // namespace ringb::cli

@@ -1,6 +1,7 @@
 // loader.h — the pieces of Object::open_memory, one file each:
 //   elf_file.cc   ELF sections and symbols (libelf)
 //   map_defs.cc   BTF-defined maps in .maps, and global-data maps
+//   datasec.cc    where the variables of .maps and data sections lie
 //   externs.cc    __kconfig and __ksym extern variables (and the .kconfig map)
 //   programs.cc   programs and subprograms, relocation, linking, line info
 //   prog_types.cc section name → program type
@@ -16,6 +17,19 @@ namespace ringb::elf {
 
 // Section name → program type; false if the section is not a program section.
 bool classify_section(const std::string& section, ProgType& type, bool& sleepable);
+
+// A variable of a section with a BTF DATASEC, placed by its ELF symbol.
+struct VarPlace {
+  std::string name;
+  uint32_t type = 0;  // the VAR's type
+  uint64_t offset = 0, size = 0;
+};
+
+// Lays out section `sec`'s DATASEC in `btf` from the ELF symbols (its size
+// and every variable's offset, as libbpf does) and returns the variables in
+// BTF order; none if the section has no DATASEC. Errors: a variable without
+// a symbol, or one that lies outside the section.
+Expected<std::vector<VarPlace>> fix_datasec_layout(const ElfFile& file, const Section& sec, Btf& btf);
 
 // Appends the maps of `.maps` and of every global-data section to obj.maps.
 Status collect_maps(const ElfFile& file, Object& obj);

@@ -5,6 +5,7 @@
 #include <bpf/btf.h>
 #include <linux/btf.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "loader.h"
@@ -13,6 +14,9 @@ namespace ringb::elf {
 namespace {
 
 constexpr uint32_t kRdonlyProg = 1U << 7;  // BPF_F_RDONLY_PROG
+// The largest global-data section: Linux 6.18 creates the array map of a
+// .bss of 2^31 - 1 bytes and answers E2BIG for 2^31 (bpftool prog loadall).
+constexpr uint64_t kMaxGlobalDataBytes = INT32_MAX;
 
 Error map_error(const std::string& map, const std::string& what) {
   return Error{EINVAL, "map '" + map + "': " + what};
@@ -38,7 +42,7 @@ bool type_field(const Btf& btf, uint32_t type_id, uint32_t& pointee) {
 
 // Offset of a struct bpf_spin_lock inside type `id` (nested structs and
 // arrays of one element searched), or -1.
-int32_t find_spin_lock(const Btf& btf, uint32_t id, int depth = 0) {
+int64_t find_spin_lock(const Btf& btf, uint32_t id, int depth = 0) {
   const btf_type* t = btf.type(btf.skip_modifiers(id));
   if (!t || depth > 8) return -1;
   if (btf_is_array(t) && btf_array(t)->nelems >= 1) return find_spin_lock(btf, btf_array(t)->type, depth + 1);
@@ -46,8 +50,8 @@ int32_t find_spin_lock(const Btf& btf, uint32_t id, int depth = 0) {
   if (btf.name(btf.skip_modifiers(id)) == "bpf_spin_lock") return 0;
   const btf_member* mem = btf_members(t);
   for (uint16_t i = 0; i < btf_vlen(t); ++i) {
-    const int32_t inner = find_spin_lock(btf, mem[i].type, depth + 1);
-    if (inner >= 0) return static_cast<int32_t>(btf_member_bit_offset(t, i) / 8) + inner;
+    const int64_t inner = find_spin_lock(btf, mem[i].type, depth + 1);
+    if (inner >= 0) return int64_t{btf_member_bit_offset(t, i) / 8} + inner;
   }
   return -1;
 }
@@ -82,7 +86,7 @@ Status collect_init_progs(const ElfFile& file, const Section& sec, const std::ve
                                    " of its definition, which is not a slot of `values`");
     if (m.type != static_cast<uint32_t>(MapType::ProgArray))
       return map_error(m.name, "initial values (`.values`) are only supported for prog arrays, not for " +
-                                   std::string(map_type_name(m.type)) + " maps");
+                                   map_type_string(m.type) + " maps");
     const uint64_t slot = (rel - p->values_off) / 8;
     if (slot >= m.max_entries)
       return map_error(m.name, "`.values` slot " + std::to_string(slot) + " ('" + sym.name +
@@ -112,6 +116,7 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& 
         return map_error(m.name, "'" + f + "' must be declared with __type()");
       const int64_t size = btf.size_of(v);
       if (size <= 0) return map_error(m.name, "'" + f + "' has a type without a size");
+      if (size > UINT32_MAX) return map_error(m.name, "'" + f + "' has a type of " + std::to_string(size) + " bytes");
       (f == "key" ? m.key_size : m.value_size) = static_cast<uint32_t>(size);
       (f == "key" ? m.btf_key_type_id : m.btf_value_type_id) = v;
       continue;
@@ -139,7 +144,13 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& 
       return map_error(m.name, "has `values` but a value of " + std::to_string(m.value_size) + " bytes (must be 4)");
     m.value_size = 4;
   }
-  if (m.btf_value_type_id) m.spin_lock_off = find_spin_lock(btf, m.btf_value_type_id);
+  if (m.btf_value_type_id) {
+    const int64_t off = find_spin_lock(btf, m.btf_value_type_id);
+    if (off >= 0 && (off > m.value_size || m.value_size - off < 4))  // sizeof(struct bpf_spin_lock)
+      return map_error(m.name, "its value's bpf_spin_lock (offset " + std::to_string(off) +
+                                   ") lies outside the " + std::to_string(m.value_size) + "-byte value");
+    m.spin_lock_off = static_cast<int32_t>(off);
+  }
   return {};
 }
 
@@ -147,21 +158,17 @@ Status collect_btf_maps(const ElfFile& file, Object& obj) {
   const Section* sec = file.section(".maps");
   if (!sec) return {};
   if (!obj.btf) return Error{EINVAL, "section .maps needs BTF (compile with -g)"};
-  const Btf& btf = *obj.btf;
-  const uint32_t ds = btf.find(".maps", BTF_KIND_DATASEC);
-  if (!ds) return Error{EINVAL, "section .maps has no BTF description"};
-  const btf_type* t = btf.type(ds);
-  const btf_var_secinfo* vars = btf_var_secinfos(t);
+  if (!obj.btf->find(".maps", BTF_KIND_DATASEC)) return Error{EINVAL, "section .maps has no BTF description"};
+  auto vars = fix_datasec_layout(file, *sec, *obj.btf);
+  if (!vars) return vars.error();
   std::vector<Placed> placed;
-  for (uint16_t i = 0; i < btf_vlen(t); ++i) {
-    const btf_type* var = btf.type(vars[i].type);
-    if (!var || !btf_is_var(var)) return Error{EINVAL, ".maps: entry " + std::to_string(i) + " is not a variable"};
+  for (const VarPlace& v : *vars) {
     MapDef m;
-    m.name = btf.name(vars[i].type);
+    m.name = v.name;
     int64_t values_off;
-    if (Status s = parse_map_struct(btf, var->type, m, values_off); !s) return s;
+    if (Status s = parse_map_struct(*obj.btf, v.type, m, values_off); !s) return s;
     m.section = ".maps";
-    placed.push_back({obj.maps.size(), vars[i].offset, vars[i].size, values_off});
+    placed.push_back({obj.maps.size(), v.offset, v.size, values_off});
     obj.maps.push_back(std::move(m));
   }
   return collect_init_progs(file, *sec, placed, obj);
@@ -206,14 +213,15 @@ Status collect_maps(const ElfFile& file, Object& obj) {
     if (!is_global_data_section(sec.name) || (sec.type != SHT_PROGBITS && sec.type != SHT_NOBITS))
       continue;
     if (sec.size == 0) continue;
+    // A .bss is only a size in the file (SHT_NOBITS): a crafted one can ask
+    // for any amount.
+    if (sec.size > kMaxGlobalDataBytes)
+      return Error{E2BIG, "section " + sec.name + " is " + std::to_string(sec.size) +
+                              " bytes; a global-data map holds at most " + std::to_string(kMaxGlobalDataBytes)};
     MapDef m = global_data_map(sec.name, static_cast<uint32_t>(sec.size), sec.name.compare(0, 7, ".rodata") == 0);
     if (sec.data) m.initial_value.assign(sec.data, sec.data + sec.size);
     if (obj.btf) {
-      obj.btf->fix_datasec(sec.name, static_cast<uint32_t>(sec.size), [&](const std::string& var) {
-        for (const Symbol& s : file.symbols())
-          if (s.section == sec.index && s.name == var) return static_cast<int64_t>(s.value);
-        return int64_t{-1};
-      });
+      if (auto vars = fix_datasec_layout(file, sec, *obj.btf); !vars) return vars.error();
       m.btf_value_type_id = obj.btf->find(sec.name, BTF_KIND_DATASEC);
     }
     obj.maps.push_back(std::move(m));

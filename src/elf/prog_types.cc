@@ -77,24 +77,22 @@ const char* prog_type_name(ProgType t) {
 }
 
 const char* map_type_name(uint32_t type) {
-  switch (static_cast<MapType>(type)) {
-    case MapType::Hash: return "hash";
-    case MapType::Array: return "array";
-    case MapType::ProgArray: return "prog_array";
-    case MapType::PerfEventArray: return "perf_event_array";
-    case MapType::PercpuHash: return "percpu_hash";
-    case MapType::PercpuArray: return "percpu_array";
-    case MapType::StackTrace: return "stack_trace";
-    case MapType::LruHash: return "lru_hash";
-    case MapType::LruPercpuHash: return "lru_percpu_hash";
-    case MapType::ArrayOfMaps: return "array_of_maps";
-    case MapType::HashOfMaps: return "hash_of_maps";
-    case MapType::Queue: return "queue";
-    case MapType::Stack: return "stack";
-    case MapType::RingBuf: return "ringbuf";
-    case MapType::Unspec: break;
-  }
-  return "unknown";
+  // enum bpf_map_type as of Linux 6.18, by value; ringb creates a few of
+  // them, but every one is named in messages and dumps.
+  static const char* const kNames[] = {
+      "unspec",          "hash",           "array",          "prog_array",      "perf_event_array",
+      "percpu_hash",     "percpu_array",   "stack_trace",    "cgroup_array",    "lru_hash",
+      "lru_percpu_hash", "lpm_trie",       "array_of_maps",  "hash_of_maps",    "devmap",
+      "sockmap",         "cpumap",         "xskmap",         "sockhash",        "cgroup_storage",
+      "reuseport_sockarray", "percpu_cgroup_storage", "queue", "stack",         "sk_storage",
+      "devmap_hash",     "struct_ops",     "ringbuf",        "inode_storage",   "task_storage",
+      "bloom_filter",    "user_ringbuf",   "cgrp_storage",   "arena"};
+  return type > 0 && type < sizeof(kNames) / sizeof(kNames[0]) ? kNames[type] : "unknown";
+}
+
+std::string map_type_string(uint32_t type) {
+  const std::string name = map_type_name(type);
+  return name == "unknown" ? "unknown map type " + std::to_string(type) : name;
 }
 
 }  // namespace ringb

@@ -88,7 +88,9 @@ Status Linker::index_functions() {
       return Error{EINVAL, "section '" + sec.name + "': size is not a whole number of instructions"};
     for (const Symbol& s : file_.symbols()) {
       if (s.section != sec.index || s.type != STT_FUNC) continue;
-      if (s.value % sizeof(Insn) || s.size % sizeof(Insn) || s.value + s.size > sec.size || !s.size)
+      // value + size could wrap: compare with what is left after value.
+      if (s.value % sizeof(Insn) || s.size % sizeof(Insn) || s.value > sec.size ||
+          s.size > sec.size - s.value || !s.size)
         return Error{EINVAL, "section '" + sec.name + "': function '" + s.name +
                                  "' does not lie on instruction boundaries inside the section"};
       Func f;
@@ -163,16 +165,28 @@ Status Linker::relocate(Program& p, size_t pc, const Func& f, size_t k, const El
     for (size_t i = 0; i < obj_.maps.size(); ++i)
       if (obj_.maps[i].global_data && obj_.maps[i].section == sec->name) m = static_cast<int>(i);
     if (m < 0) return at(f, k, "reference to empty data section '" + sec->name + "'");
+    // The kernel takes the offset as a u32 below the value size
+    // (resolve_pseudo_ldimm64); sym.value is a u64 and imm an s32.
+    const uint64_t size = obj_.maps[static_cast<size_t>(m)].value_size;
+    const int64_t off = static_cast<int64_t>(insn.imm) + static_cast<int64_t>(sym.value > size ? size : sym.value);
+    if (sym.value > size || off < 0 || static_cast<uint64_t>(off) >= size)
+      return at(f, k, "reference to '" + sym.name + "' (byte " + std::to_string(sym.value) + ", " +
+                          std::to_string(insn.imm) + " added) lies outside section '" + sec->name + "' (" +
+                          std::to_string(size) + " bytes)");
     insn.src = isa::kPseudoMapValue;
-    next.imm = insn.imm + static_cast<int32_t>(sym.value);
+    next.imm = static_cast<int32_t>(off);
     insn.imm = m;
     return noted(p, pc, "global data", sec->name + "+" + std::to_string(next.imm) +
                                            (sym.type == STT_SECTION ? "" : " (" + sym.name + ")"));
   }
   if (sec->executable()) {  // the address of a function: a callback
+    const int64_t byte = static_cast<int64_t>(sym.value > sec->size ? sec->size : sym.value) + insn.imm;
+    if (sym.value > sec->size || byte < 0 || byte % static_cast<int64_t>(sizeof(Insn)))
+      return at(f, k, "address of '" + sym.name + "' plus " + std::to_string(insn.imm) +
+                          " is not an instruction of section '" + sec->name + "'");
     insn.src = isa::kPseudoFunc;
     target_sec = sec;
-    target = static_cast<int64_t>((sym.value + static_cast<int64_t>(insn.imm)) / sizeof(Insn));
+    target = byte / static_cast<int64_t>(sizeof(Insn));
     next.imm = 0;
     return {};  // noted by link_function, which knows the callee's name
   }
@@ -187,8 +201,12 @@ Status Linker::relocate_extern(Program& p, size_t pc, const Func& f, size_t k, c
   Insn& next = p.insns[pc + 1];
   for (const ExternVar& v : obj_.kconfig) {
     if (v.name != sym.name) continue;
+    const int64_t off = int64_t{insn.imm} + v.offset;
+    if (off < 0 || off >= int64_t{v.offset} + v.size)
+      return at(f, k, "reference to '" + sym.name + "' at " + std::to_string(off - v.offset) +
+                          " bytes from its start, outside its " + std::to_string(v.size) + " bytes");
     insn.src = isa::kPseudoMapValue;
-    next.imm = insn.imm + static_cast<int32_t>(v.offset);
+    next.imm = static_cast<int32_t>(off);
     insn.imm = obj_.find_map(".kconfig");
     return noted(p, pc, "kconfig", sym.name);
   }

@@ -72,8 +72,14 @@ TEST(TailCall, AProgArrayServesProgramsOfOneType) {
       << clash.error().message;
   auto skip = rt.load(std::string(RINGB_API_BPF_DIR) + "/prog_type_clash_skip.bpf.o");
   ASSERT_TRUE(skip.ok()) << "a program that is not autoloaded claims nothing: " << skip.error().message;
-  EXPECT_EQ((*skip)->prog_array_set("jmp", 0, "from_xdp").error().code, EINVAL) << "the tc program owns it";
+  EXPECT_EQ((*skip)->prog_array_set("jmp", 0, "from_xdp").error().code, ENOENT) << "'?xdp' is not loaded";
   EXPECT_TRUE((*skip)->prog_array_set("jmp", 0, "from_tc").ok());
+  Runtime::LoadOptions both;  // '?' programs load when named, and then claim
+  both.programs = {"from_tc", "from_xdp"};
+  auto named = rt.load(std::string(RINGB_API_BPF_DIR) + "/prog_type_clash_skip.bpf.o", both);
+  ASSERT_FALSE(named.ok());
+  EXPECT_NE(named.error().message.find("program 'from_xdp' (xdp) uses prog array 'jmp'"), std::string::npos)
+      << named.error().message;
 }
 
 TEST(TailCall, AnotherObjectsProgramOutlivesItsObject) {

@@ -9,24 +9,11 @@
 #include <map>
 #include <string_view>
 
+#include "ringb/test_retval.h"
 #include "ringb_bpf_corpus.h"
 
 namespace ringb::bpf_corpus {
 namespace {
-
-constexpr std::string_view kPrefix = "comment:";
-
-bool parse_int(const std::string& text, int64_t* value) {
-  if (text.empty()) return false;
-  errno = 0;
-  char* end = nullptr;
-  long long v = std::strtoll(text.c_str(), &end, 0);
-  if (errno != 0 || *end != '\0') return false;
-  // Program return values are 32 bits; accept both signed and unsigned spellings.
-  if (v < INT32_MIN || v > static_cast<long long>(UINT32_MAX)) return false;
-  *value = v;
-  return true;
-}
 
 // Applies one "comment:..." tag (prefix already stripped) to `a`.
 bool apply_tag(std::string_view tag, ProgramAnnotations* a, std::string* error) {
@@ -37,17 +24,19 @@ bool apply_tag(std::string_view tag, ProgramAnnotations* a, std::string* error) 
   };
   std::string value;
   if (value_of("test_retval=", &value)) {
-    int64_t v = 0;
-    if (!parse_int(value, &v)) {
+    const auto v = parse_test_retval(value);
+    if (!v) {
       *error = a->function + ": test_retval '" + value +
-               "' is not an integer in [INT32_MIN, UINT32_MAX]";
+               "' is not an integer in [INT32_MIN, UINT32_MAX] nor INT_MIN, INT_MAX, "
+               "TEST_DATA_LEN or POINTER_VALUE";
       return false;
     }
     if (a->retval) {
       *error = a->function + ": more than one test_retval";
       return false;
     }
-    a->retval = v;
+    a->retval = static_cast<int32_t>(v->value);
+    a->retval_any = v->any;
   } else if (tag == "test_expect_success") {
     a->expect_success = true;
   } else if (tag == "test_expect_failure") {
@@ -79,14 +68,14 @@ bool read_annotations(const std::string& object_path,
     if (!btf_is_decl_tag(t) || btf_decl_tag(t)->component_idx != -1) continue;
     const struct btf_type* target = btf__type_by_id(btf, t->type);
     if (target == nullptr || !btf_is_func(target)) continue;
-    std::string_view tag = btf__name_by_offset(btf, t->name_off);
-    if (tag.substr(0, kPrefix.size()) != kPrefix) continue;
+    const auto tag = test_tag(btf__name_by_offset(btf, t->name_off));
+    if (!tag) continue;
     auto [it, inserted] = index_of_func.try_emplace(t->type, out->size());
     if (inserted) {
       out->emplace_back();
       out->back().function = btf__name_by_offset(btf, target->name_off);
     }
-    ok = apply_tag(tag.substr(kPrefix.size()), &(*out)[it->second], error);
+    ok = apply_tag(*tag, &(*out)[it->second], error);
     if (!ok) *error = object_path + ": " + *error;
   }
   btf__free(btf);

@@ -17,7 +17,8 @@ namespace ringb::bpf_corpus {
 
 struct ProgramAnnotations {
   std::string function;          // FUNC name == ELF symbol == libbpf program name
-  std::optional<int64_t> retval; // test_retval, as written (may be negative)
+  std::optional<int64_t> retval; // test_retval as a signed 32-bit value (INT_MIN, 0xffffffff: negative)
+  bool retval_any = false;       // test_retval=POINTER_VALUE: any value passes
   bool expect_success = false;   // test_expect_success
   bool expect_failure = false;   // test_expect_failure
   std::vector<std::string> messages; // test_expect_msg, in order

@@ -3,6 +3,9 @@
 // corrupted bytes of a real object.
 #include <gtest/gtest.h>
 
+#include <bpf/btf.h>
+#include <linux/btf.h>
+
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -154,6 +157,54 @@ TEST(LoaderExterns, BadKconfigVariablesAreRefusedByName) {
   const std::string pair = load_error("bad_externs", 2);
   EXPECT_NE(pair.find("extern 'CONFIG_RINGB_PAIR'"), std::string::npos) << pair;
   EXPECT_NE(pair.find("not a bool, tristate, integer or char array"), std::string::npos) << pair;
+}
+
+}  // namespace
+}  // namespace ringb
+
+// ---- where definitions lie: the ELF symbols, not clang's BTF offsets --------
+
+namespace ringb {
+namespace {
+
+// clang-19 writes .maps' DATASEC with every variable at offset 0, and puts
+// initialised definitions first: sixth_jmp is the second prog array, at
+// byte 56. Its `.values` relocation must land on it.
+TEST(LoaderLayout, EachValuesRelocationLandsOnItsOwnProgArray) {
+  auto obj = Object::open_file(bpf_corpus::object_path("maps_layout"));
+  ASSERT_TRUE(obj.ok()) << obj.error().message;
+  auto slots = [&](const char* map) { return obj->maps[static_cast<size_t>(obj->find_map(map))].init_progs; };
+  using Slots = std::vector<std::pair<uint32_t, std::string>>;
+  EXPECT_EQ(slots("third_jmp"), (Slots{{1, "layout_target_a"}, {3, "layout_target_b"}}));
+  EXPECT_EQ(slots("sixth_jmp"), (Slots{{0, "layout_target_b"}}));
+  for (const char* other : {"first_hash", "second_array", "fourth_array", "fifth_queue"})
+    EXPECT_TRUE(slots(other).empty()) << other;
+}
+
+// The DATASECs are fixed up in the object's BTF too (dumps, value types).
+TEST(LoaderLayout, DatasecOffsetsAndSizesComeFromTheSymbols) {
+  auto obj = Object::open_file(bpf_corpus::object_path("maps_layout"));
+  ASSERT_TRUE(obj.ok()) << obj.error().message;
+  auto offsets = [&](const char* sec) {
+    std::vector<std::pair<std::string, uint32_t>> out;
+    const btf_type* t = obj->btf->type(obj->btf->find(sec, BTF_KIND_DATASEC));
+    for (uint16_t i = 0; i < btf_vlen(t); ++i)
+      out.emplace_back(obj->btf->name(btf_var_secinfos(t)[i].type), btf_var_secinfos(t)[i].offset);
+    return std::make_pair(t->size, out);
+  };
+  using Vars = std::vector<std::pair<std::string, uint32_t>>;
+  const auto data = offsets(".data");
+  EXPECT_EQ(data.first, 20u);
+  EXPECT_EQ(data.second, (Vars{{"data_a", 0}, {"data_b", 8}, {"data_c", 16}}));
+  const auto maps = offsets(".maps");
+  EXPECT_EQ(maps.first, 208u);
+  for (const auto& [name, off] : maps.second) {
+    if (name == "sixth_jmp") {
+      EXPECT_EQ(off, 56u);
+    } else if (name == "fifth_queue") {
+      EXPECT_EQ(off, 184u);
+    }
+  }
 }
 
 }  // namespace

@@ -301,6 +301,7 @@ TEST_P(KernelOracle, Run) {
   ASSERT_EQ(err, 0) << "BPF_PROG_TEST_RUN of " << a.function
                     << " failed: " << std::strerror(errno);
 
+  if (a.retval_any) return;  // __retval(POINTER_VALUE): any value
   const uint32_t expected = static_cast<uint32_t>(*a.retval);
   EXPECT_EQ(opts.retval, expected)
       << p.object << "/" << a.function << " returned " << static_cast<int32_t>(opts.retval)

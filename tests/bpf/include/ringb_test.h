@@ -23,9 +23,17 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-/* Expected return value of BPF_PROG_TEST_RUN.  x is stringified, so write
- * a plain (possibly negative) decimal or hex literal. */
+/* Expected return value of BPF_PROG_TEST_RUN.  x is stringified (as in the
+ * kernel's bpf_misc.h), so write a decimal or 0x-hex literal, possibly
+ * negative, or one of the names the kernel's test_loader knows: INT_MIN,
+ * INT_MAX, TEST_DATA_LEN (64, the test packet's length), POINTER_VALUE (any
+ * value passes). */
 #define __retval(x) __attribute__((btf_decl_tag("comment:test_retval=" #x)))
+/* The value in the kernel's unprivileged run (ringb has one mode and checks
+ * both values). */
+#define __retval_unpriv(x) __attribute__((btf_decl_tag("comment:test_retval_unpriv=" #x)))
+/* Not a test itself: loaded with every test of the object. */
+#define __auxiliary __attribute__((btf_decl_tag("comment:test_auxiliary")))
 /* The verifier must accept the program. */
 #define __success __attribute__((btf_decl_tag("comment:test_expect_success")))
 /* The verifier must reject the program. */
