@@ -81,7 +81,7 @@ inline constexpr int kStackSize = 512;       // MAX_BPF_STACK per frame
 // (docs/vm.md), so tail calls from subprograms, which stack frames the way
 // the kernel's do, fit where eight 512-byte frames did.
 inline constexpr int kStackArena = kMaxCallFrames * kStackSize;
-inline constexpr int kMaxRunFrames = 48;     // frame records per run (calls + tail-call nesting)
+inline constexpr int kMaxRunFrames = 80;     // frame records per run (calls + tail-call nesting)
 inline constexpr uint32_t kMaxTailCalls = 33;  // MAX_TAIL_CALL_CNT, per top-level run
 inline constexpr int kHelperTailCall = 12;   // BPF_FUNC_tail_call
 

@@ -329,11 +329,20 @@ Status Decoder::decode(std::vector<Kind>& kinds, std::vector<uint64_t>& aux,
   second_half_.assign(n_, false);
   for (size_t i = 0; i + 1 < n_; ++i)
     if (is_ld_imm64(p_.insns[i])) second_half_[++i] = true;
-  // What the kernel refuses before anything else, anywhere in the program.
+  // What the kernel refuses before anything else, anywhere in the program:
+  // functions that do not end in exit or a jump (check_subprogs), then the
+  // opcodes and ld_imm64 forms (resolve_pseudo_ldimm64).
+  auto ends_well = [&](size_t last) {
+    const uint8_t c = p_.insns[last].code;
+    return c == (kJmp | kExit) || c == (kJmp | kJa) || c == (kJmp32 | kJa);
+  };
+  if (!ends_well(n_ - 1)) return bad(n_ - 1, "last insn is not an exit or jmp");
+  if (Status s = function_starts(); !s) return s;
+  for (size_t f = 1; f < starts_.size(); ++f)
+    if (!ends_well(starts_[f] - 1)) return bad(starts_[f] - 1, "last insn is not an exit or jmp");
   for (size_t i = 0; i < n_; ++i)
     if (!second_half_[i])
       if (std::string e = prewalk_error(p_.insns.data(), n_, i); !e.empty()) return bad(i, e);
-  if (Status s = function_starts(); !s) return s;
   const std::vector<uint32_t> depths = stack_depths(p_.insns, starts_, second_half_);
   depth0 = depths[0];
   probe_loads_ = p_.type == ProgType::Tracing || p_.type == ProgType::Lsm || p_.type == ProgType::StructOps;
@@ -368,10 +377,6 @@ Status Decoder::decode(std::vector<Kind>& kinds, std::vector<uint64_t>& aux,
       shaped[i].off = static_cast<int16_t>(depths[function_of(aux[i])]);
     }
   }
-  // Nothing may run off the end: the last instruction leaves or jumps.
-  const size_t last = second_half_[n_ - 1] ? n_ - 2 : n_ - 1;
-  if (kinds[last] != Kind::EXIT && kinds[last] != Kind::JA)
-    return bad(last, "last insn is not an exit or jmp: execution would run off the end");
   return {};
 }
 

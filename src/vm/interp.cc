@@ -60,10 +60,12 @@ inline U smod(U d, U s) {
   return static_cast<U>(static_cast<S>(d) % static_cast<S>(s));
 }
 
+// A caller's frame. Its r10 is not saved: the call Op (ret - 1) holds the
+// caller's stack depth, which is what r10 moved by.
 struct Frame {
   const Op* ret;
   const Executable* exe;  // the caller's program: a tail call in the callee replaces rs->exe
-  uint64_t saved[5];      // r6..r10
+  uint64_t saved[4];      // r6..r9
 };
 
 // __sk_buff.data / data_end: 32-bit fields that hold the packet pointers
@@ -457,7 +459,7 @@ L_CALL_LOCAL: {
     FAIL("stack exhausted: the frames of this call chain exceed ringb's stack", E2BIG);
   frames[depth].ret = op + 1;
   frames[depth].exe = rs->exe;
-  for (int i = 0; i < 5; ++i) frames[depth].saved[i] = R[6 + i];
+  for (int i = 0; i < 4; ++i) frames[depth].saved[i] = R[6 + i];
   ++depth;
   R[10] = callee_r10;
   op = reinterpret_cast<const Op*>(op->aux);
@@ -486,9 +488,10 @@ L_TAIL_CALL: {
 L_EXIT:
   if (depth > 0) {
     --depth;
-    for (int i = 0; i < 5; ++i) R[6 + i] = frames[depth].saved[i];
+    for (int i = 0; i < 4; ++i) R[6 + i] = frames[depth].saved[i];
     rs->exe = frames[depth].exe;
     op = frames[depth].ret;
+    R[10] += static_cast<uint32_t>(op[-1].imm);
     DISPATCH();
   }
 L_EXIT_ALL:

@@ -130,7 +130,7 @@ inline const std::vector<EncodingCase>& encoding_cases() {
       {"ld_imm64_slot_dst", {make(0x18, 0, 0, 0, 0), make(0, 1, 0, 0, 0)}, kLdImm},
       {"ld_imm64_slot_src", {make(0x18, 0, 0, 0, 0), make(0, 0, 1, 0, 0)}, kLdImm},
       {"ld_imm64_slot_off", {make(0x18, 0, 0, 0, 0), make(0, 0, 0, 1, 0)}, kLdImm},
-      {"ld_imm64_alone", {make(0x18, 0, 0, 0, 0)}, kLdImm, false, true},
+      {"ld_imm64_alone", {make(0x18, 0, 0, 0, 0)}, "last insn is not an exit or jmp", false, true},
       {"ld_imm64_kind9", {make(0x18, 0, 9, 0, 0), slot0}, kLdKind},
       {"ld_imm64_map_slot_imm", {make(0x18, 0, 1, 0, 0), make(0, 0, 0, 0, 1)}, kLdKind},
       // LDX: mode MEM or MEMSX, imm 0 — checked before anything else
