@@ -9,8 +9,10 @@
 //
 // The interpreter trusts what the verifier proves (pointer bounds and types),
 // as the kernel's does; what it checks itself at decode time is the shape of
-// the code: known opcodes and registers, jumps and calls that land on
-// instructions, helpers and kfuncs that exist, no falling off the end.
+// the code, with the kernel's messages: known opcodes, reserved fields, jumps
+// and calls that land on instructions, helpers and kfuncs that exist, no
+// falling off the end. Bad registers and writes to r10 (which the kernel
+// refuses only in code it reaches) stop the run if reached: RunState::error.
 //
 // bpf_tail_call (helper 12) is not a helper here but an instruction of the
 // interpreter: it looks the index up in the prog array (maps::Map::prog_at)
