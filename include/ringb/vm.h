@@ -9,8 +9,10 @@
 //
 // The interpreter trusts what the verifier proves (pointer bounds and types),
 // as the kernel's does; what it checks itself at decode time is the shape of
-// the code: known opcodes and registers, jumps and calls that land on
-// instructions, helpers and kfuncs that exist, no falling off the end.
+// the code, with the kernel's messages: known opcodes, reserved fields, jumps
+// and calls that land on instructions, helpers and kfuncs that exist, no
+// falling off the end. Bad registers and writes to r10 (which the kernel
+// refuses only in code it reaches) stop the run if reached: RunState::error.
 //
 // bpf_tail_call (helper 12) is not a helper here but an instruction of the
 // interpreter: it looks the index up in the prog array (maps::Map::prog_at)
@@ -80,6 +82,11 @@ struct RunOptions {
 
 inline constexpr int kMaxCallFrames = 8;     // MAX_CALL_FRAMES
 inline constexpr int kStackSize = 512;       // MAX_BPF_STACK per frame
+// A run's stack arena: frames are packed by each function's stack depth
+// (docs/vm.md), so tail calls from subprograms, which stack frames the way
+// the kernel's do, fit where eight 512-byte frames did.
+inline constexpr int kStackArena = kMaxCallFrames * kStackSize;
+inline constexpr int kMaxRunFrames = 80;     // frame records per run (calls + tail-call nesting)
 inline constexpr uint32_t kMaxTailCalls = 33;  // MAX_TAIL_CALL_CNT, per top-level run
 inline constexpr int kHelperTailCall = 12;   // BPF_FUNC_tail_call
 
@@ -94,6 +101,26 @@ struct RunState {
                          uint64_t r5);
   int callback_depth = 0;
   uint32_t tail_calls = 0;  // taken in this run (Executable::run resets it)
+
+  // Why the run stopped without a result, or nullptr. When set, the value
+  // run() returned is no result and must not be reported as one. Static
+  // strings only: runs may happen in signal handlers.
+  const char* error = nullptr;
+  int error_code = 0;         // an errno: EINVAL (code the kernel refuses), E2BIG (stack), EFAULT
+  int64_t error_insn = -1;    // index in error_prog's instructions
+  const Executable* error_prog = nullptr;
+
+  void fail(const char* why, int code, const Executable* prog, int64_t insn) {
+    if (error) return;  // the first reason is the one that matters
+    error = why;
+    error_code = code;
+    error_prog = prog;
+    error_insn = insn;
+  }
+
+  // Memory a tracing program's fault-tolerant loads may read without a
+  // probe (the context buffer); anything else goes through the probe.
+  uint64_t known_lo = 0, known_hi = 0;
 };
 
 class Executable {
@@ -108,10 +135,13 @@ class Executable {
   ~Executable();
 
   // Runs the program with r1 = ctx. The caller holds a cpu slot and an RCU
-  // read-side section (see ringb/runtime.h, which does both).
+  // read-side section (see ringb/runtime.h, which does both). When the run
+  // stops on an error (rs.error), the value returned is not a result.
   uint64_t run(uint64_t ctx, RunState& rs) const;
 
   const Program& program() const { return prog_; }
+  // Bytes of stack the program's first function uses (512 when unknown).
+  uint32_t stack_depth() const { return stack_depth_; }
 
   struct Op;
   // The decoded code, for the interpreter (tail calls switch to another
@@ -124,6 +154,7 @@ class Executable {
   Program prog_;
   std::vector<Op> ops_;           // decoded for the fast interpreter
   std::vector<Op> counting_ops_;  // the same for the counting one
+  uint32_t stack_depth_ = kStackSize;
 };
 
 }  // namespace ringb::vm

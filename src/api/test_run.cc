@@ -124,14 +124,26 @@ Expected<TestRunResult> LoadedObject::test_run(const std::string& name,
     vm::RunState rs;
     rs.cpu = guard.cpu();
     rs.options = &ro;
+    // The context is memory fault-tolerant loads may read directly.
+    rs.known_lo = c.ctx;
+    rs.known_hi = c.ctx + (c.plain_ctx.empty() ? c.buf.size() : c.plain_ctx.size());
     // One read-side section per batch of runs, as the kernel's test timer
     // does, so that a long repeat does not hold grace periods up for good.
     constexpr uint32_t kBatch = 256;
     const uint64_t start = now_ns();
     for (uint32_t done = 0; done < o.repeat;) {
       rcu::ReadGuard rcu(domain);
-      for (uint32_t end = std::min(o.repeat, done + kBatch); done < end; ++done)
+      for (uint32_t end = std::min(o.repeat, done + kBatch); done < end && !rs.error; ++done)
         retval = exe->run(c.ctx, rs);
+      if (rs.error) break;
+    }
+    // A run that stopped on an error has no result: say why, never a retval.
+    if (rs.error) {
+      const vm::Executable* at = rs.error_prog ? rs.error_prog : exe;
+      std::string where = "program '" + at->program().name + "'";
+      if (rs.error_insn >= 0) where += ", instruction " + std::to_string(rs.error_insn);
+      return Error{rs.error_code ? rs.error_code : EFAULT,
+                   "test run of '" + name + "' stopped: " + where + ": " + rs.error};
     }
     total_ns = now_ns() - start;
     r.insns = rs.insns;

@@ -1,14 +1,21 @@
 // decode.cc — checks the shape of a linked program and decodes it into Ops.
 //
-// Rejected here, with the instruction named: unknown opcodes and encodings,
-// bad registers (and writes to the read-only frame pointer r10), jumps
-// outside the program or into the middle of an ld_imm64, unknown helpers and
-// kfuncs, map references the object does not define, and code that can run
-// off the end. What remains is the verifier's: types and bounds of memory.
+// Rejected here, with the instruction named: what the kernel refuses before
+// its verifier walks the code (unknown opcodes, ld_imm64 forms, LDX fields;
+// encoding.h) and the reserved fields of every class, with the kernel's
+// messages; jumps outside the program or into the middle of an ld_imm64,
+// unknown helpers and kfuncs, map references the object does not define,
+// and code that can run off the end. Bad registers and writes to r10, which
+// the kernel refuses only in code it reaches, become traps: a run that gets
+// there stops with that error. What remains is the verifier's: types and
+// bounds of memory.
+#include <algorithm>
 #include <cstring>
 
+#include "encoding.h"
 #include "ops.h"
 #include "ringb/maps.h"
+#include "stack_depth.h"
 
 namespace ringb::vm {
 namespace {
@@ -22,8 +29,10 @@ class Decoder {
       : p_(p), maps_(maps), kfuncs_(kfuncs), fns_(fns), n_(p.insns.size()) {}
 
   // Fills kinds/aux per instruction; targets hold instruction indexes.
+  // `shaped` is the program with each Op's imm/off as the interpreter needs
+  // them (CALL_LOCAL: the stack depths); depth0 the first function's.
   Status decode(std::vector<Kind>& kinds, std::vector<uint64_t>& aux,
-                std::vector<bool>& aux_is_target);
+                std::vector<bool>& aux_is_target, std::vector<Insn>& shaped, uint32_t& depth0);
 
  private:
   Error bad(size_t i, const std::string& what) const {
@@ -47,6 +56,10 @@ class Decoder {
   Expected<Kind> jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_target);
   Expected<Kind> mem(size_t i, const Insn& in) const;
   Expected<Kind> ld(size_t i, const Insn& in, uint64_t& aux, bool& is_target);
+  Status function_starts();
+  size_t function_of(size_t i) const {
+    return static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), i) - starts_.begin()) - 1;
+  }
 
   const Program& p_;
   const std::vector<maps::Map*>& maps_;
@@ -54,6 +67,11 @@ class Decoder {
   const Functions& fns_;
   size_t n_;
   std::vector<bool> second_half_;
+  std::vector<size_t> starts_;  // first instruction of each function, sorted
+  // Loads the kernel would mark PROBE_MEM (through BTF pointers) can only
+  // happen in these program types; ringb makes every load there
+  // fault-tolerant except those off r10 (docs/vm.md).
+  bool probe_loads_ = false;
 };
 
 Kind kind4(Kind base, bool is64, bool reg) {
@@ -64,8 +82,6 @@ Kind kind4(Kind base, bool is64, bool reg) {
 Expected<Kind> Decoder::alu(size_t i, const Insn& in) const {
   const bool is64 = cls(in.code) == kAlu64;
   const bool reg = src_bit(in.code) == kX;
-  if (in.dst > 9) return bad(i, in.dst == 10 ? "r10 is read-only" : "invalid register r" + std::to_string(in.dst));
-  if (reg && in.src > 10) return bad(i, "invalid register r" + std::to_string(in.src));
   switch (op(in.code)) {
     case kNeg:
       if (reg || in.off) return bad(i, "invalid neg encoding");
@@ -132,6 +148,8 @@ Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_ta
     case kExit:
       if (!is64) return bad(i, "exit in the 32-bit jump class");
       return Kind::EXIT;
+    case 0xe0:  // may_goto
+      return bad(i, "may_goto is not supported by ringb yet");
     case kCall: {
       if (!is64) return bad(i, "call in the 32-bit jump class");
       if (in.src == kPseudoCall) {
@@ -164,7 +182,6 @@ Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_ta
     default:
       break;
   }
-  if (in.dst > 10 || (reg && in.src > 10)) return bad(i, "invalid register");
   Kind base;
   switch (op(in.code)) {
     case kJeq: base = Kind::JEQ64_K; break;
@@ -195,21 +212,23 @@ Expected<Kind> Decoder::mem(size_t i, const Insn& in) const {
     return k[idx];
   };
   switch (cls(in.code)) {
-    case kLdx:
-      if (in.dst > 9 || in.src > 10) return bad(i, in.dst == 10 ? "r10 is read-only" : "invalid register");
-      if (mode(in.code) == kMem) return pick(Kind::LDX_B, Kind::LDX_H, Kind::LDX_W, Kind::LDX_DW);
-      if (mode(in.code) == kMemSx && idx < 3) return pick(Kind::LDXSX_B, Kind::LDXSX_H, Kind::LDXSX_W, Kind::INVALID);
+    case kLdx: {
+      const bool probe = probe_loads_ && in.src != 10;
+      if (mode(in.code) == kMem)
+        return probe ? pick(Kind::PROBE_LDX_B, Kind::PROBE_LDX_H, Kind::PROBE_LDX_W, Kind::PROBE_LDX_DW)
+                     : pick(Kind::LDX_B, Kind::LDX_H, Kind::LDX_W, Kind::LDX_DW);
+      if (mode(in.code) == kMemSx && idx < 3)
+        return probe ? pick(Kind::PROBE_LDXSX_B, Kind::PROBE_LDXSX_H, Kind::PROBE_LDXSX_W, Kind::INVALID)
+                     : pick(Kind::LDXSX_B, Kind::LDXSX_H, Kind::LDXSX_W, Kind::INVALID);
       return bad(i, "unknown load mode");
+    }
     case kSt:
-      if (in.dst > 10) return bad(i, "invalid register");
       if (mode(in.code) == kMem) return pick(Kind::ST_B, Kind::ST_H, Kind::ST_W, Kind::ST_DW);
       return bad(i, "unknown store mode");
     default:  // kStx
-      if (in.dst > 10 || in.src > 10) return bad(i, "invalid register");
       if (mode(in.code) == kMem) return pick(Kind::STX_B, Kind::STX_H, Kind::STX_W, Kind::STX_DW);
       if (mode(in.code) != kAtomic) return bad(i, "unknown store mode");
       if (in.imm == 0x100) {  // load-acquire
-        if (in.dst > 9) return bad(i, "r10 is read-only");
         return pick(Kind::LOAD_ACQ_B, Kind::LOAD_ACQ_H, Kind::LOAD_ACQ_W, Kind::LOAD_ACQ_DW);
       }
       if (in.imm == 0x110) return pick(Kind::STORE_REL_B, Kind::STORE_REL_H, Kind::STORE_REL_W, Kind::STORE_REL_DW);
@@ -229,7 +248,6 @@ Expected<Kind> Decoder::mem(size_t i, const Insn& in) const {
         case kCmpXchg: k = Kind::CMPXCHG32; break;
         default: return bad(i, "unknown atomic operation " + std::to_string(in.imm));
       }
-      if ((in.imm & kFetch) && in.src > 9 && in.imm != kCmpXchg) return bad(i, "r10 is read-only");
       return static_cast<Kind>(static_cast<int>(k) + (is64 ? 1 : 0));
   }
 }
@@ -240,7 +258,6 @@ Expected<Kind> Decoder::ld(size_t i, const Insn& in, uint64_t& aux, bool& is_tar
     const Insn& next = p_.insns[i + 1];
     if (next.code || next.dst || next.src || next.off)
       return bad(i, "malformed second half of a 64-bit load");
-    if (in.dst > 9) return bad(i, in.dst == 10 ? "r10 is read-only" : "invalid register");
     switch (in.src) {
       case 0:
         aux = static_cast<uint32_t>(in.imm) | (static_cast<uint64_t>(static_cast<uint32_t>(next.imm)) << 32);
@@ -281,7 +298,6 @@ Expected<Kind> Decoder::ld(size_t i, const Insn& in, uint64_t& aux, bool& is_tar
   (void)is_target;
   const int sz = size(in.code);
   if ((mode(in.code) == kAbs || mode(in.code) == kInd) && sz != kDW) {
-    if (mode(in.code) == kInd && in.src > 10) return bad(i, "invalid register");
     const bool abs = mode(in.code) == kAbs;
     if (sz == kB) return abs ? Kind::LD_ABS_B : Kind::LD_IND_B;
     if (sz == kH) return abs ? Kind::LD_ABS_H : Kind::LD_IND_H;
@@ -290,18 +306,59 @@ Expected<Kind> Decoder::ld(size_t i, const Insn& in, uint64_t& aux, bool& is_tar
   return bad(i, "unknown load instruction");
 }
 
+Status Decoder::function_starts() {
+  starts_.assign(1, 0);
+  for (size_t i = 0; i < n_; ++i) {
+    if (second_half_[i]) continue;
+    const Insn& in = p_.insns[i];
+    const bool local_call = is_call(in) && in.src == kPseudoCall;
+    const bool func_ref = is_ld_imm64(in) && in.src == kPseudoFunc;
+    if (!local_call && !func_ref) continue;
+    const int64_t t = static_cast<int64_t>(i) + 1 + in.imm;
+    if (Status s = check_target(i, t); !s) return s;
+    starts_.push_back(static_cast<size_t>(t));
+  }
+  std::sort(starts_.begin(), starts_.end());
+  starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
+  return {};
+}
+
 Status Decoder::decode(std::vector<Kind>& kinds, std::vector<uint64_t>& aux,
-                       std::vector<bool>& is_target) {
+                       std::vector<bool>& is_target, std::vector<Insn>& shaped, uint32_t& depth0) {
   if (n_ == 0) return Error{EINVAL, "program '" + p_.name + "' has no instructions"};
   second_half_.assign(n_, false);
   for (size_t i = 0; i + 1 < n_; ++i)
     if (is_ld_imm64(p_.insns[i])) second_half_[++i] = true;
+  // What the kernel refuses before anything else, anywhere in the program:
+  // functions that do not end in exit or a jump (check_subprogs), then the
+  // opcodes and ld_imm64 forms (resolve_pseudo_ldimm64).
+  auto ends_well = [&](size_t last) {
+    const uint8_t c = p_.insns[last].code;
+    return c == (kJmp | kExit) || c == (kJmp | kJa) || c == (kJmp32 | kJa);
+  };
+  if (!ends_well(n_ - 1)) return bad(n_ - 1, "last insn is not an exit or jmp");
+  if (Status s = function_starts(); !s) return s;
+  for (size_t f = 1; f < starts_.size(); ++f)
+    if (!ends_well(starts_[f] - 1)) return bad(starts_[f] - 1, "last insn is not an exit or jmp");
+  for (size_t i = 0; i < n_; ++i)
+    if (!second_half_[i])
+      if (std::string e = prewalk_error(p_.insns.data(), n_, i); !e.empty()) return bad(i, e);
+  const std::vector<uint32_t> depths = stack_depths(p_.insns, starts_, second_half_);
+  depth0 = depths[0];
+  probe_loads_ = p_.type == ProgType::Tracing || p_.type == ProgType::Lsm || p_.type == ProgType::StructOps;
+  shaped = p_.insns;
   kinds.assign(n_, Kind::INVALID);
   aux.assign(n_, 0);
   is_target.assign(n_, false);
   for (size_t i = 0; i < n_; ++i) {
     if (second_half_[i]) continue;
     const Insn& in = p_.insns[i];
+    if (std::string e = field_error(in); !e.empty()) return bad(i, e);
+    if (const char* reason = register_error(in)) {  // refused only if reached
+      kinds[i] = Kind::TRAP;
+      aux[i] = reinterpret_cast<uint64_t>(reason);
+      continue;
+    }
     Expected<Kind> k = Kind::INVALID;
     bool target = false;
     switch (cls(in.code)) {
@@ -315,21 +372,21 @@ Status Decoder::decode(std::vector<Kind>& kinds, std::vector<uint64_t>& aux,
     if (!k) return k.error();
     kinds[i] = *k;
     is_target[i] = target;
+    if (*k == Kind::CALL_LOCAL) {
+      shaped[i].imm = static_cast<int32_t>(depths[function_of(i)]);
+      shaped[i].off = static_cast<int16_t>(depths[function_of(aux[i])]);
+    }
   }
-  // Nothing may run off the end: the last instruction leaves or jumps.
-  const size_t last = second_half_[n_ - 1] ? n_ - 2 : n_ - 1;
-  if (kinds[last] != Kind::EXIT && kinds[last] != Kind::JA)
-    return bad(last, "the last instruction is neither exit nor a jump: execution would run off the end");
   return {};
 }
 
-std::vector<Op> build_ops(const Program& p, const std::vector<Kind>& kinds,
+std::vector<Op> build_ops(const std::vector<Insn>& insns, const std::vector<Kind>& kinds,
                           const std::vector<uint64_t>& aux, const std::vector<bool>& is_target,
                           bool counting) {
   const void* const* table = handler_table(counting);
   std::vector<Op> ops(kinds.size());
   for (size_t i = 0; i < kinds.size(); ++i) {
-    const Insn& in = p.insns[i];
+    const Insn& in = insns[i];
     ops[i] = Op{table[static_cast<size_t>(kinds[i])], in.imm, in.off, in.dst, in.src, aux[i]};
     if (is_target[i]) ops[i].aux = 0;  // fixed up below, once the vector stands still
   }
@@ -347,12 +404,15 @@ Expected<std::unique_ptr<Executable>> Executable::create(const Program& prog,
   std::vector<Kind> kinds;
   std::vector<uint64_t> aux;
   std::vector<bool> is_target;
+  std::vector<Insn> shaped;
+  uint32_t depth0 = kStackSize;
   Decoder d(prog, maps, kfuncs, fns);
-  if (Status s = d.decode(kinds, aux, is_target); !s) return s.error();
+  if (Status s = d.decode(kinds, aux, is_target, shaped, depth0); !s) return s.error();
   std::unique_ptr<Executable> exe(new Executable());
   exe->prog_ = prog;
-  exe->ops_ = build_ops(prog, kinds, aux, is_target, false);
-  exe->counting_ops_ = build_ops(prog, kinds, aux, is_target, true);
+  exe->stack_depth_ = depth0;
+  exe->ops_ = build_ops(shaped, kinds, aux, is_target, false);
+  exe->counting_ops_ = build_ops(shaped, kinds, aux, is_target, true);
   return exe;
 }
 
@@ -361,19 +421,31 @@ Executable::~Executable() = default;
 const Op* Executable::ops(bool counting) const { return counting ? counting_ops_.data() : ops_.data(); }
 
 uint64_t Executable::run(uint64_t ctx, RunState& rs) const {
-  alignas(16) uint8_t stack[kMaxCallFrames * kStackSize];
+  alignas(16) uint8_t stack[kStackArena];
   const bool counting = rs.options && rs.options->count_insns;
   const std::vector<Op>& ops = counting ? counting_ops_ : ops_;
   rs.exe = this;
   rs.tail_calls = 0;
+  rs.error = nullptr;
+  rs.error_code = 0;
+  rs.error_insn = -1;
+  rs.error_prog = nullptr;
   const uint64_t args[5] = {ctx, 0, 0, 0, 0};
   return interpret(counting, ops.data(), ops.data(), args, rs, stack);
 }
 
 uint64_t RunState::call_callback(uint64_t target, uint64_t r1, uint64_t r2, uint64_t r3,
                                  uint64_t r4, uint64_t r5) {
-  if (!exe || target >= exe->ops_.size() || callback_depth >= kMaxCallFrames) return 0;
-  alignas(16) uint8_t stack[kMaxCallFrames * kStackSize];
+  if (error) return 0;  // the run is already failing
+  if (!exe || target >= exe->ops_.size()) {
+    fail("callback outside the program", EINVAL, exe, -1);
+    return 0;
+  }
+  if (callback_depth >= kMaxCallFrames) {
+    fail("callbacks nested more than 8 deep", E2BIG, exe, -1);
+    return 0;
+  }
+  alignas(16) uint8_t stack[kStackArena];
   const bool counting = options && options->count_insns;
   const std::vector<Op>& ops = counting ? exe->counting_ops_ : exe->ops_;
   const uint64_t args[5] = {r1, r2, r3, r4, r5};

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "ops.h"
+#include "probe.h"
 #include "ringb/maps.h"
 
 namespace ringb::vm {
@@ -59,15 +60,51 @@ inline U smod(U d, U s) {
   return static_cast<U>(static_cast<S>(d) % static_cast<S>(s));
 }
 
+// A caller's frame. Its r10 is not saved: the call Op (ret - 1) holds the
+// caller's stack depth, which is what r10 moved by.
 struct Frame {
   const Op* ret;
   const Executable* exe;  // the caller's program: a tail call in the callee replaces rs->exe
-  uint64_t saved[5];      // r6..r10
+  uint64_t saved[4];      // r6..r9
 };
 
 // __sk_buff.data / data_end: 32-bit fields that hold the packet pointers
-// (ringb places packets below 4 GiB, see context.cc).
+// (ringb places packets below 4 GiB, see test_run.cc).
 constexpr uint32_t kSkbData = 76, kSkbDataEnd = 80;
+
+// Legacy packet loads (LD_ABS/LD_IND) address the packet from the mac
+// header (offset >= 0, where a test run's data starts), or, below zero, from
+// the network header (SKF_NET_OFF) or again the mac header (SKF_LL_OFF), as
+// the kernel's load_pointer_neg_helper does. The network header follows the
+// Ethernet header, as after the test run's eth_type_trans. 0: outside.
+constexpr int32_t kSkfNetOff = -0x100000, kSkfLlOff = -0x200000;
+constexpr uint64_t kEthHlen = 14;
+inline uint64_t packet_at(uint64_t skb, int32_t k, uint64_t size) {
+  const uint64_t data = load<uint32_t>(skb + kSkbData);
+  const uint64_t end = load<uint32_t>(skb + kSkbDataEnd);
+  uint64_t at;
+  if (k >= 0) at = data + static_cast<uint64_t>(k);
+  else if (k >= kSkfNetOff) at = data + kEthHlen + static_cast<uint64_t>(k - kSkfNetOff);
+  else if (k >= kSkfLlOff) at = data + static_cast<uint64_t>(k - kSkfLlOff);
+  else return 0;
+  return at + size <= end ? at : 0;
+}
+
+// PROBE_MEM loads: memory ringb knows (this run's stack, the context the
+// host declared) is read directly, anything else through probe_read; a
+// fault reads 0, as the kernel's exception table makes it.
+template <typename T>
+inline bool probe_load(uint64_t addr, const uint8_t* stack, const RunState* rs, T& v) {
+  const auto lo = reinterpret_cast<uint64_t>(stack);
+  if ((addr >= lo && addr + sizeof(T) <= lo + kStackArena) ||
+      (addr >= rs->known_lo && addr + sizeof(T) <= rs->known_hi && addr + sizeof(T) > addr)) {
+    v = load<T>(addr);
+    return true;
+  }
+  const Probe p = probe_read(&v, addr, sizeof(T));
+  if (p != Probe::Ok) v = 0;
+  return p != Probe::Unavailable;
+}
 
 template <bool kCount>
 uint64_t run(const Op* ops, const Op* entry, const uint64_t args[5], RunState* rs, uint8_t* stack,
@@ -93,8 +130,9 @@ uint64_t run(const Op* ops, const Op* entry, const uint64_t args[5], RunState* r
   R[0] = 0;
   for (int i = 0; i < 5; ++i) R[i + 1] = args[i];
   R[6] = R[7] = R[8] = R[9] = 0;
-  R[10] = reinterpret_cast<uint64_t>(stack + kStackSize);
-  Frame frames[kMaxCallFrames];
+  R[10] = reinterpret_cast<uint64_t>(stack + kStackArena);
+  const uint64_t stack_lo = reinterpret_cast<uint64_t>(stack);
+  Frame frames[kMaxRunFrames];
   int depth = 0;
   uint64_t count = 0;
   const Op* op = entry;
@@ -108,6 +146,14 @@ uint64_t run(const Op* ops, const Op* entry, const uint64_t args[5], RunState* r
   do {         \
     ++op;      \
     DISPATCH(); \
+  } while (0)
+
+  // Stops the run with an error naming the instruction (never a result).
+#define FAIL(why, code)                                                  \
+  do {                                                                   \
+    rs->fail(why, code, rs->exe, op - rs->exe->ops(kCount));             \
+    R[0] = 0;                                                            \
+    goto L_EXIT_ALL;                                                     \
   } while (0)
 
   DISPATCH();
@@ -216,6 +262,26 @@ L_LDXSX_H:
 L_LDXSX_W:
   R[op->dst] = static_cast<uint64_t>(static_cast<int64_t>(load<int32_t>(R[op->src] + op->off)));
   NEXT();
+#define RINGB_PROBE(sfx, T, widen)                                                   \
+  L_PROBE_##sfx : {                                                                   \
+    T v;                                                                              \
+    if (!probe_load<T>(R[op->src] + static_cast<uint64_t>(static_cast<int64_t>(op->off)), stack, rs, v)) \
+      FAIL("a fault-tolerant load could not probe memory (process_vm_readv refused)", EFAULT); \
+    R[op->dst] = widen(v);                                                            \
+    NEXT();                                                                           \
+  }
+#define RINGB_ZX(v) static_cast<uint64_t>(v)
+#define RINGB_SX(v) static_cast<uint64_t>(static_cast<int64_t>(v))
+  RINGB_PROBE(LDX_B, uint8_t, RINGB_ZX)
+  RINGB_PROBE(LDX_H, uint16_t, RINGB_ZX)
+  RINGB_PROBE(LDX_W, uint32_t, RINGB_ZX)
+  RINGB_PROBE(LDX_DW, uint64_t, RINGB_ZX)
+  RINGB_PROBE(LDXSX_B, int8_t, RINGB_SX)
+  RINGB_PROBE(LDXSX_H, int16_t, RINGB_SX)
+  RINGB_PROBE(LDXSX_W, int32_t, RINGB_SX)
+#undef RINGB_PROBE
+#undef RINGB_ZX
+#undef RINGB_SX
 L_ST_B:
   store<uint8_t>(R[op->dst] + op->off, static_cast<uint8_t>(op->imm));
   NEXT();
@@ -300,12 +366,10 @@ L_LD_IMM64:
   R[op->dst] = op->aux;
   op += 2;
   DISPATCH();
-#define RINGB_LD_PKT(sfx, T, swap, base)                                                   \
+#define RINGB_LD_PKT(sfx, T, swap, k)                                                      \
   L_LD_##sfx : {                                                                          \
-    const uint64_t data = load<uint32_t>(R[6] + kSkbData);                                 \
-    const uint64_t end = load<uint32_t>(R[6] + kSkbDataEnd);                               \
-    const uint64_t at = data + static_cast<uint64_t>(static_cast<int64_t>(base + op->imm)); \
-    if (at < data || at + sizeof(T) > end) { /* out of the packet: the program returns 0 */ \
+    const uint64_t at = packet_at(R[6], k, sizeof(T));                                    \
+    if (!at) { /* out of the packet: the program returns 0, as in the kernel */           \
       R[0] = 0;                                                                           \
       goto L_EXIT_ALL;                                                                    \
     }                                                                                     \
@@ -313,12 +377,15 @@ L_LD_IMM64:
     NEXT();                                                                               \
   }
 #define RINGB_NOSWAP(x) (x)
-  RINGB_LD_PKT(ABS_B, uint8_t, RINGB_NOSWAP, 0)
-  RINGB_LD_PKT(ABS_H, uint16_t, __builtin_bswap16, 0)
-  RINGB_LD_PKT(ABS_W, uint32_t, __builtin_bswap32, 0)
-  RINGB_LD_PKT(IND_B, uint8_t, RINGB_NOSWAP, static_cast<int64_t>(static_cast<int32_t>(R[op->src])))
-  RINGB_LD_PKT(IND_H, uint16_t, __builtin_bswap16, static_cast<int64_t>(static_cast<int32_t>(R[op->src])))
-  RINGB_LD_PKT(IND_W, uint32_t, __builtin_bswap32, static_cast<int64_t>(static_cast<int32_t>(R[op->src])))
+// LD_IND's offset is src + imm in 32 bits, as the kernel computes it.
+#define RINGB_IND_K static_cast<int32_t>(static_cast<uint32_t>(R[op->src]) + static_cast<uint32_t>(op->imm))
+  RINGB_LD_PKT(ABS_B, uint8_t, RINGB_NOSWAP, op->imm)
+  RINGB_LD_PKT(ABS_H, uint16_t, __builtin_bswap16, op->imm)
+  RINGB_LD_PKT(ABS_W, uint32_t, __builtin_bswap32, op->imm)
+  RINGB_LD_PKT(IND_B, uint8_t, RINGB_NOSWAP, RINGB_IND_K)
+  RINGB_LD_PKT(IND_H, uint16_t, __builtin_bswap16, RINGB_IND_K)
+  RINGB_LD_PKT(IND_W, uint32_t, __builtin_bswap32, RINGB_IND_K)
+#undef RINGB_IND_K
 #undef RINGB_LD_PKT
 #undef RINGB_NOSWAP
 
@@ -379,20 +446,25 @@ L_JA:
 
 L_CALL_FN:
   R[0] = reinterpret_cast<Function>(op->aux)(*rs, R[1], R[2], R[3], R[4], R[5]);
+  if (rs->error) goto L_EXIT_ALL;  // a callback the helper ran failed
   NEXT();
 
-L_CALL_LOCAL:
-  if (depth + 1 >= kMaxCallFrames) {  // the verifier bounds this; never corrupt memory
-    R[0] = 0;
-    goto L_EXIT_ALL;
-  }
+  // The callee's frame sits below the caller's stack (imm: the caller's
+  // depth, off: the callee's; see stack_depth.h). The kernel bounds calls
+  // and stack; ringb, without a verifier, stops the run when they do not fit.
+L_CALL_LOCAL: {
+  const uint64_t callee_r10 = R[10] - static_cast<uint32_t>(op->imm);
+  if (depth + 1 >= kMaxRunFrames) FAIL("call stack exhausted: too many frames", E2BIG);
+  if (callee_r10 - static_cast<uint16_t>(op->off) < stack_lo)
+    FAIL("stack exhausted: the frames of this call chain exceed ringb's stack", E2BIG);
   frames[depth].ret = op + 1;
   frames[depth].exe = rs->exe;
-  for (int i = 0; i < 5; ++i) frames[depth].saved[i] = R[6 + i];
+  for (int i = 0; i < 4; ++i) frames[depth].saved[i] = R[6 + i];
   ++depth;
-  R[10] = reinterpret_cast<uint64_t>(stack + static_cast<size_t>(depth + 1) * kStackSize);
+  R[10] = callee_r10;
   op = reinterpret_cast<const Op*>(op->aux);
   DISPATCH();
+}
 
   // bpf_tail_call(ctx, prog_array, index), as the kernel's x86 JIT does it:
   // index in range, fewer than 33 tail calls so far, a program in the slot
@@ -404,8 +476,11 @@ L_TAIL_CALL: {
   if (rs->tail_calls >= kMaxTailCalls) NEXT();
   const maps::ProgRef* target = array->prog_at(static_cast<uint32_t>(R[3]));  // range-checked
   if (!target) NEXT();
+  const auto* next = static_cast<const Executable*>(target->prog);
+  if (R[10] - next->stack_depth() < stack_lo)
+    FAIL("stack exhausted: the tail call's target does not fit below its caller's frames", E2BIG);
   ++rs->tail_calls;
-  rs->exe = static_cast<const Executable*>(target->prog);
+  rs->exe = next;
   op = rs->exe->ops(kCount);
   DISPATCH();
 }
@@ -413,20 +488,24 @@ L_TAIL_CALL: {
 L_EXIT:
   if (depth > 0) {
     --depth;
-    for (int i = 0; i < 5; ++i) R[6 + i] = frames[depth].saved[i];
+    for (int i = 0; i < 4; ++i) R[6 + i] = frames[depth].saved[i];
     rs->exe = frames[depth].exe;
     op = frames[depth].ret;
+    R[10] += static_cast<uint32_t>(op[-1].imm);
     DISPATCH();
   }
 L_EXIT_ALL:
   if constexpr (kCount) rs->insns += count;
   return R[0];
 
+L_TRAP:  // code the kernel refuses when it reaches it (encoding.h)
+  FAIL(reinterpret_cast<const char*>(op->aux), EINVAL);
+
 L_INVALID:
   // Decoding rejects any path here; kept so that a bad table cannot run wild.
-  R[0] = 0;
-  goto L_EXIT_ALL;
+  FAIL("invalid instruction", EINVAL);
 
+#undef FAIL
 #undef NEXT
 #undef DISPATCH
 }

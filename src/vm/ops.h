@@ -30,11 +30,13 @@ namespace ringb::vm {
   X(NEG64) X(NEG32) X(MOVSX64_8) X(MOVSX64_16) X(MOVSX64_32) X(MOVSX32_8) X(MOVSX32_16)    \
   X(LE16) X(LE32) X(LE64) X(BE16) X(BE32) X(BE64) X(BSWAP16) X(BSWAP32) X(BSWAP64)         \
   X(LDX_B) X(LDX_H) X(LDX_W) X(LDX_DW) X(LDXSX_B) X(LDXSX_H) X(LDXSX_W)                    \
+  X(PROBE_LDX_B) X(PROBE_LDX_H) X(PROBE_LDX_W) X(PROBE_LDX_DW)                              \
+  X(PROBE_LDXSX_B) X(PROBE_LDXSX_H) X(PROBE_LDXSX_W)                                        \
   X(ST_B) X(ST_H) X(ST_W) X(ST_DW) X(STX_B) X(STX_H) X(STX_W) X(STX_DW)                    \
   X(LOAD_ACQ_B) X(LOAD_ACQ_H) X(LOAD_ACQ_W) X(LOAD_ACQ_DW)                                  \
   X(STORE_REL_B) X(STORE_REL_H) X(STORE_REL_W) X(STORE_REL_DW)                              \
   X(LD_IMM64) X(LD_ABS_B) X(LD_ABS_H) X(LD_ABS_W) X(LD_IND_B) X(LD_IND_H) X(LD_IND_W)     \
-  X(JA) X(CALL_FN) X(CALL_LOCAL) X(TAIL_CALL) X(EXIT) X(INVALID)
+  X(JA) X(CALL_FN) X(CALL_LOCAL) X(TAIL_CALL) X(EXIT) X(TRAP) X(INVALID)
 
 enum class Kind : uint16_t {
 #define RINGB_KIND4(n) n##64_K, n##64_X, n##32_K, n##32_X,
@@ -54,7 +56,8 @@ struct Executable::Op {
   int16_t off;
   uint8_t dst, src;
   // LD_IMM64: the value; CALL_FN: the Function; jumps and CALL_LOCAL: the
-  // target Op.
+  // target Op; TRAP: the reason (a static string).
+  // CALL_LOCAL also carries the stack depths: imm the caller's, off the callee's.
   uint64_t aux;
 };
 static_assert(sizeof(Executable::Op) == 24);
@@ -64,7 +67,7 @@ using Op = Executable::Op;
 // The handler addresses of the interpreter (fast or counting), by Kind.
 const void* const* handler_table(bool counting);
 
-// Runs from `entry` with r1…r5; `stack` holds kMaxCallFrames frames.
+// Runs from `entry` with r1…r5; `stack` is the run's kStackArena bytes.
 uint64_t interpret(bool counting, const Op* ops, const Op* entry, const uint64_t args[5],
                    RunState& rs, uint8_t* stack);
 

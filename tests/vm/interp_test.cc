@@ -270,10 +270,8 @@ std::string decode_error(const std::vector<Insn>& code) {
 
 TEST(Decode, RejectsMalformedCodeNamingTheInstruction) {
   EXPECT_NE(decode_error({}).find("no instructions"), std::string::npos);
-  EXPECT_NE(decode_error({mov64(0, 0)}).find("run off the end"), std::string::npos);
+  EXPECT_NE(decode_error({mov64(0, 0)}).find("last insn is not an exit or jmp"), std::string::npos);
   EXPECT_NE(decode_error({make(0xff, 0, 0, 0, 0), exit_()}).find("instruction 0 (0xff)"), std::string::npos);
-  EXPECT_NE(decode_error({mov64(10, 0), exit_()}).find("r10 is read-only"), std::string::npos);
-  EXPECT_NE(decode_error({mov64(11, 0), exit_()}).find("invalid register"), std::string::npos);
   EXPECT_NE(decode_error({ja(5), exit_()}).find("outside the program"), std::string::npos);
   EXPECT_NE(decode_error({call_helper(99999), exit_()}).find("unknown helper 99999"), std::string::npos);
   EXPECT_EQ(decode_error({call_helper(12), exit_()}), "");  // bpf_tail_call: the interpreter's own
@@ -282,8 +280,8 @@ TEST(Decode, RejectsMalformedCodeNamingTheInstruction) {
   ld_imm64(into_ld, 0, 1);
   into_ld.push_back(exit_());
   EXPECT_NE(decode_error(into_ld).find("middle of a 64-bit load"), std::string::npos);
-  EXPECT_NE(decode_error({make(kLd | kImm | kDW, 0, 0, 0, 0)}).find("second half"), std::string::npos);
-  EXPECT_NE(decode_error({alu64_reg(kMov, 0, 1, 7), exit_()}).find("sign-extending move"), std::string::npos);
+  EXPECT_NE(decode_error({make(kLd | kImm | kDW, 0, 0, 0, 0), make(0, 1, 0, 0, 0), exit_()}).find("invalid bpf_ld_imm64 insn"), std::string::npos);
+  EXPECT_NE(decode_error({alu64_reg(kMov, 0, 1, 7), exit_()}).find("BPF_MOV uses reserved fields"), std::string::npos);
   EXPECT_NE(decode_error({make(kJmp | kCall, 0, kPseudoKfuncCall, 0, 0), exit_()}).find("kfunc index"), std::string::npos);
 }
 
@@ -334,7 +332,7 @@ TEST(Decode, EveryLdImm64Form) {
   EXPECT_NE(decode_error({make(kLd | kImm | kDW, 1, kPseudoBtfId, 0, 0), make(0, 0, 0, 0, 0), exit_()})
                 .find("kernel symbol 0 was not resolved"),
             std::string::npos);
-  EXPECT_NE(decode_error({make(kLd | kImm | kDW, 1, 9, 0, 0), make(0, 0, 0, 0, 0), exit_()}).find("unknown kind 9"),
+  EXPECT_NE(decode_error({make(kLd | kImm | kDW, 1, 9, 0, 0), make(0, 0, 0, 0, 0), exit_()}).find("unrecognized bpf_ld_imm64 insn"),
             std::string::npos);
 }
 

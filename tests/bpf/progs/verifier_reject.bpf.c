@@ -40,3 +40,12 @@ __attribute__((naked)) int reject_infinite_loop(void)
 {
 	asm volatile("r0 = 0; 1: goto 1b;");
 }
+
+/* A write to the read-only frame pointer where the verifier's walk arrives.
+ * (In code it proves dead the kernel accepts it: dead_code.bpf.c.) ringb
+ * loads the program and stops its run with the kernel's message. */
+SEC("tc") __failure __msg("frame pointer is read only")
+__attribute__((naked)) int reject_reachable_write_to_r10(void)
+{
+	asm volatile("r0 = 0; r10 = 0; exit;");
+}

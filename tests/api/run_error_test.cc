@@ -1,0 +1,40 @@
+// A run that stops on an error is an error of test_run, with its reason and
+// instruction, never a retval: a reachable write to r10 (which the kernel's
+// verifier refuses, verifier_reject.bpf.c), and the tail-call hierarchy that
+// once overflowed eight frames into a silent 0 (tail_call_hierarchy.bpf.c).
+#include <gtest/gtest.h>
+
+#include "ringb/runtime.h"
+#include "ringb_bpf_corpus.h"
+
+namespace ringb {
+namespace {
+
+TEST(RunError, ReachableWriteToR10IsAnErrorWithItsReason) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_BPF_CORPUS_DIR) + "/verifier_reject.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  TestRunOptions o;
+  o.data_in.assign(64, 0);
+  auto r = (*lo)->test_run("reject_reachable_write_to_r10", o);
+  ASSERT_FALSE(r.ok()) << "retval " << r->retval;
+  EXPECT_EQ(r.error().code, EINVAL);
+  EXPECT_NE(r.error().message.find("instruction 1: frame pointer is read only"), std::string::npos)
+      << r.error().message;
+}
+
+TEST(RunError, TailCallHierarchyRunsLikeTheKernel) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_BPF_CORPUS_DIR) + "/tail_call_hierarchy.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  TestRunOptions o;
+  o.data_in.assign(64, 0);
+  for (const char* p : {"hierarchy_depth1", "hierarchy_depth2"}) {
+    auto r = (*lo)->test_run(p, o);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->retval, 34u) << p;
+  }
+}
+
+}  // namespace
+}  // namespace ringb
