@@ -89,11 +89,42 @@ TEST(MapMemoryLimit, CreationFailsWithEnomem) {
   mem::MemCgroup cg(64 * 1024);
   Options o;
   o.cgroup = &cg;
-  for (MapType type : {MapType::Array, MapType::Hash, MapType::Queue}) {
-    auto m = Map::create(def_of(type, type == MapType::Queue ? 0 : 4, 1024, 1000), o);
-    ASSERT_FALSE(m.ok());
+  for (MapType type : {MapType::Array, MapType::PercpuArray, MapType::Hash, MapType::PercpuHash,
+                        MapType::Queue, MapType::Stack}) {
+    const bool keyless = type == MapType::Queue || type == MapType::Stack;
+    for (uint32_t flags : {0u, kFNoPrealloc}) {
+      if (flags && type != MapType::Hash && type != MapType::PercpuHash) continue;
+      SCOPED_TRACE(std::string(map_type_name(static_cast<uint32_t>(type))) + (flags ? " dynamic" : ""));
+      auto m = Map::create(def_of(type, keyless ? 0 : 4, 1024, flags ? 100000 : 1000, flags), o);
+      ASSERT_FALSE(m.ok());  // a dynamic hash: its 2^17 buckets alone are 2 MiB
+      EXPECT_EQ(m.error().code, ENOMEM) << m.error().message;
+      EXPECT_NE(m.error().message.find("memory limit"), std::string::npos) << m.error().message;
+      EXPECT_EQ(cg.charged(), 0u) << "a failed creation gives back what it took";
+    }
+  }
+  auto p = Map::create(def_of(MapType::ProgArray, 4, 4, 100000), o);  // 800 KB of slots
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().code, ENOMEM) << p.error().message;
+  EXPECT_EQ(cg.charged(), 0u);
+}
+
+// Sizes beyond the machine's memory fail at once, whatever the limit, and
+// take nothing (the creation table has the kernel's cases; this is the cgroup).
+TEST(MapMemoryLimit, HugeDefinitionsTakeNothing) {
+  mem::MemCgroup cg;
+  Options o;
+  o.cgroup = &cg;
+  const MapDef defs[] = {def_of(MapType::Queue, 0, 1u << 20, UINT32_MAX), def_of(MapType::Stack, 0, 4u << 20, UINT32_MAX),
+                         def_of(MapType::Array, 4, INT32_MAX, UINT32_MAX),
+                         def_of(MapType::PercpuArray, 4, 32768, 1u << 26),
+                         def_of(MapType::PercpuHash, 4, 32768, 1u << 24),
+                         def_of(MapType::Hash, 4, 2u << 20, 1u << 20)};
+  for (const MapDef& d : defs) {
+    auto m = Map::create(d, o);
+    ASSERT_FALSE(m.ok()) << map_type_name(d.type);
     EXPECT_EQ(m.error().code, ENOMEM) << m.error().message;
-    EXPECT_EQ(cg.charged(), 0u) << "a failed creation gives back what it took";
+    EXPECT_NE(m.error().message.find("memory"), std::string::npos) << m.error().message;
+    EXPECT_EQ(cg.charged(), 0u) << map_type_name(d.type);
   }
 }
 
