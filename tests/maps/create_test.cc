@@ -63,6 +63,32 @@ TEST(Create, PercpuCounterFollowsTheSeedsHeuristic) {
   EXPECT_TRUE(make(def_of(MapType::Hash, 4, 8, threshold + 2))->stats().percpu_counter);
 }
 
+// The lock's place comes from BTF, which a hostile object may craft: it must
+// be 4-aligned inside the value, and in a map type that may hold one.
+TEST(Create, SpinLockPlacementIsChecked) {
+  struct Case {
+    MapType type;
+    int32_t off;
+    int expected;
+  };
+  for (const Case& c : {Case{MapType::Hash, 8, 0}, Case{MapType::Array, 0, 0}, Case{MapType::Hash, 6, EINVAL},
+                        Case{MapType::Array, 12, 0}, Case{MapType::Array, 16, EINVAL}, Case{MapType::Hash, 1 << 30, EINVAL},
+                        Case{MapType::PercpuHash, 0, EOPNOTSUPP}, Case{MapType::PercpuArray, 0, EOPNOTSUPP},
+                        Case{MapType::Queue, 0, EOPNOTSUPP}}) {
+    const bool keyless = c.type == MapType::Queue;
+    MapDef d = def_of(c.type, keyless ? 0 : 4, 16, 4);
+    d.spin_lock_off = c.off;
+    auto m = Map::create(d);
+    SCOPED_TRACE(std::string(map_type_name(d.type)) + " lock at " + std::to_string(c.off));
+    if (c.expected == 0) {
+      EXPECT_TRUE(m.ok()) << m.error().message;
+    } else {
+      ASSERT_FALSE(m.ok());
+      EXPECT_EQ(m.error().code, c.expected) << m.error().message;
+    }
+  }
+}
+
 TEST(Create, ValueSizeForHost) {
   const size_t ncpu = cpu::nr_cpus();
   EXPECT_EQ(make(def_of(MapType::Hash, 4, 12, 4))->value_size_for_host(), 12u);

@@ -57,9 +57,9 @@ TEST(MapMemoryNoPrealloc, DeletedElementsGoBackToTheAllocator) {
       auto m = make(def_of(type, 8, 64, 20000, kFNoPrealloc), o);
       const size_t empty = cg.charged();
       std::vector<uint8_t> v(m->value_size_for_host(), 1);
-      for (uint64_t k = 0; k < 5000; ++k) ASSERT_EQ(m->host_update(&k, v.data(), kAny), 0);
+      for (uint64_t k = 0; k < 5000; ++k) ASSERT_EQ(m->host_update(&k, sizeof k, v.data(), v.size() * sizeof v[0], kAny), 0);
       EXPECT_GT(cg.charged(), empty + 5000 * 64) << "elements are allocated as they are inserted";
-      for (uint64_t k = 0; k < 5000; ++k) ASSERT_EQ(m->host_delete(&k), 0);
+      for (uint64_t k = 0; k < 5000; ++k) ASSERT_EQ(m->host_delete(&k, sizeof k), 0);
       EXPECT_EQ(m->stats().elements, 0u);
       // Deleted elements pass a grace period, then the allocator trims what
       // its caches do not need.
@@ -80,7 +80,7 @@ TEST(MapMemoryNoPrealloc, PreallocatedMapsChargeEverythingUpFront) {
   EXPECT_GT(at_create, 1000u * 64);
   for (uint32_t k = 0; k < 1000; ++k) {
     uint8_t v[64] = {};
-    ASSERT_EQ(m->host_update(&k, v, kAny), 0);
+    ASSERT_EQ(m->host_update(&k, sizeof k, v, sizeof v, kAny), 0);
   }
   EXPECT_EQ(cg.charged(), at_create);
 }
@@ -137,24 +137,24 @@ TEST(MapMemoryLimit, DynamicInsertsFailWithEnomemAtTheLimit) {
   uint8_t v[256] = {};
   uint32_t k = 0;
   long rc = 0;
-  for (; k < 100000 && (rc = m->host_update(&k, v, kAny)) == 0; ++k) {
+  for (; k < 100000 && (rc = m->host_update(&k, sizeof k, v, sizeof v, kAny)) == 0; ++k) {
   }
   EXPECT_EQ(rc, -ENOMEM) << "after " << k << " inserts";
   EXPECT_GT(k, 50u);
   EXPECT_LT(k, 1000u);
   EXPECT_EQ(m->stats().elements, k);
   // Room again after deletes: the freed elements are reused.
-  for (uint32_t d = 0; d < k; ++d) ASSERT_EQ(m->host_delete(&d), 0);
+  for (uint32_t d = 0; d < k; ++d) ASSERT_EQ(m->host_delete(&d, sizeof d), 0);
   mem::MemAlloc::rcu_barrier();
   uint32_t again = 0;
   for (; again < k / 2; ++again) {
     // The last grace periods may still be running on liburcu's threads (and
     // the worker may not have run yet): give them a moment, as a caller
     // seeing -ENOMEM at a memory limit would.
-    long rc2 = m->host_update(&again, v, kAny);
+    long rc2 = m->host_update(&again, sizeof again, v, sizeof v, kAny);
     for (int t = 0; rc2 == -ENOMEM && t < 50; ++t) {
       mem::MemAlloc::rcu_barrier();
-      rc2 = m->host_update(&again, v, kAny);
+      rc2 = m->host_update(&again, sizeof again, v, sizeof v, kAny);
     }
     ASSERT_EQ(rc2, 0) << again;
   }
