@@ -17,7 +17,10 @@
 //                  (not from a signal handler); they take a cpu slot and an RCU
 //                  section themselves. Values are copied; for per-cpu maps the
 //                  buffer holds every cpu's copy, round_up(value_size, 8) bytes
-//                  apart (value_size_for_host()).
+//                  apart (value_size_for_host()). Like libbpf's
+//                  bpf_map__lookup_elem(map, key, key_sz, value, value_sz,
+//                  flags), every call takes the sizes of the buffers it is
+//                  given and is -EINVAL when they are not the map's.
 //
 // Every call returns 0 or a negative errno, the kernel's for the same call
 // (-EEXIST, -ENOENT, -E2BIG, -EINVAL, -EPERM, -ENOMEM, kENOTSUPP, ...). Map
@@ -172,13 +175,21 @@ class Map {
   virtual void clear_progs();
 
   // ---- host side: the bpf() commands ---------------------------------------
-  long host_lookup(const void* key, void* value_out);  // queue/stack: key null, peeks
-  long host_update(const void* key, const void* value, uint64_t flags);  // queue/stack: pushes
-  long host_delete(const void* key);
-  // Null or missing key → the first key; the last key → -ENOENT.
-  long host_get_next_key(const void* key, void* next_key);
+  // key_size must be def().key_size (0 for queue/stack, whose key is null)
+  // and value_size value_size_for_host(), else -EINVAL before anything else
+  // is checked (as libbpf checks before the syscall); then the kernel's
+  // checks and errnos.
+  long host_lookup(const void* key, size_t key_size, void* value_out,
+                   size_t value_size);  // queue/stack: peeks
+  long host_update(const void* key, size_t key_size, const void* value, size_t value_size,
+                   uint64_t flags);  // queue/stack: pushes
+  long host_delete(const void* key, size_t key_size);
+  // Null or missing key → the first key; the last key → -ENOENT. key_size
+  // is the size of both keys.
+  long host_get_next_key(const void* key, void* next_key, size_t key_size);
   // Hash maps; queue/stack with a null key and flags 0 (pops); else kENOTSUPP.
-  long host_lookup_and_delete(const void* key, void* value_out, uint64_t flags = 0);
+  long host_lookup_and_delete(const void* key, size_t key_size, void* value_out, size_t value_size,
+                              uint64_t flags = 0);
   // BPF_MAP_FREEZE: no more host writes (-EPERM); -EPERM when frozen already.
   long host_freeze();
 
@@ -201,6 +212,7 @@ class Map {
 
  private:
   void clear_special_fields(void* value_out) const;
+  bool sizes_ok(size_t key_size, size_t value_size) const;
   size_t value_size_for_host_;
   std::atomic<bool> frozen_{false};
 };

@@ -6,7 +6,7 @@
 //   rt.functions().add_kfunc("scx_bpf_dispatch", my_dispatch);
 //   auto obj = rt.load("prog.bpf.o");                   // maps created, code checked
 //   auto r = (*obj)->test_run("prog", {.data_in = pkt});  // r->retval, r->duration_ns
-//   (*obj)->map("counts")->host_lookup(&key, &value);
+//   (*obj)->map("counts")->host_lookup(&key, sizeof key, &value, sizeof value);
 //
 // Every run holds a cpu slot and an RCU read-side section for its duration,
 // as a program run does in the kernel (a sleepable program: the tasks-trace

@@ -8,7 +8,7 @@
 // own it together.
 //
 // Ids are process-wide, like the kernel's prog IDs: resolve_program() is
-// the maps layer's ProgResolver, so host_update(&key, &id) on a prog array
+// the maps layer's ProgResolver, so host_update(&key, 4, &id, 4, 0) on a prog array
 // finds the program without the maps layer knowing about programs.
 //
 // The last reference to a handle can go inside an RCU callback (a replaced

@@ -2,6 +2,7 @@
 #include "area.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <utility>
@@ -15,6 +16,17 @@ constexpr uint64_t kMmapThreshold = uint64_t{1} << 20;
 // No map area is larger than this; anything beyond is an overflowed product.
 constexpr uint64_t kMaxArea = uint64_t{1} << 46;
 
+// The machine's memory. vmalloc refuses an area larger than all of RAM at
+// once (ENOMEM), which is where the kernel fails a huge map; ringb does the
+// same rather than lean on the OS's overcommit rules for a lazy mapping.
+uint64_t machine_memory() {
+  static const uint64_t bytes = [] {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : kMaxArea;
+  }();
+  return bytes;
+}
+
 Error enomem(uint64_t bytes, const char* what, const char* why) {
   return Error{ENOMEM, std::string("cannot allocate ") + std::to_string(bytes) + " bytes for the " +
                            what + ": " + why};
@@ -23,7 +35,8 @@ Error enomem(uint64_t bytes, const char* what, const char* why) {
 }  // namespace
 
 Expected<Area> Area::alloc(uint64_t bytes, mem::MemCgroup* cgroup, const char* what) {
-  if (bytes > kMaxArea) return enomem(bytes, what, "too large");
+  if (bytes > kMaxArea || bytes > machine_memory())
+    return enomem(bytes, what, "more than this machine's memory");
   if (bytes == 0) bytes = 8;
   if (cgroup && !cgroup->try_charge(bytes)) return enomem(bytes, what, "memory limit reached");
   Area a;

@@ -19,8 +19,9 @@ namespace ringb::maps::detail {
 class Area {
  public:
   Area() = default;
-  // ENOMEM when the cgroup's limit or the OS refuses `bytes` (computed in 64
-  // bits by the caller, so an overflowing size is just too large).
+  // ENOMEM when `bytes` exceeds the machine's memory (as vmalloc refuses it),
+  // or the cgroup's limit or the OS refuses it. Callers compute `bytes` in
+  // 64 bits from 32-bit fields, so no product of them wraps.
   static Expected<Area> alloc(uint64_t bytes, mem::MemCgroup* cgroup, const char* what);
   ~Area();
   Area(Area&& other) noexcept;

@@ -6,7 +6,8 @@
 // Host commands mirror kernel/bpf/syscall.c: a map created BPF_F_RDONLY (or
 // frozen) refuses writes with -EPERM, one created BPF_F_WRONLY refuses reads;
 // a map without keys (queue, stack) takes a null key and rejects any other
-// (-EINVAL); a missing key or value buffer is -EFAULT.
+// (-EINVAL); a missing key or value buffer is -EFAULT. Before all that, the
+// buffers' sizes must be the map's (libbpf's validate_map_op()): -EINVAL.
 #include <linux/bpf.h>
 
 #include <cstring>
@@ -49,16 +50,23 @@ class HostScope {
 constexpr uint32_t kLastMapType = 33;
 bool is_known_type(uint32_t type) { return type > 0 && type <= kLastMapType; }
 
-}  // namespace
+// A bpf_spin_lock in the value (MapDef::spin_lock_off, found in BTF): the
+// kernel's btf_parse_fields() wants it 4-aligned and inside the value, and
+// only hash and array maps may hold one (-EOPNOTSUPP for other types).
+Status check_spin_lock(const MapDef& def) {
+  if (def.spin_lock_off < 0) return {};
+  if (def.spin_lock_off % 4 || uint64_t(def.spin_lock_off) + 4 > def.value_size)
+    return detail::einval("the value's bpf_spin_lock at byte " + std::to_string(def.spin_lock_off) +
+                          " is not 4-aligned inside value_size " + std::to_string(def.value_size));
+  const auto t = static_cast<MapType>(def.type);
+  if (t != MapType::Hash && t != MapType::Array)
+    return Error{EOPNOTSUPP, std::string("a ") + map_type_name(def.type) +
+                                 " map cannot hold a bpf_spin_lock in its value"};
+  return {};
+}
 
-Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& options) {
-  // map_create(): map_extra only for bloom filters and arenas; access flags
-  // must agree (bpf_get_file_flag).
-  if (def.map_extra != 0)
-    return detail::einval("map_extra must be 0 for a " + std::string(map_type_name(def.type)) +
-                          " map");
-  if (!detail::access_flags_ok(def.map_flags))
-    return detail::einval("map_flags ask for both read-only and write-only access");
+// The type's own factory (its *_map_alloc_check, then the map).
+detail::MapResult create_of_type(const MapDef& def, const Options& options) {
   switch (static_cast<MapType>(def.type)) {
     case MapType::Array: return detail::create_array_map(def, options);
     case MapType::PercpuArray: return detail::create_percpu_array_map(def, options);
@@ -74,6 +82,23 @@ Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& opt
   const std::string name = map_type_name(def.type);
   return detail::einval("map type " + (name == "unknown" ? std::to_string(def.type) : name) +
                         " is not supported yet");
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& options) {
+  // map_create(): map_extra only for bloom filters and arenas; access flags
+  // must agree (bpf_get_file_flag).
+  if (def.map_extra != 0)
+    return detail::einval("map_extra must be 0 for a " + std::string(map_type_name(def.type)) +
+                          " map");
+  if (!detail::access_flags_ok(def.map_flags))
+    return detail::einval("map_flags ask for both read-only and write-only access");
+  auto map = create_of_type(def, options);
+  if (!map) return map;
+  // map_check_btf() runs on the built map, as in the kernel.
+  if (Status s = check_spin_lock(def); !s) return s.error();
+  return map;
 }
 
 Map::Map(const MapDef& def) : def_(def), value_size_for_host_(def.value_size) {
@@ -121,9 +146,16 @@ long check_key(const MapDef& def, const void* key) {
 
 }  // namespace
 
+// validate_map_op(): the key's size is the map's; the value's is the map's,
+// or for per-cpu maps round_up(value_size, 8) per cpu.
+bool Map::sizes_ok(size_t key_size, size_t value_size) const {
+  return key_size == def_.key_size && value_size == value_size_for_host_;
+}
+
 void Map::clear_special_fields(void* value_out) const { clear_special_fields_of(def_, value_out); }
 
-long Map::host_lookup(const void* key, void* value_out) {
+long Map::host_lookup(const void* key, size_t key_size, void* value_out, size_t value_size) {
+  if (!sizes_ok(key_size, value_size)) return -EINVAL;
   if (def_.map_flags & kFWronly) return -EPERM;
   if (long err = check_key(def_, key)) return err;
   if (!value_out) return -EFAULT;
@@ -134,7 +166,9 @@ long Map::host_lookup(const void* key, void* value_out) {
   return err;
 }
 
-long Map::host_update(const void* key, const void* value, uint64_t flags) {
+long Map::host_update(const void* key, size_t key_size, const void* value, size_t value_size,
+                      uint64_t flags) {
+  if (!sizes_ok(key_size, value_size)) return -EINVAL;
   if ((def_.map_flags & kFRdonly) || frozen_.load(std::memory_order_acquire)) return -EPERM;
   if ((flags & kFLock) && def_.spin_lock_off < 0) return -EINVAL;  // no bpf_spin_lock to copy under
   if (long err = check_key(def_, key)) return err;
@@ -152,7 +186,8 @@ long Map::host_set_prog(uint32_t index, const ProgRef& prog) {
   return do_set_prog(index, prog);
 }
 
-long Map::host_delete(const void* key) {
+long Map::host_delete(const void* key, size_t key_size) {
+  if (key_size != def_.key_size) return -EINVAL;
   if ((def_.map_flags & kFRdonly) || frozen_.load(std::memory_order_acquire)) return -EPERM;
   if (long err = check_key(def_, key)) return err;
   HostScope scope;
@@ -160,7 +195,8 @@ long Map::host_delete(const void* key) {
   return do_host_delete(key, scope.cpu());
 }
 
-long Map::host_get_next_key(const void* key, void* next_key) {
+long Map::host_get_next_key(const void* key, void* next_key, size_t key_size) {
+  if (key_size != def_.key_size) return -EINVAL;
   if (def_.map_flags & kFWronly) return -EPERM;
   if (key && def_.key_size == 0) return -EINVAL;
   if (!next_key && def_.key_size) return -EFAULT;
@@ -169,7 +205,9 @@ long Map::host_get_next_key(const void* key, void* next_key) {
   return do_host_get_next_key(key, next_key);
 }
 
-long Map::host_lookup_and_delete(const void* key, void* value_out, uint64_t flags) {
+long Map::host_lookup_and_delete(const void* key, size_t key_size, void* value_out, size_t value_size,
+                                 uint64_t flags) {
+  if (!sizes_ok(key_size, value_size)) return -EINVAL;
   const bool keyless = def_.key_size == 0;  // queue, stack
   if (keyless && flags) return -EINVAL;
   if ((def_.map_flags & (kFRdonly | kFWronly)) || frozen_.load(std::memory_order_acquire))

@@ -52,7 +52,9 @@ class ProgArrayMap final : public Map {
       : Map(def), resolver_(std::move(resolver)) {}
 
   // No program or host call runs any more (Map's contract): free at once.
+  // (No slots when init() failed to get them.)
   ~ProgArrayMap() override {
+    if (!area_.data()) return;
     for (uint32_t i = 0; i < def_.max_entries; ++i) delete slots()[i];
   }
 

@@ -1,6 +1,8 @@
 // queue_stack_map.cc — BPF_MAP_TYPE_QUEUE and BPF_MAP_TYPE_STACK (the kernel's
 // queue_stack_maps.c): a ring of max_entries + 1 slots of value_size bytes
 // (one slot stays empty so that full and empty differ), under one spinlock.
+// max_entries + 1 and the ring's size are 64-bit: UINT32_MAX entries is a
+// 2^32-slot ring (ENOMEM unless memory allows it), never a wrapped one.
 //
 //   queue  push at head, pop and peek at tail (FIFO)
 //   stack  push at head, pop and peek at head - 1 (LIFO)
@@ -23,7 +25,8 @@ namespace {
 
 class QueueStackMap final : public Map {
  public:
-  QueueStackMap(const MapDef& def, bool stack) : Map(def), stack_(stack), size_(def.max_entries + 1) {}
+  QueueStackMap(const MapDef& def, bool stack)
+      : Map(def), stack_(stack), size_(uint64_t{def.max_entries} + 1) {}
 
   // queue_stack_map_alloc_check().
   static Status check_def(const MapDef& def, const char* type) {
@@ -41,7 +44,7 @@ class QueueStackMap final : public Map {
   }
 
   Status init(const Options& options) {
-    auto area = Area::alloc(uint64_t{size_} * def_.value_size, options.cgroup, "queue/stack slots");
+    auto area = Area::alloc(size_ * def_.value_size, options.cgroup, "queue/stack slots");
     if (!area) return area.error();
     slots_ = std::move(area.value());
     return {};
@@ -85,7 +88,7 @@ class QueueStackMap final : public Map {
 
  private:
   char* slot(uint32_t i) const { return slots_.data() + uint64_t{i} * def_.value_size; }
-  uint32_t next(uint32_t i) const { return i + 1 >= size_ ? 0 : i + 1; }
+  uint32_t next(uint32_t i) const { return uint64_t{i} + 1 >= size_ ? 0 : i + 1; }
 
   // queue_stack_map_push_elem().
   long push(int cpu, const void* value, uint64_t flags) {
@@ -118,7 +121,7 @@ class QueueStackMap final : public Map {
       return -ENOENT;
     }
     if (stack_) {
-      const uint32_t top = head == 0 ? size_ - 1 : head - 1;
+      const uint32_t top = head == 0 ? static_cast<uint32_t>(size_ - 1) : head - 1;
       std::memcpy(value, slot(top), def_.value_size);
       if (remove) head_.store(top, std::memory_order_relaxed);
     } else {
@@ -130,7 +133,7 @@ class QueueStackMap final : public Map {
   }
 
   const bool stack_;
-  const uint32_t size_;  // max_entries + 1
+  const uint64_t size_;  // max_entries + 1: indices below it fit in 32 bits
   Area slots_;
   CpuSpinLock lock_;
   // Under lock_; atomic only so that stats() may read them racily.

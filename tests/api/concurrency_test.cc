@@ -54,8 +54,8 @@ TEST_P(Churn, ThreadsUpdateAndDeleteWhileTheHostIterates) {
     while (!done.load()) {
       uint32_t key = 0, next = 0;
       const void* prev = nullptr;
-      while (map->host_get_next_key(prev, &next) == 0) {
-        if (map->host_lookup(&next, value.data()) == 0) {
+      while (map->host_get_next_key(prev, &next, sizeof next) == 0) {
+        if (map->host_lookup(&next, sizeof next, value.data(), value.size() * sizeof value[0]) == 0) {
           uint64_t v;
           std::memcpy(&v, value.data(), sizeof v);
           if (v != next && v != 0) torn.fetch_add(1);  // 0: per-cpu copy of another cpu
@@ -75,7 +75,7 @@ TEST_P(Churn, ThreadsUpdateAndDeleteWhileTheHostIterates) {
   std::set<uint32_t> keys;
   uint32_t key = 0, next = 0;
   const void* prev = nullptr;
-  while (map->host_get_next_key(prev, &next) == 0) {
+  while (map->host_get_next_key(prev, &next, sizeof next) == 0) {
     EXPECT_TRUE(keys.insert(next).second) << "key " << next << " visited twice";
     key = next;
     prev = &key;
@@ -115,7 +115,7 @@ TEST(Race, PlainAccessesToASharedValueAreDefined) {
   EXPECT_EQ(failures.load(), 0);
   uint32_t zero = 0;
   uint64_t v[2] = {};
-  ASSERT_EQ((*lo)->map("shared")->host_lookup(&zero, v), 0);
+  ASSERT_EQ((*lo)->map("shared")->host_lookup(&zero, sizeof zero, v, sizeof v), 0);
   EXPECT_EQ(v[1], uint64_t{kThreads} * kRepeat);
   EXPECT_GT(v[0], 0u);
   EXPECT_LE(v[0], v[1]);

@@ -35,18 +35,18 @@ TEST(TailCall, HostUpdateTakesProgramIds) {
   maps::Map* jmp = (*lo)->map("jmp_table");
   ASSERT_NE(jmp, nullptr);
   uint32_t key = 0, id = 0;
-  ASSERT_EQ(jmp->host_lookup(&key, &id), 0);  // filled from `.values`
+  ASSERT_EQ(jmp->host_lookup(&key, sizeof key, &id, sizeof id), 0);  // filled from `.values`
   EXPECT_EQ(id, (*lo)->program_id("tail_target"));
   EXPECT_EQ(run(**lo, "tail_call_empty_slot"), 7u);
   key = kEmptySlot;
   id = (*lo)->program_id("chain_end");
   ASSERT_NE(id, 0u);
-  ASSERT_EQ(jmp->host_update(&key, &id, maps::kAny), 0);
+  ASSERT_EQ(jmp->host_update(&key, sizeof key, &id, sizeof id, maps::kAny), 0);
   EXPECT_EQ(run(**lo, "tail_call_empty_slot"), 3u);
-  ASSERT_EQ(jmp->host_delete(&key), 0);
+  ASSERT_EQ(jmp->host_delete(&key, sizeof key), 0);
   EXPECT_EQ(run(**lo, "tail_call_empty_slot"), 7u);
   id = 0xfffffff0;
-  EXPECT_EQ(jmp->host_update(&key, &id, maps::kAny), -EBADF);
+  EXPECT_EQ(jmp->host_update(&key, sizeof key, &id, sizeof id, maps::kAny), -EBADF);
 }
 
 TEST(TailCall, ProgArraySetReportsErrors) {
@@ -90,7 +90,7 @@ TEST(TailCall, AnotherObjectsProgramOutlivesItsObject) {
     auto b = rt.load(kObject);
     ASSERT_TRUE(b.ok());
     uint32_t key = kEmptySlot, id = (*b)->program_id("chain_mid");
-    ASSERT_EQ((*a)->map("jmp_table")->host_update(&key, &id, maps::kAny), 0);
+    ASSERT_EQ((*a)->map("jmp_table")->host_update(&key, sizeof key, &id, sizeof id, maps::kAny), 0);
   }
   // b's chain_mid runs with b's maps, which it keeps alive; b's own prog
   // array was emptied when b went, so its tail call to chain_end falls
@@ -146,13 +146,13 @@ TEST(TailCall, SlotFlipsWhileProgramsTailCallThroughIt) {
     auto other = rt.load(kObject);
     ASSERT_TRUE(other.ok());
     uint32_t id = (*other)->program_id("tail_call_hit");
-    EXPECT_EQ(jmp->host_update(&key, &id, maps::kAny), 0);
+    EXPECT_EQ(jmp->host_update(&key, sizeof key, &id, sizeof id, maps::kAny), 0);
     other->reset();  // the slot keeps its program alive
     for (const char* p : {"tail_target", "chain_end"}) {
       id = (*lo)->program_id(p);
-      EXPECT_EQ(jmp->host_update(&key, &id, maps::kAny), 0);
+      EXPECT_EQ(jmp->host_update(&key, sizeof key, &id, sizeof id, maps::kAny), 0);
     }
-    if (i % 3 == 0) jmp->host_delete(&key);
+    if (i % 3 == 0) jmp->host_delete(&key, sizeof key);
   }
   done = true;
   for (auto& t : threads) t.join();

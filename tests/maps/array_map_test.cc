@@ -17,7 +17,7 @@ TEST(ArrayMap, ProgramLookupPointsIntoTheValues) {
   v[0] = 42;  // a program writes through the pointer
   EXPECT_EQ(m->lookup_elem(&k), v);
   uint8_t out[12];
-  EXPECT_EQ(m->host_lookup(&k, out), 0);
+  EXPECT_EQ(m->host_lookup(&k, sizeof k, out, sizeof out), 0);
   EXPECT_EQ(out[0], 42);
   k = 4;
   EXPECT_EQ(m->lookup_elem(&k), nullptr);
@@ -40,7 +40,7 @@ TEST(ArrayMap, UpdateFlags) {
   // Program side checks the index before BPF_F_LOCK (array_map_update_elem);
   // the host side refuses BPF_F_LOCK first (the syscall does).
   EXPECT_EQ(m->update_elem(&k, &v, kFLock | kNoExist), -E2BIG);
-  EXPECT_EQ(m->host_update(&k, &v, kFLock | kNoExist), -EINVAL);
+  EXPECT_EQ(m->host_update(&k, sizeof k, &v, sizeof v, kFLock | kNoExist), -EINVAL);
   k = 1;
   EXPECT_EQ(u64_at(m->lookup_elem(&k)), 7u);
 }
@@ -50,16 +50,16 @@ TEST(ArrayMap, ElementsCannotBeDeleted) {
   ProgramScope p;
   uint32_t k = 1;
   EXPECT_EQ(m->delete_elem(&k), -EINVAL);
-  EXPECT_EQ(m->host_delete(&k), -EINVAL);
+  EXPECT_EQ(m->host_delete(&k, sizeof k), -EINVAL);
   uint64_t out;
-  EXPECT_EQ(m->host_lookup_and_delete(&k, &out), -kENOTSUPP);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, sizeof k, &out, sizeof out), -kENOTSUPP);
 }
 
 TEST(ArrayMap, HostLookupPastTheEndIsEnoent) {
   auto m = make(def_of(MapType::Array, 4, 8, 4));
   uint32_t k = 4;
   uint64_t out;
-  EXPECT_EQ(m->host_lookup(&k, &out), -ENOENT);
+  EXPECT_EQ(m->host_lookup(&k, sizeof k, &out, sizeof out), -ENOENT);
 }
 
 TEST(ArrayMap, GetNextKeyWalksEveryIndexOnce) {
@@ -67,10 +67,10 @@ TEST(ArrayMap, GetNextKeyWalksEveryIndexOnce) {
   const auto keys = walk_keys<uint32_t>(*m);
   EXPECT_EQ(keys, (std::vector<uint32_t>{0, 1, 2, 3, 4}));
   uint32_t k = 99, next = 7;
-  EXPECT_EQ(m->host_get_next_key(&k, &next), 0);  // past the end: start over
+  EXPECT_EQ(m->host_get_next_key(&k, &next, sizeof next), 0);  // past the end: start over
   EXPECT_EQ(next, 0u);
   k = 4;
-  EXPECT_EQ(m->host_get_next_key(&k, &next), -ENOENT);
+  EXPECT_EQ(m->host_get_next_key(&k, &next, sizeof next), -ENOENT);
 }
 
 TEST(ArrayMap, ValuesArePaddedToEightBytes) {

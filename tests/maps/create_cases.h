@@ -1,12 +1,17 @@
 // create_cases.h — BPF_MAP_CREATE checks as data: a definition and the errno
 // the kernel gives it. create_test.cc holds ringb to the table;
 // kernel_parity_test.cc holds the running kernel to it (where it may create
-// maps), so the table cannot drift from the kernel. Every case is small
-// enough to create for real: the kernel rejects the oversized ones before it
-// allocates anything.
+// maps), so the table cannot drift from the kernel. Every case that succeeds
+// is small enough to create for real: the kernel rejects the oversized ones
+// before it allocates anything, except the huge ones (ENOMEM), whose first
+// large area vmalloc refuses at once because it exceeds the machine's RAM.
+// Those name that area's size (enomem_bytes) and are checked only on a
+// machine with less memory than that.
 #pragma once
 
 #include <cerrno>
+#include <unistd.h>
+
 #include <cstdint>
 #include <vector>
 
@@ -19,8 +24,12 @@ struct CreateCase {
   uint32_t type, key_size, value_size, max_entries, flags;
   uint64_t map_extra;
   int expected_errno;  // 0: created
-  bool ringb_only;     // ringb differs from the kernel on purpose (see the comment)
+  bool ringb_only;     // not asked of the kernel (see the case's comment)
+  uint64_t enomem_bytes = 0;  // ENOMEM cases: the area that fails (skipped on bigger machines)
 };
+
+inline constexpr uint32_t kU32Max = UINT32_MAX;
+inline constexpr uint64_t kGiB = uint64_t{1} << 30;
 
 inline const std::vector<CreateCase>& create_cases() {
   constexpr uint32_t H = 1, A = 2, PG = 3, PH = 5, PA = 6, Q = 22, S = 23;
@@ -44,12 +53,27 @@ inline const std::vector<CreateCase>& create_cases() {
       {"hash_max_entries_2p31", H, 4, 8, 1u << 31, kFNoPrealloc, 0, E2BIG, false},
       {"hash_max_entries_u32_max", H, 4, 8, UINT32_MAX, kFNoPrealloc, 0, E2BIG, false},
       {"hash_rdonly_prog", H, 4, 8, 16, kFRdonlyProg, 0, 0, false},
+      // huge: sizes are summed and multiplied in 64 bits
+      {"hash_key_and_value_u32_max", H, kU32Max, kU32Max, 1, 0, 0, E2BIG, false},
+      {"hash_key_u32_max", H, kU32Max, 1, 1, 0, 0, E2BIG, false},
+      {"hash_value_u32_max_dynamic", H, 4, kU32Max, 1, kFNoPrealloc, 0, E2BIG, false},
+      {"hash_prealloc_2m_values_2p20", H, 4, 2u << 20, 1u << 20, 0, 0, ENOMEM, false, 2048 * kGiB},
+      {"hash_prealloc_4k_values_2p24", H, 4, 4096, 1u << 24, 0, 0, ENOMEM, false, 64 * kGiB},
+      // The kernel's kmalloc serves dynamic elements up to 4 MiB; ringb's
+      // allocator's largest element is 1 MiB (mem::kMaxElemSize).
+      {"hash_dynamic_2m_value", H, 4, 2u << 20, 4, kFNoPrealloc, 0, E2BIG, true},
       // per-cpu hash
       {"percpu_hash", PH, 4, 8, 16, 0, 0, 0, false},
       {"percpu_hash_value_32k", PH, 4, 32768, 4, 0, 0, 0, false},
       {"percpu_hash_value_32k_plus_1", PH, 4, 32769, 4, 0, 0, E2BIG, false},
       {"percpu_hash_numa", PH, 4, 8, 4, kFNumaNode, 0, EINVAL, false},
       {"percpu_hash_dynamic", PH, 8, 16, 64, kFNoPrealloc, 0, 0, false},
+      {"percpu_hash_value_u32_max", PH, 4, kU32Max, 1, 0, 0, E2BIG, false},
+      {"percpu_hash_1m_keys_2p24", PH, 1u << 20, 32768, 1u << 24, 0, 0, ENOMEM, false, 16384 * kGiB},
+      // value × nr_cpus × entries: the kernel allocates per-cpu values one
+      // element at a time and would exhaust the machine before failing, so
+      // only ringb is asked (its values area: 2^24 × 32 KiB × nr_cpus).
+      {"percpu_hash_values_times_cpus", PH, 4, 32768, 1u << 24, 0, 0, ENOMEM, true, 512 * kGiB},
       // array
       {"array", A, 4, 8, 16, 0, 0, 0, false},
       {"array_key_size_8", A, 8, 8, 16, 0, 0, EINVAL, false},
@@ -61,12 +85,24 @@ inline const std::vector<CreateCase>& create_cases() {
       {"array_inner_map", A, 4, 8, 16, kFInnerMap, 0, 0, false},
       {"array_preserve_elems", A, 4, 8, 16, kFPreserveElems, 0, EINVAL, false},
       {"array_value_size_2p31", A, 4, 1u << 31, 1, 0, 0, E2BIG, false},
+      {"array_value_u32_max", A, 4, kU32Max, 1, 0, 0, E2BIG, false},
+      {"array_u32_max_by_1m", A, 4, 1u << 20, kU32Max, 0, 0, ENOMEM, false, 4 * kGiB * 1024 * 1024},
+      {"array_int_max_values_u32_max", A, 4, INT32_MAX, kU32Max, 0, 0, ENOMEM, false,
+       uint64_t{kU32Max} << 31},
+      // As root the kernel does not round max_entries up to the index mask
+      // (2^32 here, which an unprivileged creator gets E2BIG for).
+      {"array_index_mask_2p31_plus_1", A, 4, 65536, (1u << 31) + 1, 0, 0, ENOMEM, false, 128 * 1024 * kGiB},
+      {"array_mmapable_u32_max", A, 4, 8, kU32Max, kFMmapable, 0, ENOMEM, false, 32 * kGiB},
       // per-cpu array
       {"percpu_array", PA, 4, 12, 3, 0, 0, 0, false},
       {"percpu_array_mmapable", PA, 4, 8, 16, kFMmapable, 0, EINVAL, false},
       {"percpu_array_inner_map", PA, 4, 8, 16, kFInnerMap, 0, EINVAL, false},
       {"percpu_array_value_32k", PA, 4, 32768, 4, 0, 0, 0, false},
       {"percpu_array_value_32k_plus_1", PA, 4, 32769, 4, 0, 0, E2BIG, false},
+      {"percpu_array_value_u32_max", PA, 4, kU32Max, 1, 0, 0, E2BIG, false},
+      {"percpu_array_u32_max", PA, 4, 8, kU32Max, 0, 0, ENOMEM, false, 32 * kGiB},  // the pointer array
+      // As percpu_hash_values_times_cpus: 2^26 × 32 KiB × nr_cpus.
+      {"percpu_array_values_times_cpus", PA, 4, 32768, 1u << 26, 0, 0, ENOMEM, true, 2048 * kGiB},
       // queue and stack
       {"queue", Q, 0, 8, 16, 0, 0, 0, false},
       {"queue_key_size_4", Q, 4, 8, 16, 0, 0, EINVAL, false},
@@ -75,6 +111,12 @@ inline const std::vector<CreateCase>& create_cases() {
       {"queue_no_prealloc", Q, 0, 8, 16, kFNoPrealloc, 0, EINVAL, false},
       {"queue_rdonly_prog", Q, 0, 8, 16, kFRdonlyProg, 0, 0, false},
       {"queue_value_4m_plus_1", Q, 0, (4u << 20) + 1, 1, 0, 0, E2BIG, false},
+      {"queue_value_4m", Q, 0, 4u << 20, 1, 0, 0, 0, false},
+      {"queue_value_u32_max", Q, 0, kU32Max, 1, 0, 0, E2BIG, false},
+      // max_entries + 1 in 64 bits: 2^32 slots, not 0.
+      {"queue_max_entries_u32_max", Q, 0, 8, kU32Max, 0, 0, ENOMEM, false, 32 * kGiB},
+      {"queue_u32_max_by_4m", Q, 0, 4u << 20, kU32Max, 0, 0, ENOMEM, false, 16384 * 1024 * kGiB},
+      {"stack_max_entries_u32_max", S, 0, 8, kU32Max, 0, 0, ENOMEM, false, 32 * kGiB},
       {"stack", S, 0, 4, 2, 0, 0, 0, false},
       {"stack_key_size_4", S, 4, 4, 2, 0, 0, EINVAL, false},
       // prog array: 4-byte keys and values (program ids); numa/rdonly/wronly only
@@ -89,6 +131,7 @@ inline const std::vector<CreateCase>& create_cases() {
       {"prog_array_inner_map", PG, 4, 4, 4, kFInnerMap, 0, EINVAL, false},
       {"prog_array_preserve_elems", PG, 4, 4, 4, kFPreserveElems, 0, EINVAL, false},
       {"prog_array_no_prealloc", PG, 4, 4, 4, kFNoPrealloc, 0, EINVAL, false},
+      {"prog_array_u32_max", PG, 4, 4, kU32Max, 0, 0, ENOMEM, false, 32 * kGiB},
       // types
       {"type_0", 0, 4, 8, 16, 0, 0, EINVAL, false},
       {"type_200", 200, 4, 8, 16, 0, 0, EINVAL, false},
@@ -97,6 +140,13 @@ inline const std::vector<CreateCase>& create_cases() {
       {"ringbuf_not_supported", 27, 0, 0, 4096, 0, 0, EINVAL, true},
   };
   return cases;
+}
+
+// Whether a case can be checked here: an ENOMEM case needs a machine with
+// less memory than the area that is meant to fail.
+inline bool checkable_here(const CreateCase& c) {
+  const uint64_t ram = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
+  return c.enomem_bytes == 0 || c.enomem_bytes > ram;
 }
 
 }  // namespace ringb::maps::test

@@ -11,6 +11,7 @@ class CreateChecks : public ::testing::TestWithParam<CreateCase> {};
 
 TEST_P(CreateChecks, GiveTheKernelsErrno) {
   const CreateCase& c = GetParam();
+  if (!checkable_here(c)) GTEST_SKIP() << "this machine has " << c.enomem_bytes << " bytes or more";
   MapDef def = def_of(static_cast<MapType>(c.type), c.key_size, c.value_size, c.max_entries, c.flags);
   def.map_extra = c.map_extra;
   auto m = Map::create(def);
@@ -60,6 +61,32 @@ TEST(Create, PercpuCounterFollowsTheSeedsHeuristic) {
   const uint32_t threshold = cpu::nr_cpus() * 64;
   EXPECT_FALSE(make(def_of(MapType::Hash, 4, 8, threshold + 1))->stats().percpu_counter);
   EXPECT_TRUE(make(def_of(MapType::Hash, 4, 8, threshold + 2))->stats().percpu_counter);
+}
+
+// The lock's place comes from BTF, which a hostile object may craft: it must
+// be 4-aligned inside the value, and in a map type that may hold one.
+TEST(Create, SpinLockPlacementIsChecked) {
+  struct Case {
+    MapType type;
+    int32_t off;
+    int expected;
+  };
+  for (const Case& c : {Case{MapType::Hash, 8, 0}, Case{MapType::Array, 0, 0}, Case{MapType::Hash, 6, EINVAL},
+                        Case{MapType::Array, 12, 0}, Case{MapType::Array, 16, EINVAL}, Case{MapType::Hash, 1 << 30, EINVAL},
+                        Case{MapType::PercpuHash, 0, EOPNOTSUPP}, Case{MapType::PercpuArray, 0, EOPNOTSUPP},
+                        Case{MapType::Queue, 0, EOPNOTSUPP}}) {
+    const bool keyless = c.type == MapType::Queue;
+    MapDef d = def_of(c.type, keyless ? 0 : 4, 16, 4);
+    d.spin_lock_off = c.off;
+    auto m = Map::create(d);
+    SCOPED_TRACE(std::string(map_type_name(d.type)) + " lock at " + std::to_string(c.off));
+    if (c.expected == 0) {
+      EXPECT_TRUE(m.ok()) << m.error().message;
+    } else {
+      ASSERT_FALSE(m.ok());
+      EXPECT_EQ(m.error().code, c.expected) << m.error().message;
+    }
+  }
 }
 
 TEST(Create, ValueSizeForHost) {

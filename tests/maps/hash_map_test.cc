@@ -130,7 +130,7 @@ TEST_P(HashMapTest, HostWalkVisitsEveryKeyOnce) {
   for (uint32_t i = 0; i < 1500; ++i) {
     const uint32_t k = i * 2654435761u;  // spread over the buckets
     uint64_t v = k;
-    ASSERT_EQ(m->host_update(&k, &v, kAny), 0);
+    ASSERT_EQ(m->host_update(&k, sizeof k, &v, sizeof v, kAny), 0);
     inserted.insert(k);
   }
   const auto keys = walk_keys<uint32_t>(*m);
@@ -138,7 +138,7 @@ TEST_P(HashMapTest, HostWalkVisitsEveryKeyOnce) {
   EXPECT_EQ(std::set<uint32_t>(keys.begin(), keys.end()), inserted);
   for (uint32_t k : keys) {
     uint64_t v = 0;
-    ASSERT_EQ(m->host_lookup(&k, &v), 0);
+    ASSERT_EQ(m->host_lookup(&k, sizeof k, &v, sizeof v), 0);
     EXPECT_EQ(v, k);
   }
 }
@@ -146,32 +146,32 @@ TEST_P(HashMapTest, HostWalkVisitsEveryKeyOnce) {
 TEST_P(HashMapTest, GetNextKeyEdges) {
   auto m = make_hash(4, 8, 8);
   uint32_t next = 0;
-  EXPECT_EQ(m->host_get_next_key(nullptr, &next), -ENOENT);
+  EXPECT_EQ(m->host_get_next_key(nullptr, &next, sizeof next), -ENOENT);
   for (uint32_t k : {10u, 20u, 30u}) {
     uint64_t v = k;
-    ASSERT_EQ(m->host_update(&k, &v, kAny), 0);
+    ASSERT_EQ(m->host_update(&k, sizeof k, &v, sizeof v, kAny), 0);
   }
   uint32_t first = 0;
-  ASSERT_EQ(m->host_get_next_key(nullptr, &first), 0);
+  ASSERT_EQ(m->host_get_next_key(nullptr, &first, sizeof first), 0);
   uint32_t missing = 99;
-  ASSERT_EQ(m->host_get_next_key(&missing, &next), 0);
+  ASSERT_EQ(m->host_get_next_key(&missing, &next, sizeof next), 0);
   EXPECT_EQ(next, first) << "a missing key restarts the walk";
   const auto keys = walk_keys<uint32_t>(*m);
   ASSERT_EQ(keys.size(), 3u);
-  EXPECT_EQ(m->host_get_next_key(&keys.back(), &next), -ENOENT);
+  EXPECT_EQ(m->host_get_next_key(&keys.back(), &next, sizeof next), -ENOENT);
 }
 
 TEST_P(HashMapTest, HostLookupAndDelete) {
   auto m = make_hash(4, 8, 8);
   uint32_t k = 3;
   uint64_t v = 33, out = 0;
-  ASSERT_EQ(m->host_update(&k, &v, kAny), 0);
-  EXPECT_EQ(m->host_lookup_and_delete(&k, &out, kFLock), -EINVAL);
-  EXPECT_EQ(m->host_lookup_and_delete(&k, &out, 1), -EINVAL);
-  EXPECT_EQ(m->host_lookup_and_delete(&k, &out), 0);
+  ASSERT_EQ(m->host_update(&k, sizeof k, &v, sizeof v, kAny), 0);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, sizeof k, &out, sizeof out, kFLock), -EINVAL);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, sizeof k, &out, sizeof out, 1), -EINVAL);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, sizeof k, &out, sizeof out), 0);
   EXPECT_EQ(out, 33u);
-  EXPECT_EQ(m->host_lookup_and_delete(&k, &out), -ENOENT);
-  EXPECT_EQ(m->host_lookup(&k, &out), -ENOENT);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, sizeof k, &out, sizeof out), -ENOENT);
+  EXPECT_EQ(m->host_lookup(&k, sizeof k, &out, sizeof out), -ENOENT);
   EXPECT_EQ(m->stats().elements, 0u);
 }
 
@@ -183,12 +183,12 @@ TEST_P(HashMapTest, OddKeyAndValueSizes) {
     for (uint8_t i = 0; i < 40; ++i) {
       for (uint32_t b = 0; b < key_size; ++b) key[b] = static_cast<uint8_t>(i * 7 + b);
       const uint8_t value[3] = {i, static_cast<uint8_t>(i + 1), static_cast<uint8_t>(i + 2)};
-      ASSERT_EQ(m->host_update(key.data(), value, kNoExist), 0);
+      ASSERT_EQ(m->host_update(key.data(), key.size() * sizeof key[0], value, sizeof value, kNoExist), 0);
     }
     for (uint8_t i = 0; i < 40; ++i) {
       for (uint32_t b = 0; b < key_size; ++b) key[b] = static_cast<uint8_t>(i * 7 + b);
       uint8_t out[4] = {0, 0, 0, 0xcc};  // a canary after the 3 bytes
-      ASSERT_EQ(m->host_lookup(key.data(), out), 0);
+      ASSERT_EQ(m->host_lookup(key.data(), key.size() * sizeof key[0], out, 3), 0);
       EXPECT_EQ(out[0], i);
       EXPECT_EQ(out[2], i + 2);
       EXPECT_EQ(out[3], 0xcc) << "wrote past value_size";
@@ -199,10 +199,10 @@ TEST_P(HashMapTest, OddKeyAndValueSizes) {
     for (uint32_t b = 0; b < key_size; ++b) key[b] = static_cast<uint8_t>(b);
     key[key_size - 1] ^= 0x80;
     uint8_t out[3];
-    EXPECT_EQ(m->host_lookup(key.data(), out), -ENOENT);
+    EXPECT_EQ(m->host_lookup(key.data(), key.size() * sizeof key[0], out, sizeof out), -ENOENT);
     std::vector<std::vector<uint8_t>> walked;
     std::vector<uint8_t> cur(key_size), nxt(key_size);
-    for (const void* prev = nullptr; m->host_get_next_key(prev, nxt.data()) == 0; prev = cur.data()) {
+    for (const void* prev = nullptr; m->host_get_next_key(prev, nxt.data(), nxt.size() * sizeof nxt[0]) == 0; prev = cur.data()) {
       walked.push_back(nxt);
       cur = nxt;
     }
@@ -215,8 +215,8 @@ TEST_P(HashMapTest, ZeroSeedMapsHashAlike) {
   auto b = make_hash(4, 8, 64, kFZeroSeed);
   for (uint32_t k = 0; k < 50; ++k) {
     uint64_t v = k;
-    ASSERT_EQ(a->host_update(&k, &v, kAny), 0);
-    ASSERT_EQ(b->host_update(&k, &v, kAny), 0);
+    ASSERT_EQ(a->host_update(&k, sizeof k, &v, sizeof v, kAny), 0);
+    ASSERT_EQ(b->host_update(&k, sizeof k, &v, sizeof v, kAny), 0);
   }
   EXPECT_EQ(walk_keys<uint32_t>(*a), walk_keys<uint32_t>(*b));
 }
@@ -301,7 +301,7 @@ TEST_P(HashMapTest, SpinLockedValues) {
   ASSERT_NE(val, nullptr);
   value_lock(val + 8);  // a program holds the lock
   uint8_t out[16];
-  ASSERT_EQ(m->host_lookup(&k, out), 0);
+  ASSERT_EQ(m->host_lookup(&k, sizeof k, out, sizeof out), 0);
   EXPECT_EQ(out[0], 0x11);
   EXPECT_EQ(u64_at(out + 8) & 0xffffffff, 0u) << "the lock reads as 0";
   value_unlock(val + 8);
@@ -311,14 +311,14 @@ TEST_P(HashMapTest, SpinLockedValues) {
   EXPECT_EQ(val[0], 0x22);
   EXPECT_EQ(val[12], 0x22);
   std::memset(out, 0xff, sizeof out);
-  ASSERT_EQ(m->host_lookup_and_delete(&k, out, kFLock), 0);
+  ASSERT_EQ(m->host_lookup_and_delete(&k, sizeof k, out, sizeof out, kFLock), 0);
   EXPECT_EQ(out[15], 0x22);
   EXPECT_EQ(u64_at(out + 8) & 0xffffffff, 0u);
-  EXPECT_EQ(m->host_lookup_and_delete(&k, out, 8), -EINVAL);
+  EXPECT_EQ(m->host_lookup_and_delete(&k, sizeof k, out, sizeof out, 8), -EINVAL);
   // Without a lock in the value, BPF_F_LOCK is invalid.
   EXPECT_EQ(plain->update_elem(&k, v, kFLock), -EINVAL);
-  EXPECT_EQ(plain->host_update(&k, v, kFLock), -EINVAL);
-  EXPECT_EQ(plain->host_lookup_and_delete(&k, out, kFLock), -EINVAL);
+  EXPECT_EQ(plain->host_update(&k, sizeof k, v, sizeof v, kFLock), -EINVAL);
+  EXPECT_EQ(plain->host_lookup_and_delete(&k, sizeof k, out, sizeof out, kFLock), -EINVAL);
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, HashMapTest,

@@ -34,7 +34,7 @@ TEST(PercpuArrayMap, EachCpuSeesItsOwnCopy) {
   });
   std::vector<uint64_t> all(ncpu);
   uint32_t k = 3;
-  ASSERT_EQ(m->host_lookup(&k, all.data()), 0);
+  ASSERT_EQ(m->host_lookup(&k, sizeof k, all.data(), all.size() * sizeof all[0]), 0);
   for (unsigned c = 0; c < ncpu; ++c) EXPECT_EQ(all[c], 100 + c);
 }
 
@@ -46,18 +46,18 @@ TEST(PercpuArrayMap, HostWritesEveryCpu) {
   ASSERT_EQ(in.size(), 16u * ncpu);
   for (unsigned c = 0; c < ncpu; ++c) std::memset(&in[c * 16], static_cast<int>(c + 1), 12);
   uint32_t k = 1;
-  ASSERT_EQ(m->host_update(&k, in.data(), kAny), 0);
-  EXPECT_EQ(m->host_update(&k, in.data(), kNoExist), -EEXIST);
-  EXPECT_EQ(m->host_update(&k, in.data(), 3), -EINVAL);
+  ASSERT_EQ(m->host_update(&k, sizeof k, in.data(), in.size() * sizeof in[0], kAny), 0);
+  EXPECT_EQ(m->host_update(&k, sizeof k, in.data(), in.size() * sizeof in[0], kNoExist), -EEXIST);
+  EXPECT_EQ(m->host_update(&k, sizeof k, in.data(), in.size() * sizeof in[0], 3), -EINVAL);
   uint32_t past = 2;
-  EXPECT_EQ(m->host_update(&past, in.data(), kAny), -E2BIG);
+  EXPECT_EQ(m->host_update(&past, sizeof past, in.data(), in.size() * sizeof in[0], kAny), -E2BIG);
   on_distinct_cpus(ncpu, [&](int cpu) {
     auto* v = static_cast<uint8_t*>(m->lookup_elem(&k));
     ASSERT_NE(v, nullptr);
     for (int i = 0; i < 12; ++i) EXPECT_EQ(v[i], cpu + 1);
   });
   std::vector<uint8_t> out(in.size(), 0xff);
-  ASSERT_EQ(m->host_lookup(&k, out.data()), 0);
+  ASSERT_EQ(m->host_lookup(&k, sizeof k, out.data(), out.size() * sizeof out[0]), 0);
   for (unsigned c = 0; c < ncpu; ++c) {
     for (int i = 0; i < 12; ++i) EXPECT_EQ(out[c * 16 + i], c + 1);
     for (int i = 12; i < 16; ++i) EXPECT_EQ(out[c * 16 + i], 0) << "padding is zero";

@@ -30,7 +30,7 @@ TEST_P(PercpuHashTest, ProgramInsertSetsOnlyThisCpu) {
     EXPECT_EQ(u64_at(m->lookup_elem(&k)), 77u);
   }
   std::vector<uint64_t> all(ncpu_, 0xdead);
-  ASSERT_EQ(m->host_lookup(&k, all.data()), 0);
+  ASSERT_EQ(m->host_lookup(&k, sizeof k, all.data(), all.size() * sizeof all[0]), 0);
   for (unsigned c = 0; c < ncpu_; ++c) EXPECT_EQ(all[c], static_cast<int>(c) == cpu ? 77u : 0u) << c;
 }
 
@@ -66,7 +66,7 @@ TEST_P(PercpuHashTest, DistinctCpusKeepDistinctCopies) {
     });
   for (auto& th : threads) th.join();
   std::vector<uint64_t> all(ncpu_);
-  ASSERT_EQ(m->host_lookup(&k, all.data()), 0);
+  ASSERT_EQ(m->host_lookup(&k, sizeof k, all.data(), all.size() * sizeof all[0]), 0);
   for (unsigned c = 0; c < ncpu_; ++c) EXPECT_EQ(all[c], 1000 + c);
 }
 
@@ -76,33 +76,33 @@ TEST_P(PercpuHashTest, HostReadsAndWritesEveryCpu) {
   ASSERT_EQ(in.size(), 16u * ncpu_);
   for (unsigned c = 0; c < ncpu_; ++c) std::memset(&in[c * 16], static_cast<int>(0x10 + c), 12);
   uint32_t k = 2;
-  ASSERT_EQ(m->host_update(&k, in.data(), kAny), 0);
+  ASSERT_EQ(m->host_update(&k, sizeof k, in.data(), in.size() * sizeof in[0], kAny), 0);
   std::vector<uint8_t> out(in.size(), 0xff);
-  ASSERT_EQ(m->host_lookup(&k, out.data()), 0);
+  ASSERT_EQ(m->host_lookup(&k, sizeof k, out.data(), out.size() * sizeof out[0]), 0);
   for (unsigned c = 0; c < ncpu_; ++c) {
     for (int i = 0; i < 12; ++i) EXPECT_EQ(out[c * 16 + i], 0x10 + c);
     for (int i = 12; i < 16; ++i) EXPECT_EQ(out[c * 16 + i], 0);
   }
   // Replace from the host: in place, all cpus.
   for (unsigned c = 0; c < ncpu_; ++c) std::memset(&in[c * 16], static_cast<int>(0x20 + c), 12);
-  ASSERT_EQ(m->host_update(&k, in.data(), kExist), 0);
+  ASSERT_EQ(m->host_update(&k, sizeof k, in.data(), in.size() * sizeof in[0], kExist), 0);
   {
     ProgramScope p;
     auto* v = static_cast<uint8_t*>(m->lookup_elem(&k));
     EXPECT_EQ(v[0], 0x20 + p.cpu.cpu());
   }
   std::fill(out.begin(), out.end(), 0);
-  ASSERT_EQ(m->host_lookup_and_delete(&k, out.data()), 0);
+  ASSERT_EQ(m->host_lookup_and_delete(&k, sizeof k, out.data(), out.size() * sizeof out[0]), 0);
   for (unsigned c = 0; c < ncpu_; ++c) EXPECT_EQ(out[c * 16], 0x20 + c);
-  EXPECT_EQ(m->host_lookup(&k, out.data()), -ENOENT);
+  EXPECT_EQ(m->host_lookup(&k, sizeof k, out.data(), out.size() * sizeof out[0]), -ENOENT);
 }
 
 TEST_P(PercpuHashTest, ReinsertedKeysStartZeroedOnOtherCpus) {
   auto m = make_map(8, 4);
   uint32_t k = 3;
   std::vector<uint64_t> all(ncpu_, 5);
-  ASSERT_EQ(m->host_update(&k, all.data(), kAny), 0);
-  ASSERT_EQ(m->host_delete(&k), 0);
+  ASSERT_EQ(m->host_update(&k, sizeof k, all.data(), all.size() * sizeof all[0], kAny), 0);
+  ASSERT_EQ(m->host_delete(&k, sizeof k), 0);
   int cpu;
   {
     ProgramScope p;
@@ -110,7 +110,7 @@ TEST_P(PercpuHashTest, ReinsertedKeysStartZeroedOnOtherCpus) {
     uint64_t v = 9;
     ASSERT_EQ(m->update_elem(&k, &v, kAny), 0);
   }
-  ASSERT_EQ(m->host_lookup(&k, all.data()), 0);
+  ASSERT_EQ(m->host_lookup(&k, sizeof k, all.data(), all.size() * sizeof all[0]), 0);
   for (unsigned c = 0; c < ncpu_; ++c) EXPECT_EQ(all[c], static_cast<int>(c) == cpu ? 9u : 0u);
 }
 
@@ -130,7 +130,7 @@ TEST_P(PercpuHashTest, LookupPercpuElemAndForEach) {
   auto m = make_map(8, 16);
   std::vector<uint64_t> in(ncpu_);
   for (unsigned c = 0; c < ncpu_; ++c) in[c] = 10 * (c + 1);
-  for (uint32_t k = 0; k < 5; ++k) ASSERT_EQ(m->host_update(&k, in.data(), kAny), 0);
+  for (uint32_t k = 0; k < 5; ++k) ASSERT_EQ(m->host_update(&k, sizeof k, in.data(), in.size() * sizeof in[0], kAny), 0);
   ProgramScope p;
   uint32_t k = 3;
   for (unsigned c = 0; c < ncpu_; ++c) EXPECT_EQ(u64_at(m->lookup_percpu_elem(&k, c)), 10 * (c + 1));

@@ -54,9 +54,9 @@ class ProgArray : public ::testing::Test {
     ASSERT_TRUE(m.ok()) << m.error().message;
     map_ = std::move(m.value());
   }
-  long update(uint32_t key, uint32_t id, uint64_t flags = kAny) { return map_->host_update(&key, &id, flags); }
-  long lookup(uint32_t key, uint32_t& id) { return map_->host_lookup(&key, &id); }
-  long del(uint32_t key) { return map_->host_delete(&key); }
+  long update(uint32_t key, uint32_t id, uint64_t flags = kAny) { return map_->host_update(&key, sizeof key, &id, sizeof id, flags); }
+  long lookup(uint32_t key, uint32_t& id) { return map_->host_lookup(&key, sizeof key, &id, sizeof id); }
+  long del(uint32_t key) { return map_->host_delete(&key, sizeof key); }
 
   FakeProg a_, b_, x_;
   std::unique_ptr<Map> map_;
@@ -93,7 +93,7 @@ TEST_F(ProgArray, ErrnosAsTheKernelGivesThem) {
   EXPECT_EQ(del(0), -ENOENT);
   EXPECT_EQ(lookup(0, id), -ENOENT);
   uint32_t k = 0;
-  EXPECT_EQ(map_->host_lookup_and_delete(&k, &id), -kENOTSUPP);
+  EXPECT_EQ(map_->host_lookup_and_delete(&k, sizeof k, &id, sizeof id), -kENOTSUPP);
   ASSERT_EQ(map_->host_freeze(), 0);
   EXPECT_EQ(update(0, a_.id), -EPERM);
 }
@@ -110,14 +110,14 @@ TEST_F(ProgArray, ProgramsCannotLookItUp) {
 
 TEST_F(ProgArray, GetNextKeyWalksLikeAnArray) {
   uint32_t next = 99, k = 0;
-  EXPECT_EQ(map_->host_get_next_key(nullptr, &next), 0);
+  EXPECT_EQ(map_->host_get_next_key(nullptr, &next, sizeof next), 0);
   EXPECT_EQ(next, 0u);
-  EXPECT_EQ(map_->host_get_next_key(&k, &next), 0);
+  EXPECT_EQ(map_->host_get_next_key(&k, &next, sizeof next), 0);
   EXPECT_EQ(next, 1u);
   k = 3;
-  EXPECT_EQ(map_->host_get_next_key(&k, &next), -ENOENT);
+  EXPECT_EQ(map_->host_get_next_key(&k, &next, sizeof next), -ENOENT);
   k = 7;
-  EXPECT_EQ(map_->host_get_next_key(&k, &next), 0);
+  EXPECT_EQ(map_->host_get_next_key(&k, &next, sizeof next), 0);
   EXPECT_EQ(next, 0u);
 }
 
@@ -165,7 +165,7 @@ TEST(ProgArrayNoResolver, UpdateByIdIsEbadf) {
   auto m = Map::create(prog_array_def());
   ASSERT_TRUE(m.ok());
   uint32_t k = 0, id = 1;
-  EXPECT_EQ((*m)->host_update(&k, &id, kAny), -EBADF);
+  EXPECT_EQ((*m)->host_update(&k, sizeof k, &id, sizeof id, kAny), -EBADF);
 }
 
 // Readers load slots while a writer flips them: every read sees one of the
@@ -193,7 +193,7 @@ TEST(ProgArrayConcurrency, ReadersSeeWholeEntriesWhileAWriterFlips) {
     ASSERT_EQ(map.host_set_prog(0, (i % 2 ? p1 : p2).ref()), 0);
     if (i % 7 == 0) {
       uint32_t k = 0;
-      map.host_delete(&k);
+      map.host_delete(&k, sizeof k);
     }
   }
   done = true;

@@ -95,20 +95,20 @@ TEST_P(QueueStackTest, WrapsAroundManyTimes) {
 TEST_P(QueueStackTest, HostCommands) {
   auto m = make_qs(GetParam(), 8, 2);
   uint64_t v = 5, out = 0xabc;
-  EXPECT_EQ(m->host_lookup(nullptr, &out), -ENOENT);
+  EXPECT_EQ(m->host_lookup(nullptr, 0, &out, sizeof out), -ENOENT);
   EXPECT_EQ(out, 0xabcu) << "the host's buffer is left alone";
-  EXPECT_EQ(m->host_lookup_and_delete(nullptr, &out), -ENOENT);
-  EXPECT_EQ(m->host_update(nullptr, &v, kAny), 0);
+  EXPECT_EQ(m->host_lookup_and_delete(nullptr, 0, &out, sizeof out), -ENOENT);
+  EXPECT_EQ(m->host_update(nullptr, 0, &v, sizeof v, kAny), 0);
   uint32_t key = 0;
-  EXPECT_EQ(m->host_update(&key, &v, kAny), -EINVAL) << "a map without keys takes no key";
-  EXPECT_EQ(m->host_lookup(&key, &out), -EINVAL);
-  EXPECT_EQ(m->host_lookup(nullptr, &out), 0);
+  EXPECT_EQ(m->host_update(&key, sizeof key, &v, sizeof v, kAny), -EINVAL) << "a map without keys takes no key";
+  EXPECT_EQ(m->host_lookup(&key, sizeof key, &out, sizeof out), -EINVAL);
+  EXPECT_EQ(m->host_lookup(nullptr, 0, &out, sizeof out), 0);
   EXPECT_EQ(out, 5u);
-  EXPECT_EQ(m->host_delete(nullptr), -EINVAL);
-  EXPECT_EQ(m->host_get_next_key(nullptr, &key), -EINVAL);
-  EXPECT_EQ(m->host_lookup_and_delete(nullptr, &out, 1), -EINVAL);
+  EXPECT_EQ(m->host_delete(nullptr, 0), -EINVAL);
+  EXPECT_EQ(m->host_get_next_key(nullptr, &key, sizeof key), -EINVAL);
+  EXPECT_EQ(m->host_lookup_and_delete(nullptr, 0, &out, sizeof out, 1), -EINVAL);
   out = 0;
-  EXPECT_EQ(m->host_lookup_and_delete(nullptr, &out), 0);
+  EXPECT_EQ(m->host_lookup_and_delete(nullptr, 0, &out, sizeof out), 0);
   EXPECT_EQ(out, 5u);
   EXPECT_EQ(m->stats().elements, 0u);
 }

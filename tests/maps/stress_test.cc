@@ -110,9 +110,9 @@ TEST_P(Stress, ProgramsChurnWhileTheHostWalks) {
       while (!stop.load(std::memory_order_relaxed)) {
         uint32_t key = 0, next = 0;
         const void* prev = nullptr;
-        for (size_t n = 0; m->host_get_next_key(prev, &next) == 0 && n < 100000; ++n) {
+        for (size_t n = 0; m->host_get_next_key(prev, &next, sizeof next) == 0 && n < 100000; ++n) {
           if (next >= sc.key_space) unexpected.fetch_add(1);
-          if (m->host_lookup(&next, buf.data()) == 0) {
+          if (m->host_lookup(&next, sizeof next, buf.data(), buf.size() * sizeof buf[0]) == 0) {
             bool ok = true;
             if (!percpu) {
               ok = value_whole(buf.data(), kWords);
@@ -153,7 +153,7 @@ TEST_P(Stress, ProgramsChurnWhileTheHostWalks) {
     EXPECT_LE(keys.size(), sc.max_entries);
     std::vector<uint64_t> buf(m->value_size_for_host() / 8);
     for (uint32_t k : keys) {
-      ASSERT_EQ(m->host_lookup(&k, buf.data()), 0);
+      ASSERT_EQ(m->host_lookup(&k, sizeof k, buf.data(), buf.size() * sizeof buf[0]), 0);
       if (!percpu) {
         EXPECT_TRUE(value_whole(buf.data(), kWords)) << "key " << k;
       }

@@ -51,7 +51,7 @@ std::vector<Key> walk_keys(Map& map) {
   std::vector<Key> keys;
   Key key{}, next{};
   const void* prev = nullptr;
-  while (map.host_get_next_key(prev, &next) == 0) {
+  while (map.host_get_next_key(prev, &next, sizeof next) == 0) {
     keys.push_back(next);
     key = next;
     prev = &key;

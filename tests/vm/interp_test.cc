@@ -300,7 +300,7 @@ TEST(Decode, EveryLdImm64Form) {
   ASSERT_TRUE(map.ok()) << map.error().message;
   uint64_t words[2] = {0x1111, 0x2222};
   const uint32_t zero = 0;
-  ASSERT_EQ((*map)->host_update(&zero, words, 0), 0);
+  ASSERT_EQ((*map)->host_update(&zero, sizeof zero, words, sizeof words, 0), 0);
   auto run_with_map = [&](std::vector<Insn> code) -> uint64_t {
     Program p;
     p.name = "forms";
