@@ -56,7 +56,8 @@ uint64_t run_churn(uint32_t len, int cpu) {
   vm::RunState rs;
   rs.cpu = cpu;
   rs.options = &g_run_options;
-  return g_prog->run(reinterpret_cast<uint64_t>(&skb), rs);
+  const uint64_t r0 = g_prog->run(reinterpret_cast<uint64_t>(&skb), rs);
+  return rs.error ? ~uint64_t{0} : r0;  // a stopped run is never a result
 }
 
 void storm_handler(int) {
@@ -217,9 +218,9 @@ TEST(SignalStorm, ProgramsAndAllocationsInHandlersEndWithExactCountsAndNoLeak) {
     std::set<uint32_t> keys;
     uint32_t key = 0, next = 0;
     const void* prev = nullptr;
-    while (map->host_get_next_key(prev, &next) == 0) {
+    while (map->host_get_next_key(prev, &next, sizeof next) == 0) {
       uint64_t v = 0;
-      EXPECT_EQ(map->host_lookup(&next, &v), 0);
+      EXPECT_EQ(map->host_lookup(&next, sizeof next, &v, sizeof v), 0);
       EXPECT_EQ(v, next);
       keys.insert(next);
       key = next;
