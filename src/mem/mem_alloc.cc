@@ -208,7 +208,10 @@ int detail::refill(Cache* c) {
       }
     }
   }
-  for (; got < c->batch; ++got) {
+  // Half a batch of reused objects will do: carving more would grow the slab
+  // while other cpus' trimmed objects keep coming (a producer and a consumer).
+  const int want = got >= c->batch / 2 ? got : c->batch;
+  for (; got < want; ++got) {
     Node* n = ma->new_object(c);
     if (!n) break;  // memory limit, or the OS refused memory
     n->next = c->free_list;

@@ -68,7 +68,16 @@ class Worker {
   }
 
  private:
+  // While work keeps coming (a churn trimming caches every few microseconds)
+  // the worker polls every millisecond instead of sleeping, so queue_work
+  // costs no wake-up system call; after kPollRounds idle polls it sleeps
+  // until woken. Trimmed objects wait for grace periods anyway (milliseconds),
+  // and refills may reuse them meanwhile.
+  static constexpr int kPollRounds = 64;
+  static constexpr long kPollNs = 1000000;
+
   void loop() {
+    int idle = kPollRounds;
     for (;;) {
       if (paused_.load(std::memory_order_seq_cst)) {
         ringb::detail::futex_wait(paused_, 1);
@@ -76,6 +85,12 @@ class Worker {
       }
       if (pending_.load(std::memory_order_seq_cst)) {
         run_pending();
+        idle = 0;
+        continue;
+      }
+      if (idle < kPollRounds) {
+        ++idle;
+        ringb::detail::futex_wait_for(wake_, wake_.load(std::memory_order_relaxed), kPollNs);
         continue;
       }
       uint32_t seq = wake_.load(std::memory_order_seq_cst);

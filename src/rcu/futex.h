@@ -4,6 +4,7 @@
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +16,13 @@ namespace ringb::detail {
 // may return spuriously).
 inline void futex_wait(std::atomic<uint32_t>& word, uint32_t expected) {
   syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr,
+          nullptr, 0);
+}
+
+// futex_wait for at most `ns` nanoseconds.
+inline void futex_wait_for(std::atomic<uint32_t>& word, uint32_t expected, long ns) {
+  timespec ts{ns / 1000000000, ns % 1000000000};
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, &ts,
           nullptr, 0);
 }
 
