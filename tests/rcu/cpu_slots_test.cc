@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -39,6 +40,8 @@ TEST(CpuSlots, NoTwoThreadsEverHoldTheSameSlot) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kRounds; ++i) {
+        // Now and then idle between guards.
+        if (i % 500 == 250) std::this_thread::sleep_for(std::chrono::milliseconds(2));
         CpuGuard g;
         int now = concurrent.fetch_add(1) + 1;
         int seen = max_concurrent.load();
