@@ -39,9 +39,9 @@ class MaybePinned {
   std::optional<ringb::cpu::CpuGuard> guard_;
 };
 
-// ringb's alloc returns nullptr while this cpu's cache is empty and the
-// background worker has not refilled it yet (the kernel's semantics too):
-// retry, and count. The malloc family never gets here.
+// ringb's alloc returns nullptr only at a memory limit or in interrupt
+// context; the benchmark counts retries to show that it never does here.
+// The malloc family never gets here.
 inline void* alloc_retry(const AllocOps& ops, size_t size, uint64_t& retries) {
   void* p = ops.alloc(size);
   while (!p) [[unlikely]] {
@@ -96,8 +96,9 @@ void batch_case(benchmark::State& state, const Competitor& c) {
 
 // The benchmark thread produces; a thread of our own consumes and frees, so
 // the pairing is exact. Pinned, each holds its slot throughout: the frees land
-// in the consumer's cpu cache and the producer's cache refills from trimmed
-// objects, as in the kernel.
+// in the consumer's cpu cache and the producer's cache refills from the
+// consumer's trimmed objects (ringb takes them from any cpu; the kernel only
+// from its own, sending the rest through grace periods to the slab).
 void prodcons_case(benchmark::State& state, const Competitor& c) {
   if (c.prepare) c.prepare();
   SpscRing<128> ring;

@@ -21,7 +21,8 @@ constexpr size_t kIdleTarget = 11 * 1024;
 constexpr size_t kBusyTarget = 116 * 1024;
 constexpr int kObjectsPerClass = 200;  // above every class's high watermark
 
-// Runs refill/trim work and waits out grace periods until bytes_held settles.
+// Runs the worker's pending work and waits out grace periods until
+// bytes_held settles.
 void settle(const MemAlloc& ma) {
   size_t before = ma.bytes_held();
   for (int round = 0; round < 10; ++round) {
@@ -40,8 +41,8 @@ void exercise_every_class(MemAlloc& ma) {
   for (size_t cls : ringb::mem::kClassSizes) {
     const size_t size = cls - ringb::mem::kHeaderSize;
     for (void*& p : objs) {
-      // Empty cache: run the refill the allocator asked for, here and now.
-      while (!(p = ma.alloc(size))) MemAlloc::flush_work();
+      p = ma.alloc(size);  // task context: an empty cache refills itself
+      if (!p) std::abort();
       static_cast<volatile char*>(p)[0] = 1;
     }
     for (void* p : objs) ma.free(p);
@@ -53,8 +54,7 @@ void exercise_every_class(MemAlloc& ma) {
 // ("assuming the average number of elements per bucket is 64"). Each cpu's
 // thread walks the live count of every class at random; the bytes on free
 // lists are sampled and averaged. So is what else the allocator holds while
-// it churns: trimmed objects waiting for grace periods (or for reuse) and
-// refill batches not yet spliced in.
+// it churns: trimmed objects waiting for grace periods (or for reuse).
 struct ChurnAverages {
   size_t free_lists_per_cpu = 0;
   size_t other_cached_per_cpu = 0;
@@ -151,8 +151,8 @@ void print_memory_report(std::ostream& out) {
   char other[512];
   std::snprintf(other, sizeof other,
                 "  %-34s          (free lists, averaged over a random churn of every class)\n"
-                "  %-34s %8zu bytes (trimmed objects waiting for grace periods or reuse, and\n"
-                "  %-34s          refill batches not yet spliced in, during the same churn)\n",
+                "  %-34s %8zu bytes (trimmed objects waiting for grace periods or reuse,\n"
+                "  %-34s          during the same churn)\n",
                 "", "  held besides, per cpu", avg.other_cached_per_cpu, "");
   out << other;
   char burst[256];
@@ -176,8 +176,8 @@ void print_memory_report(std::ostream& out) {
     on_lists += static_cast<size_t>(n) * ringb::mem::kClassSizes[k];
     out << " " << ringb::mem::kClassSizes[k] << ":" << n;
   }
-  out << "\n  bytes on free lists " << on_lists << ", elsewhere (refill batches not yet taken, "
-      << "in flight) " << s.bytes_held - on_lists << ", objects in flight " << s.in_flight << "\n";
+  out << "\n  bytes on free lists " << on_lists << ", elsewhere (trimmed, in flight) "
+      << s.bytes_held - on_lists << ", objects in flight " << s.in_flight << "\n";
 }
 
 }  // namespace ringb_bench

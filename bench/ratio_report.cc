@@ -71,7 +71,7 @@ void print_summary(std::ostream& out, const MedianCollector& medians,
           best = ns.back();
           best_name = column;
         }
-        // ringb's alloc returning nullptr (cache empty, refill not there yet).
+        // ringb's alloc returning nullptr (it must not, in task context).
         if (m && m->counters.count("null_retries") && m->counters.at("null_retries") > 0) {
           std::snprintf(line, sizeof line,
                         "  %s/%s threads:%d: %.0f NULL retries per repetition (median)\n",
