@@ -106,12 +106,6 @@ struct Stats {
   size_t memory_bytes = 0;    // the map's own areas plus what its allocators hold
   bool prealloc = false;      // hash: elements preallocated
   bool percpu_counter = false;  // hash: element count is a per-cpu counter
-  // Hash maps reuse a deleted or replaced element only after an RCU grace
-  // period, so readers never see it recycled. When no aged element is left
-  // (a preallocated map near full, churning faster than grace periods end),
-  // one is recycled at once, as the kernel always does; counted here.
-  uint64_t early_reuses = 0;
-  uint64_t awaiting_gp = 0;   // preallocated elements waiting for a grace period
 };
 
 class Map {
@@ -136,10 +130,11 @@ class Map {
   // Pointer to the value (per-cpu maps: this cpu's copy), or nullptr.
   virtual void* lookup_elem(const void* key);
   // flags kAny/kNoExist/kExist (| kFLock for a value with a bpf_spin_lock).
-  // Hash maps replace a value by swapping in a new element, so a reader sees
-  // the old or the new value, never a mix (unless the element had to be
-  // recycled early, Stats::early_reuses); arrays and per-cpu values are
-  // written in place, as in the kernel.
+  // Hash maps replace a value by swapping in a new element, so a lookup finds
+  // the old or the new value; the old element is reused at once, as in the
+  // kernel, so a program still reading it may see a later update's key and
+  // value, word by word (host copies retry and are never torn). Arrays and
+  // per-cpu values are written in place, as in the kernel.
   virtual long update_elem(const void* key, const void* value, uint64_t flags);
   virtual long delete_elem(const void* key);
   // Queue and stack; other types return -EINVAL (the verifier's domain).

@@ -23,6 +23,13 @@ bool ElemCount::try_inc(int cpu) {
   return true;
 }
 
+void ElemCount::inc(int cpu) {
+  if (!percpu_)
+    count_.fetch_add(1, std::memory_order_relaxed);
+  else
+    add(cpu, 1);
+}
+
 void ElemCount::dec(int cpu) {
   if (!percpu_)
     count_.fetch_sub(1, std::memory_order_relaxed);

@@ -1,5 +1,7 @@
 // elem_count.h — the number of elements in a hash map, and the "is it full"
-// check that turns an insert into -E2BIG (seed 004, patch 06).
+// check that turns an insert into -E2BIG (seed 004, patch 06). That check is
+// for allocated maps; a preallocated one is bounded by its free list, as in
+// the kernel, and only counts (inc()).
 //
 // An atomic counter makes every insert and delete bounce one cache line
 // between cpus. The seed switches to a per-cpu counter (percpu_counter with a
@@ -38,6 +40,8 @@ class ElemCount {
 
   // Room for one more element? Counts it if so; false means -E2BIG.
   [[nodiscard]] bool try_inc(int cpu);
+  // Counts one more without the check (something else bounds the count).
+  void inc(int cpu);
   void dec(int cpu);
   // Whether try_inc() would fail now (without counting anything).
   bool full() const { return percpu_ ? is_full() : count_.load(std::memory_order_relaxed) >= max_entries_; }

@@ -1,8 +1,9 @@
 // hash_map.cc — BPF_MAP_TYPE_HASH: the hash table (htab.h) whose elements
 // carry their value. lookup_elem returns a pointer into the element; an update
-// swaps in a new element (htab_ops.cc), so the value behind a pointer a
-// program holds never changes while its RCU section lasts — unless the map
-// had to recycle the element early (Stats::early_reuses).
+// swaps in a new element (htab_ops.cc), so a reader sees the old value or the
+// new one. The replaced (or deleted) element is reused at once, as in the
+// kernel, so the value behind a pointer a program still holds may later
+// change to another update's key and value.
 #include "flags.h"
 #include "htab.h"
 #include "map_types.h"

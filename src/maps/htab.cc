@@ -19,9 +19,6 @@ namespace {
 
 constexpr uint64_t kKernelHtabElemSize = 48;  // sizeof(struct htab_elem) on x86-64
 constexpr uint64_t kKernelBucketSize = 16;    // sizeof(struct bucket)
-// Preallocated plain hash: fresh elements per cpu for replaces while the
-// replaced ones age a grace period (the kernel keeps one, extra_elems).
-constexpr uint32_t kReuseReservePerCpu = 32;
 
 }  // namespace
 
@@ -73,10 +70,10 @@ Status Htab::init(const Options& options) {
   return prealloc_ ? init_prealloc(options) : init_dynamic(options);
 }
 
-// prealloc_init(): every element, threaded onto the free list.
+// prealloc_init(): every element, threaded onto the free list; a plain hash
+// has one more per cpu, taken off it as that cpu's spare (alloc_extra_elems()).
 Status Htab::init_prealloc(const Options& options) {
-  uint32_t extra = nr_cpus_;
-  if (!percpu_) extra += std::min(def_.max_entries, kReuseReservePerCpu * nr_cpus_);
+  const uint32_t extra = percpu_ ? 0 : nr_cpus_;
   const uint64_t n = uint64_t{def_.max_entries} + extra;
   auto elems = Area::alloc(n * elem_size_, options.cgroup, "preallocated hash elements");
   if (!elems) return elems.error();
@@ -92,6 +89,11 @@ Status Htab::init_prealloc(const Options& options) {
   }
   freelist_ = std::make_unique<PcpuFreelist>(nr_cpus_);
   freelist_->populate(elems_area_.data(), elem_size_, n);
+  if (!percpu_) {
+    spares_ = std::make_unique<Spare[]>(nr_cpus_);
+    for (unsigned c = 0; c < nr_cpus_; ++c)
+      spares_[c].elem.store(elem_of(freelist_->pop(static_cast<int>(c))), std::memory_order_relaxed);
+  }
   return {};
 }
 
@@ -117,8 +119,9 @@ Status Htab::init_dynamic(const Options& options) {
 }
 
 Htab::~Htab() {
-  // Destroying waits for grace periods (the free list's round in flight, the
-  // allocator's barriers), which would wait for this very reader.
+  // Destroying an allocated map waits for grace periods (the allocator's
+  // barriers), which would wait for this very reader; no map may go while a
+  // program or host call could still use it.
   if (rcu::read_ongoing()) {
     std::fprintf(stderr, "ringb maps: hash map '%s' destroyed inside an RCU read-side section\n",
                  def_.name.c_str());
@@ -146,10 +149,6 @@ Stats Htab::stats() const {
   if (pcpu_ma_) s.memory_bytes += pcpu_ma_->bytes_held();
   s.prealloc = prealloc_;
   s.percpu_counter = count_->percpu();
-  if (freelist_) {
-    s.early_reuses = freelist_->early_reuses();
-    s.awaiting_gp = freelist_->awaiting_gp();
-  }
   return s;
 }
 
@@ -183,22 +182,31 @@ HtabElem* Htab::alloc_elem(int cpu) {
 
 void Htab::free_unused_elem(int cpu, HtabElem* e) {
   if (prealloc_) {
-    freelist_->push_unused(cpu, &e->fnode);
+    freelist_->push(cpu, &e->fnode);
     return;
   }
   if (percpu_) pcpu_ma_->cache_free(e->pcpu_obj);
   ma_->cache_free(e);
 }
 
-void Htab::free_elem(int cpu, HtabElem* e) {
-  if (prealloc_) {
-    freelist_->push_freed(cpu, &e->fnode);
-    return;
-  }
-  // Reusable at once, like a never-linked one (the kernel's htab_elem_free());
-  // the allocator returns it to malloc only after grace periods, so a reader
-  // still on it never touches freed memory.
-  free_unused_elem(cpu, e);
+// Reusable at once, like a never-linked one: the kernel's free_htab_elem()
+// (pcpu_freelist_push) and htab_elem_free(). Allocated memory returns to
+// malloc only after grace periods, and preallocated memory never, so a
+// reader still on the element never touches freed memory.
+void Htab::free_elem(int cpu, HtabElem* e) { free_unused_elem(cpu, e); }
+
+HtabElem* Htab::take_spare(int cpu) {
+  if (HtabElem* e = spares_[static_cast<unsigned>(cpu)].elem.exchange(nullptr, std::memory_order_acq_rel))
+    return e;
+  FreeNode* n = freelist_->pop(cpu);
+  return n ? elem_of(n) : nullptr;
+}
+
+void Htab::park_replaced(int cpu, HtabElem* old) {
+  HtabElem* none = nullptr;
+  if (!spares_[static_cast<unsigned>(cpu)].elem.compare_exchange_strong(none, old, std::memory_order_release,
+                                                                      std::memory_order_relaxed))
+    freelist_->push(cpu, &old->fnode);  // a nested handler refilled the slot first
 }
 
 }  // namespace ringb::maps::detail

@@ -11,22 +11,28 @@
 // (a signal handler) gets -EDEADLK instead of deadlocking.
 //
 // Element memory, two modes (chosen at creation):
-//   preallocated   max_entries + extra elements in one area, on a per-cpu free
-//                  list that reuses an unlinked element only after an RCU grace
-//                  period (prealloc_freelist.h). extra = nr_cpus, plus up to
-//                  32 per cpu for a plain hash, whose every replace needs a
-//                  fresh element while the old one ages.
+//   preallocated   the kernel's count: max_entries elements in one area, on a
+//                  per-cpu free list (prealloc_freelist.h), plus, for a plain
+//                  hash, one spare element per cpu (the kernel's extra_elems).
+//                  An insert takes an element from the free list (none left:
+//                  -E2BIG); a replace takes its cpu's spare and leaves the
+//                  old element there; a delete pushes it on the free list.
+//                  Either way the unlinked element is reusable at once, as in
+//                  the kernel (htab_elem.h: why readers still on it are safe).
 //   BPF_F_NO_PREALLOC (or Options::force_dyn_alloc)
 //                  elements from a fixed-size MemAlloc, per-cpu values from a
 //                  per-cpu MemAlloc; unlinked ones go back with cache_free()
 //                  and may be reused at once, as in the kernel (a reader still
 //                  on one sees a valid element, perhaps of another key: see
 //                  htab_elem.h), but reach malloc only after grace periods.
-// The element count (elem_count.h) decides -E2BIG in both modes.
+// -E2BIG: preallocated, the free list is empty (the kernel's limit);
+// allocated, the element count (elem_count.h) says full.
 //
-// Updates: a plain hash builds the new element (key and value) before taking
-// the lock, links it at the head of the chain and then unlinks the old one,
-// so a concurrent reader finds one or the other, whole. A per-cpu hash writes
+// Updates: a plain hash builds the new element (key and value) — allocated:
+// before taking the lock; preallocated: under it, once it knows whether this
+// is a replace, as the kernel does — links it at the head of the chain and
+// then unlinks the old one, so a concurrent reader finds one or the other. A
+// per-cpu hash writes
 // an existing element's values in place: this cpu's copy from a program, every
 // cpu's from the host.
 #pragma once
@@ -78,6 +84,7 @@ class Htab : public Map {
   HtabElem* find_locked(Bucket& b, const void* key, uint32_t hash,
                         std::atomic<uintptr_t>** link_to_it) const;
   HtabElem* new_elem(int cpu, const void* key, uint32_t hash, const void* value, bool all_cpus);
+  void fill_elem(HtabElem* e, int cpu, const void* key, uint32_t hash, const void* value, bool all_cpus);
   void write_percpu_value(HtabElem* e, int cpu, const void* value, bool all_cpus, bool fresh);
   void copy_value_out(HtabElem* e, void* out) const;  // host layout
   long no_elem_error(int cpu, Bucket& b, const void* key, uint32_t hash, uint64_t flags);
@@ -88,6 +95,11 @@ class Htab : public Map {
   HtabElem* alloc_elem(int cpu);                  // nullptr: none left
   void free_unused_elem(int cpu, HtabElem* e);    // never linked: reusable at once
   void free_elem(int cpu, HtabElem* e);           // unlinked: readers may still see it
+  // Preallocated plain hash, a replace: this cpu's spare element (or, while a
+  // signal handler nested on this cpu holds it, one from the free list), and
+  // where the replaced element goes instead (alloc_extra_elems' slots).
+  HtabElem* take_spare(int cpu);
+  void park_replaced(int cpu, HtabElem* old);
 
   const bool percpu_;
   bool prealloc_ = true;
@@ -99,10 +111,14 @@ class Htab : public Map {
   Bucket* buckets_ = nullptr;  // in buckets_area_
   Area buckets_area_;
   std::unique_ptr<ElemCount> count_;
-  // Preallocated: the elements, their per-cpu values, and the free list
-  // (declared last: destroyed first, it drops its grace-period request).
+  // Preallocated: the elements, their per-cpu values, the free list and (a
+  // plain hash) each cpu's spare element.
   Area elems_area_, percpu_area_;
   std::unique_ptr<PcpuFreelist> freelist_;
+  struct alignas(64) Spare {
+    std::atomic<HtabElem*> elem{nullptr};  // exchanged: a handler may nest on the cpu
+  };
+  std::unique_ptr<Spare[]> spares_;
   // Dynamic: the allocators (per-cpu values: pcpu_ma_).
   std::unique_ptr<mem::MemAlloc> ma_, pcpu_ma_;
 };

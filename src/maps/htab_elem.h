@@ -8,9 +8,10 @@
 // Bucket chains are the kernel's hlist_nulls: the last link is not null but a
 // "nulls" marker holding the bucket's index. Readers walk a chain without a
 // lock; an element they stand on may be unlinked meanwhile (its `next` still
-// leads on into the chain) or, when recycled early (prealloc_freelist.h),
-// moved into another bucket — then the walk ends on another bucket's marker
-// and restarts.
+// leads on into the chain) and reused at once, in both memory modes, as in the
+// kernel — moved into another bucket: then the walk ends on another bucket's
+// marker and restarts; or to the head of the same one: then it walks that
+// chain again from the start.
 //
 // Who writes what:
 //   next          under the bucket lock (or before the element is linked);
@@ -18,12 +19,14 @@
 //                 sees the element's key, hash and value.
 //   hash, key,    written only while the element is linked nowhere, inside a
 //   value         seq write section (seq odd), with release stores; lock-free
-//                 readers use acquire loads (value_copy.h), because an
-//                 early-recycled element can change under them.
+//                 readers use acquire loads (value_copy.h), because a
+//                 reused element can change under them.
 //   pptr          set once (preallocated), or each time the allocator hands
 //                 the element out (a reader may still stand on it: atomic).
 //   seq           even while stable; host-side copies retry when it moved,
-//                 so the host never returns a key or value torn by a recycle.
+//                 so the host never returns a key or value torn by a reuse.
+//                 (A program's reads are not checked: one may see a reused
+//                 element's new key or value, as in the kernel.)
 //                 (Per-cpu values written in place by programs do not bump it:
 //                 each copy is one cpu's, as in the kernel.)
 //   fnode         the free-list link; only the free list touches it.
@@ -78,8 +81,8 @@ struct Bucket {
 // read of the count. A reader that saw any new word therefore sees the count
 // moved; one that saw the final even count sees every new word.
 
-// Opens a write section on an element no chain links to (fresh, or recycled
-// early while readers may still look at it).
+// Opens a write section on an element no chain links to (fresh, or reused
+// while readers may still look at it).
 inline uint32_t seq_write_begin(HtabElem* e) {
   const uint32_t s = e->seq.load(std::memory_order_relaxed) | 1;
   e->seq.store(s, std::memory_order_relaxed);

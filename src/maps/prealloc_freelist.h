@@ -1,28 +1,18 @@
 // prealloc_freelist.h — the free elements of a preallocated hash map: the
-// kernel's pcpu_freelist, plus one rule the kernel does not have: an element
-// unlinked from the table is reused only after an RCU grace period.
+// kernel's pcpu_freelist. An element unlinked from the table (deleted, or
+// replaced) goes back at once and may be handed out by the next pop(), as in
+// the kernel: readers still standing on it see a valid element, perhaps of
+// another key (htab_elem.h says why that is safe).
 //
-// Each cpu has three lists, under that cpu's lock:
+// Each cpu has one list under that cpu's lock. pop() takes from its own cpu's
+// list first, then from the others', then from the extra list; push() puts
+// on its own cpu's list, or on the first other one whose lock it can have.
 //
-//   ready     reusable now; pop() takes from here first (own cpu, then others)
-//   pending   unlinked since the last grace period began        ─┐ gp thread:
-//   waiting   unlinked before it; free after it ends             │ pending → waiting,
-//                                                                ─┘ GP, waiting → ready
-//
-// so a program that found an element inside its RCU section reads that key
-// and value until the section ends, even if the element is deleted or
-// replaced meanwhile. Only when no cpu has a ready element does pop() recycle
-// a waiting one at once (the batch in flight first, oldest element first: the
-// one least likely to still be read), which is the kernel's behaviour
-// (immediate reuse; lookups restart through the hlist_nulls markers) and is
-// counted in early_reuses().
-//
-// Concurrency: any thread holding a cpu slot (programs, host commands) and
-// the gp thread. A thread uses its own cpu's lists first and takes other
-// cpus' locks when its own are empty. A signal handler that interrupted its
-// thread inside a list operation finds its own cpu's lock held by itself
-// (CpuSpinLock returns -EDEADLK) and uses the other cpus' lists, as the
-// kernel's NMI path does.
+// Concurrency: any thread holding a cpu slot (programs, host commands). A
+// signal handler that interrupted its thread inside a list operation finds
+// its own cpu's lock held by itself (CpuSpinLock returns -EDEADLK) and uses
+// the other cpus' lists, as the kernel's NMI path does; one that can take no
+// lock at all (a single cpu) pushes onto the extra list, lock-free.
 #pragma once
 
 #include <atomic>
@@ -31,7 +21,6 @@
 #include <memory>
 
 #include "cpu_spinlock.h"
-#include "gp_reclaim.h"
 
 namespace ringb::maps::detail {
 
@@ -40,10 +29,9 @@ struct FreeNode {
   FreeNode* next;
 };
 
-class PcpuFreelist final : public GpClient {
+class PcpuFreelist {
  public:
   explicit PcpuFreelist(unsigned nr_cpus);
-  ~PcpuFreelist() override;  // drops its grace-period request first
   PcpuFreelist(const PcpuFreelist&) = delete;
   PcpuFreelist& operator=(const PcpuFreelist&) = delete;
 
@@ -51,46 +39,37 @@ class PcpuFreelist final : public GpClient {
   // from `base`, spread evenly over the cpus (pcpu_freelist_populate).
   void populate(char* base, size_t stride, size_t count);
 
-  // A free element, or nullptr when every element is in the table.
+  // A free element, or nullptr when every element is in use.
   FreeNode* pop(int cpu);
-  // An element that was never linked into the table: ready at once.
-  void push_unused(int cpu, FreeNode* n);
-  // An element just unlinked from the table: ready after a grace period.
-  void push_freed(int cpu, FreeNode* n);
+  // An element no longer linked (or never linked): reusable at once.
+  void push(int cpu, FreeNode* n);
 
-  uint64_t early_reuses() const { return early_reuses_.load(std::memory_order_relaxed); }
-  uint64_t awaiting_gp() const;  // racy
+  // Nodes on the cpus' lists (not the extra list); racy, for tests.
+  uint64_t free_count() const;
 
  private:
   struct List {
     FreeNode* head = nullptr;
-    FreeNode* tail = nullptr;
     std::atomic<uint32_t> count{0};  // written under the lock; read racily as a hint
 
-    void push(FreeNode* n);       // at the front (ready: LIFO, cache-warm)
-    void push_back(FreeNode* n);  // at the back (pending: FIFO, oldest at the front)
-    FreeNode* pop();              // from the front
-    void splice_front(List& other);  // moves all of `other` to the front of this list
+    void push(FreeNode* n);
+    FreeNode* pop();
   };
-  struct alignas(64) CpuLists {
+  struct alignas(64) CpuList {
     CpuSpinLock lock;
-    List ready, pending, waiting;
+    List list;
   };
-  enum class Which { Ready, Waiting, Pending };
 
-  List& list_of(CpuLists& c, Which w);
-  FreeNode* pop_from(int cpu, Which w, bool use_hint);
-  bool push_to(int cpu, Which w, FreeNode* n);
+  FreeNode* pop_from_cpus(int cpu, bool use_hint);
+  FreeNode* pop_extra(int cpu);
   void push_extra(FreeNode* n);
-  bool gp_collect() override;
-  void gp_release() override;
 
   const unsigned nr_cpus_;
-  std::unique_ptr<CpuLists[]> cpus_;
+  std::unique_ptr<CpuList[]> cpus_;
   // Frees from a signal handler that found no lock it could take (the
-  // kernel's extralist): pushed lock-free, drained by gp_collect().
+  // kernel's extralist). Lock-free and ABA-free: nodes are pushed one by one
+  // and taken all at once (exchange), never popped singly.
   std::atomic<FreeNode*> extra_{nullptr};
-  std::atomic<uint64_t> early_reuses_{0};
 };
 
 }  // namespace ringb::maps::detail

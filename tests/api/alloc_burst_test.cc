@@ -9,7 +9,10 @@
 #include "ringb/cpu.h"
 #include "ringb/rcu.h"
 #include "ringb/runtime.h"
-#include "ringb_bpf_corpus.h"
+
+#ifndef RINGB_API_BPF_DIR
+#error "RINGB_API_BPF_DIR must name the directory of alloc_burst.bpf.o"
+#endif
 
 namespace ringb {
 namespace {
@@ -34,7 +37,7 @@ class AllocBurst : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(AllocBurst, TenThousandInsertsInOneRunAllSucceed) {
   Runtime rt;
-  auto lo = rt.load(std::string(RINGB_BPF_CORPUS_DIR) + "/alloc_burst.bpf.o");
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/alloc_burst.bpf.o");
   ASSERT_TRUE(lo.ok()) << lo.error().message;
   auto r = (*lo)->test_run(GetParam(), {});
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -43,7 +46,7 @@ TEST_P(AllocBurst, TenThousandInsertsInOneRunAllSucceed) {
 
 TEST_P(AllocBurst, TheSameFromASignalHandler) {
   Runtime rt;
-  auto lo = rt.load(std::string(RINGB_BPF_CORPUS_DIR) + "/alloc_burst.bpf.o");
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/alloc_burst.bpf.o");
   ASSERT_TRUE(lo.ok()) << lo.error().message;
   g_prog = (*lo)->program(GetParam());
   ASSERT_NE(g_prog, nullptr);

@@ -1,6 +1,7 @@
 // The pieces under the hash map: the element count (atomic and per-cpu), the
-// cpu spinlock's deadlock check, the free list's grace-period aging and early
-// reuse, and programs in signal handlers re-entering a map on their own cpu.
+// cpu spinlock's deadlock check, the free list's immediate reuse and the
+// per-cpu spare elements, and programs in signal handlers re-entering a map
+// on their own cpu.
 #include <pthread.h>
 #include <signal.h>
 
@@ -10,7 +11,6 @@
 
 #include "cpu_spinlock.h"
 #include "elem_count.h"
-#include "gp_reclaim.h"
 #include "prealloc_freelist.h"
 #include "test_util.h"
 
@@ -81,66 +81,111 @@ struct Nodes {
   char* base() { return reinterpret_cast<char*>(v.data()); }
 };
 
-TEST(PcpuFreelist, FreedNodesAgeAGracePeriodBeforeReuse) {
+TEST(PcpuFreelist, PushedNodesAreReusableAtOnce) {
   Nodes nodes(8);
   PcpuFreelist fl(2);
   fl.populate(nodes.base(), sizeof(FreeNode), 8);
+  EXPECT_EQ(fl.free_count(), 8u);
   std::set<FreeNode*> taken;
   for (int i = 0; i < 8; ++i) taken.insert(fl.pop(i % 2));
   EXPECT_EQ(taken.size(), 8u);
   EXPECT_FALSE(taken.count(nullptr));
   EXPECT_EQ(fl.pop(0), nullptr);
-  // Two freed: they wait for a grace period.
+  EXPECT_EQ(fl.free_count(), 0u);
+  // Inside a read-side section no grace period can end: reuse needs none, as
+  // in the kernel's pcpu_freelist.
+  rcu::ReadGuard reader;
   FreeNode* a = &nodes.v[3];
   FreeNode* b = &nodes.v[5];
-  fl.push_freed(0, a);
-  fl.push_freed(1, b);
-  detail::gp_flush();  // serves the request now (the gp thread may have already)
-  EXPECT_EQ(fl.awaiting_gp(), 0u);
-  std::set<FreeNode*> again = {fl.pop(1), fl.pop(1)};
-  EXPECT_EQ(again, (std::set<FreeNode*>{a, b}));
-  EXPECT_EQ(fl.early_reuses(), 0u);
-  // An unused node is ready at once.
-  fl.push_unused(0, a);
-  EXPECT_EQ(fl.pop(1), a);
+  fl.push(0, a);
+  EXPECT_EQ(fl.pop(0), a) << "own cpu's list";
+  fl.push(1, b);
+  EXPECT_EQ(fl.pop(0), b) << "another cpu's list when its own is empty";
+  fl.push(0, a);
+  fl.push(0, b);
+  EXPECT_EQ(fl.pop(0), b) << "last in, first out (cache-warm)";
+  EXPECT_EQ(fl.pop(0), a);
+  EXPECT_EQ(fl.pop(1), nullptr);
 }
 
-TEST(PcpuFreelist, RecyclesEarlyWhenNothingHasAged) {
-  Nodes nodes(2);
-  PcpuFreelist fl(2);
-  fl.populate(nodes.base(), sizeof(FreeNode), 2);
-  FreeNode* a = fl.pop(0);
-  FreeNode* b = fl.pop(0);
-  ASSERT_TRUE(a && b);
-  {
-    // A reader inside a section keeps the grace period from ending.
-    rcu::ReadGuard reader;
-    fl.push_freed(0, a);
-    EXPECT_EQ(fl.pop(0), a) << "no aged node: recycle the one waiting";
-    EXPECT_EQ(fl.early_reuses(), 1u);
-    EXPECT_EQ(fl.pop(0), nullptr);
-  }
-  fl.push_freed(1, b);
-  detail::gp_flush();
-  EXPECT_EQ(fl.pop(0), b);
-  EXPECT_EQ(fl.early_reuses(), 1u);
-}
-
-TEST(HashGracePeriod, DeletedPreallocatedElementsWaitThenReturn) {
-  auto m = make(def_of(MapType::Hash, 4, 8, 64));
-  {
+// What the map gets from it: the kernel's element count (max_entries, plus
+// one spare per cpu for a plain hash), every unlinked element reusable at
+// once, inside one read-side section.
+TEST(HashPrealloc, DeletedElementIsReusedAtOnce) {
+  for (MapType type : {MapType::Hash, MapType::PercpuHash}) {
+    SCOPED_TRACE(static_cast<int>(type));
+    auto m = make(def_of(type, 4, 8, 1));
     ProgramScope p;
-    for (uint32_t k = 0; k < 10; ++k) {
-      uint64_t v = k;
-      ASSERT_EQ(m->update_elem(&k, &v, kAny), 0);
+    uint32_t k = 0;
+    uint64_t v = 1;
+    ASSERT_EQ(m->update_elem(&k, &v, kAny), 0);
+    void* first = m->lookup_elem(&k);
+    for (k = 1; k < 100; ++k) {
+      uint32_t prev = k - 1;
+      ASSERT_EQ(m->delete_elem(&prev), 0);
+      v = k;
+      ASSERT_EQ(m->update_elem(&k, &v, kNoExist), 0) << "the one element is free again at once";
+      EXPECT_EQ(m->lookup_elem(&k), first) << "and it is the element just deleted";
+      EXPECT_EQ(u64_at(first), k);
+      uint32_t other = 1000 + k;
+      EXPECT_EQ(m->update_elem(&other, &v, kAny), -E2BIG);
     }
-    for (uint32_t k = 0; k < 10; ++k) ASSERT_EQ(m->delete_elem(&k), 0);
-    // Still inside this section: nothing could have aged.
-    EXPECT_EQ(m->stats().awaiting_gp, 10u);
   }
-  detail::gp_flush();
-  EXPECT_EQ(m->stats().awaiting_gp, 0u);
-  EXPECT_EQ(m->stats().early_reuses, 0u);
+}
+
+// A replace in a plain preallocated hash takes this cpu's spare element and
+// leaves the replaced one as the spare (the kernel's extra_elems): on one
+// cpu, the key's value moves between the same two elements, and a pointer a
+// program kept sees the value after next.
+TEST(HashPrealloc, ReplaceSwapsWithThisCpusSpare) {
+  auto m = make(def_of(MapType::Hash, 4, 8, 1));
+  ProgramScope p;
+  uint32_t k = 5;
+  uint64_t v = 1;
+  ASSERT_EQ(m->update_elem(&k, &v, kAny), 0);
+  auto* a = static_cast<uint64_t*>(m->lookup_elem(&k));
+  v = 2;
+  ASSERT_EQ(m->update_elem(&k, &v, kAny), 0) << "a full map still replaces";
+  auto* b = static_cast<uint64_t*>(m->lookup_elem(&k));
+  EXPECT_NE(a, b);
+  EXPECT_EQ(u64_at(a), 1u) << "the replaced element is not written until it is reused";
+  v = 3;
+  ASSERT_EQ(m->update_elem(&k, &v, kExist), 0);
+  EXPECT_EQ(m->lookup_elem(&k), a) << "the spare was the element replaced before";
+  EXPECT_EQ(u64_at(a), 3u);
+  EXPECT_EQ(u64_at(b), 2u);
+  uint32_t other = 6;
+  EXPECT_EQ(m->update_elem(&other, &v, kAny), -E2BIG) << "spares never hold an inserted key";
+  EXPECT_EQ(m->stats().elements, 1u);
+}
+
+// Every cpu's spare is its own: a full map replaces on each of them, and
+// the spares never become room for an insert.
+TEST(HashPrealloc, EveryCpuReplacesInAFullMap) {
+  const unsigned ncpu = cpu::nr_cpus();
+  auto m = make(def_of(MapType::Hash, 4, 8, 3));
+  for (uint32_t k = 0; k < 3; ++k) {
+    uint64_t v = k;
+    ASSERT_EQ(m->host_update(&k, sizeof k, &v, sizeof v, kAny), 0);
+  }
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < ncpu; ++t) {
+    threads.emplace_back([&, t] {
+      ProgramScope p;  // one slot per thread while all are held: every cpu
+      for (uint64_t i = 0; i < 50; ++i) {
+        uint32_t k = static_cast<uint32_t>(i % 3);
+        uint64_t v = t * 1000 + i;
+        if (m->update_elem(&k, &v, kExist) != 0) bad.fetch_add(1);
+        uint32_t extra = 100 + t;
+        if (m->update_elem(&extra, &v, kAny) != -E2BIG) bad.fetch_add(1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(walk_keys<uint32_t>(*m).size(), 3u);
+  EXPECT_EQ(m->stats().elements, 3u);
 }
 
 // ---- programs in signal handlers -----------------------------------------------
@@ -209,6 +254,17 @@ TEST(SignalReentry, HandlerOnTheSameCpuNeverDeadlocks) {
     // A handler still pending died with its thread; none can start now.
     signal(SIGUSR1, SIG_DFL);
     EXPECT_EQ(g_handler_bad.load(), 0);
+    // Nothing was lost by the nested operations (spares taken by a handler,
+    // frees onto other cpus' lists or the extra list): the map takes exactly
+    // max_entries keys, and still replaces when full.
+    uint64_t v = 1;
+    uint32_t k = 0;
+    for (; k < 100 && m->host_update(&k, sizeof k, &v, sizeof v, kAny) == 0; ++k) {
+    }
+    EXPECT_EQ(k, 16u);
+    EXPECT_EQ(m->host_update(&k, sizeof k, &v, sizeof v, kAny), -E2BIG);
+    k = 3;
+    EXPECT_EQ(m->host_update(&k, sizeof k, &v, sizeof v, kExist), 0);
     RecordProperty(flags ? "handler_runs_dynamic" : "handler_runs_prealloc", g_handler_runs.load());
     RecordProperty(flags ? "deadlocks_reported_dynamic" : "deadlocks_reported_prealloc",
                    g_handler_deadlocks.load());
