@@ -30,6 +30,7 @@
 // runs programs or allocates must say Context::Interrupt.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 namespace ringb::cpu {
@@ -43,37 +44,104 @@ inline constexpr unsigned kMaxCpus = 256;
 enum class Context : uint8_t { Task, Interrupt };
 
 namespace detail {
-// The slot the calling thread holds, or -1 (written by cpu_slots.cc only).
-extern constinit thread_local int tl_current;
-// Interrupt-context guards the calling thread is inside.
-extern constinit thread_local int tl_interrupt_depth;
+
+// The calling thread's slot state. cpu_slots.cc owns the logic; the inline
+// fast paths of CpuGuard only re-enter and leave the slot the thread leases
+// (docs/cpu-slots.md). Changed only by its own thread and by signal handlers
+// nested on it; `transition` marks the moments a handler must not take a slot.
+struct ThreadSlot {
+  int current = -1;            // the slot held inside a guard, or -1
+  unsigned depth = 0;          // nesting of guards holding `current`
+  int interrupt_depth = 0;     // interrupt-context guards
+  std::atomic<bool> transition{false};
+  int lease = -1;              // the slot this thread keeps between guards, or -1
+  uint64_t word = 0;           // that lease's owner word
+  const std::atomic<uint64_t>* owner = nullptr;  // the leased slot's owner word
+  const std::atomic<uint32_t>* work = nullptr;   // the leased slot's work flag
+  std::atomic<uint32_t>* inside = nullptr;       // this thread's record: inside a slot
+  int record = -1;             // -1: none yet; -2: none to be had
+  int last = -1;               // the slot held last: cache-warm
+};
+extern constinit thread_local ThreadSlot tl_slot;
+extern std::atomic<uint32_t> g_waiters;  // threads waiting for a slot
+
 }  // namespace detail
 
 // The slot the calling thread holds, or -1. Async-signal-safe.
-inline int current() { return detail::tl_current; }
+inline int current() { return detail::tl_slot.current; }
 
 // True inside a Context::Interrupt guard (a signal handler). Async-signal-safe.
-inline bool in_interrupt() { return detail::tl_interrupt_depth > 0; }
+inline bool in_interrupt() { return detail::tl_slot.interrupt_depth > 0; }
 
 // RAII: hold a slot for the scope (migrate_disable()/migrate_enable()).
 // Nested guards on one thread, including ones taken in a signal handler that
 // interrupted the thread, reuse the slot already held. Otherwise a Task guard
-// takes a free slot, preferring the one this thread held last, and waits
-// (spin, then futex) while all slots are busy; an Interrupt guard only tries.
-// Async-signal-safe.
+// re-enters the slot its thread leases, or takes a free slot, preferring the
+// one this thread held last, and waits (spin, then futex) while all slots are
+// busy; an Interrupt guard only tries. Async-signal-safe.
 class CpuGuard {
  public:
-  explicit CpuGuard(Context ctx = Context::Task);
-  ~CpuGuard();
+  explicit CpuGuard(Context ctx = Context::Task) {
+    if (ctx == Context::Task && reenter_lease()) [[likely]]
+      return;
+    enter(ctx);
+  }
+  ~CpuGuard() {
+    if (!(outermost_ && ctx_ == Context::Task && leave_lease())) leave();
+  }
   CpuGuard(const CpuGuard&) = delete;
   CpuGuard& operator=(const CpuGuard&) = delete;
 
   int cpu() const { return cpu_; }
 
  private:
-  int cpu_;
-  bool outermost_;
-  Context ctx_;
+  // The common case of a host call: the thread's lease is still its own.
+  // No atomic read-modify-write: see docs/cpu-slots.md for why the plain
+  // store of `inside` before the load of the owner word is enough.
+  bool reenter_lease() {
+    detail::ThreadSlot& t = detail::tl_slot;
+    if (t.depth != 0 || t.lease < 0 || t.interrupt_depth != 0 ||
+        t.transition.load(std::memory_order_relaxed))
+      return false;
+    t.transition.store(true, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t.inside->store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    const bool mine = t.owner->load(std::memory_order_relaxed) == t.word;
+    if (mine) {
+      t.depth = 1;
+      t.current = t.lease;
+      t.last = t.lease;
+      cpu_ = t.lease;
+      outermost_ = true;
+      ctx_ = Context::Task;
+    }
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t.transition.store(false, std::memory_order_relaxed);
+    return mine;
+  }
+  // Keeps the lease when no deferred work is due and nobody waits.
+  bool leave_lease() {
+    detail::ThreadSlot& t = detail::tl_slot;
+    if (t.lease != cpu_ || t.work->load(std::memory_order_relaxed) != 0 ||
+        detail::g_waiters.load(std::memory_order_relaxed) != 0)
+      return false;
+    t.transition.store(true, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t.current = -1;
+    t.depth = 0;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t.inside->store(0, std::memory_order_release);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t.transition.store(false, std::memory_order_relaxed);
+    return true;
+  }
+  void enter(Context ctx);  // cpu_slots.cc: every other case
+  void leave();
+
+  int cpu_ = -1;
+  bool outermost_ = false;
+  Context ctx_ = Context::Task;
 };
 
 // Deferred per-slot work (the kernel's irq_work raised on this cpu): a layer
