@@ -101,6 +101,19 @@ inline Node* node_of(void* p) { return reinterpret_cast<Node*>(static_cast<char*
 inline void* user_of(Node* n) { return reinterpret_cast<char*>(n) + kHeaderSize; }
 inline Cache*& owner_of(Node* n) { return *reinterpret_cast<Cache**>(n); }
 
+// The owner side's critical section: enter() is true when no other call on
+// this cpu was interrupted to get here (depth 1); leave() with that depth.
+inline bool enter(Cache* c, int& depth) {
+  depth = c->active.load(std::memory_order_relaxed) + 1;
+  c->active.store(depth, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  return depth == 1;
+}
+inline void leave(Cache* c, int depth) {
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  c->active.store(depth - 1, std::memory_order_relaxed);
+}
+
 // Per-cpu areas: [stride | pad | cpu0 | cpu1 | ...]; pptr points at cpu0.
 inline constexpr size_t kPercpuPrefix = 16;
 inline constexpr size_t kPercpuHolder = 16;  // [header | pptr]

@@ -12,6 +12,15 @@ struct Node {
   Node* next;
 };
 
+// The last node of a non-empty chain; *count gets its length.
+inline Node* chain_tail(Node* first, int* count) {
+  int n = 1;
+  Node* last = first;
+  for (; last->next; ++n) last = last->next;
+  *count = n;
+  return last;
+}
+
 // Lock-free stack. Any number of threads (and signal handlers) may push and
 // take. Taking is always the whole list at once (an exchange), so there is no
 // ABA problem and no taker ever reads a node another taker owns.

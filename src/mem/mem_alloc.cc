@@ -23,19 +23,8 @@ namespace {
 
 // ---- owner side: serialised by `active` (see cache.h) ---------------------
 
-// Enters the cache's critical section; true when no other call on this cpu
-// was interrupted to get here.
-inline bool enter(Cache* c, int& depth) {
-  depth = c->active.load(std::memory_order_relaxed) + 1;
-  c->active.store(depth, std::memory_order_relaxed);
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  return depth == 1;
-}
-
-inline void leave(Cache* c, int depth) {
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  c->active.store(depth - 1, std::memory_order_relaxed);
-}
+using detail::enter;
+using detail::leave;
 
 inline void owner_add(std::atomic<uint64_t>& counter, uint64_t n) {
   counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -44,9 +33,8 @@ inline void owner_add(std::atomic<uint64_t>& counter, uint64_t n) {
 // Puts a chain (its length counted here) in front of the free list.
 int splice(Cache* c, Node* chain) {
   if (!chain) return 0;
-  int n = 1;
-  Node* last = chain;
-  for (; last->next; ++n) last = last->next;
+  int n;
+  Node* last = detail::chain_tail(chain, &n);
   last->next = c->free_list;
   c->free_list = chain;
   c->free_cnt.store(c->free_cnt.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);

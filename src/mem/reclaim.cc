@@ -144,12 +144,8 @@ Cache* cache_of_rcu(rcu::Head* h) {
 // Moves a chain into the reclaim staging list; returns its length.
 int stage_for_reclaim(Cache* c, Node* chain) {
   if (!chain) return 0;
-  int n = 1;
-  Node* last = chain;
-  while (last->next) {
-    last = last->next;
-    ++n;
-  }
+  int n;
+  Node* last = detail::chain_tail(chain, &n);
   c->free_by_rcu_ttrace.push_chain(chain, last);
   c->ma->in_flight.fetch_add(n, std::memory_order_relaxed);
   return n;
@@ -157,15 +153,19 @@ int stage_for_reclaim(Cache* c, Node* chain) {
 
 // ---- tasks-trace + RCU pipeline: back to the backing allocator -------------
 
+// Returns a chain to the backing source; returns its length.
+int free_all(Cache* c, Node* chain) {
+  if (!chain) return 0;
+  int n;
+  Node* last = detail::chain_tail(chain, &n);
+  c->ma->free_chain(c, chain, last, static_cast<size_t>(n));
+  return n;
+}
+
 void ttrace_batch_done(rcu::Head* h) {  // after the RCU grace period
   Cache* c = cache_of_ttrace(h);
   MemAlloc::Impl* ma = c->ma;
-  int n = 0;
-  if (Node* first = c->waiting_ttrace) {
-    Node* last = first;
-    for (n = 1; last->next; ++n) last = last->next;
-    ma->free_chain(c, first, last, static_cast<size_t>(n));
-  }
+  const int n = free_all(c, c->waiting_ttrace);
   c->waiting_ttrace = nullptr;
   ma->in_flight.fetch_sub(n, std::memory_order_relaxed);
   c->ttrace_in_progress.store(false, std::memory_order_seq_cst);
@@ -201,12 +201,8 @@ void free_rcu_batch_done(rcu::Head* h) {
 void collect_free_rcu(Cache* c) {
   Node* chain = c->free_rcu_inbox.take_all();
   if (chain) {
-    int n = 1;
-    Node* last = chain;
-    while (last->next) {
-      last = last->next;
-      ++n;
-    }
+    int n;
+    Node* last = detail::chain_tail(chain, &n);
     if (!c->free_by_rcu) c->free_by_rcu_tail = last;
     last->next = c->free_by_rcu;
     c->free_by_rcu = chain;
@@ -222,13 +218,6 @@ void collect_free_rcu(Cache* c) {
   rcu::call(rcu::Domain::Rcu, &c->rcu_head, free_rcu_batch_done);
 }
 
-void free_all(Cache* c, Node* chain) {
-  if (!chain) return;
-  Node* last = chain;
-  size_t n = 1;
-  for (; last->next; ++n) last = last->next;
-  c->ma->free_chain(c, chain, last, n);
-}
 
 }  // namespace
 

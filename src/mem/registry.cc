@@ -21,12 +21,9 @@ MemAlloc::Impl* g_registry = nullptr;  // guarded by g_registry_mu
 
 // Owner side of cache c: inside its critical section, as an alloc would be.
 void top_up(Cache* c) {
-  const int depth = c->active.load(std::memory_order_relaxed) + 1;
-  c->active.store(depth, std::memory_order_relaxed);
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  if (depth == 1 && c->free_cnt.load(std::memory_order_relaxed) < c->low) refill(c);
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  c->active.store(depth - 1, std::memory_order_relaxed);
+  int depth;
+  if (enter(c, depth) && c->free_cnt.load(std::memory_order_relaxed) < c->low) refill(c);
+  leave(c, depth);
 }
 
 void run_slot_work(unsigned cpu) {
