@@ -1,0 +1,121 @@
+// ringb/fields.h — the special fields of a struct, read from BTF: the
+// kernel's btf_record (kernel/bpf/btf.c, btf_parse_fields) and
+// btf_struct_meta (btf_parse_struct_metas).
+//
+// A map value, a global section's variable or an allocated object may hold
+// fields the program must not touch directly and the runtime must manage:
+// locks, list heads and nodes, rbtree roots and nodes, refcounts, kptrs,
+// timers, workqueues. They are found by the member's struct name
+// (`struct bpf_list_head head;`) or, for kptrs, by the pointer's BTF type tag
+// (`struct foo __kptr *p;`), searching nested structs and arrays. A graph root
+// names what it holds with a decl tag: `__contains(foo, node)` =
+// btf_decl_tag("contains:foo:node").
+//
+// This is pure description, in the BTF layer so the loader, the maps, the
+// object runtime and the verifier all read the same record. What the fields
+// point at at run time (a kptr type's destructor, a root's node type) is
+// bound by the object runtime (ringb/objects.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ringb/error.h"
+
+namespace ringb {
+
+class Btf;
+
+// enum btf_field_type, as bits so a caller can say which kinds it allows.
+enum class FieldKind : uint32_t {
+  SpinLock = 1u << 0,       // struct bpf_spin_lock (4 bytes)
+  Timer = 1u << 1,          // struct bpf_timer (16) — recognised, not run yet
+  KptrUntrusted = 1u << 2,  // __kptr_untrusted (8)
+  Kptr = 1u << 3,           // __kptr: a referenced kptr, local or kernel type (8)
+  KptrPercpu = 1u << 4,     // __percpu_kptr (8)
+  ListHead = 1u << 5,       // struct bpf_list_head (16)
+  ListNode = 1u << 6,       // struct bpf_list_node (24)
+  RbRoot = 1u << 7,         // struct bpf_rb_root (16)
+  RbNode = 1u << 8,         // struct bpf_rb_node (32)
+  Refcount = 1u << 9,       // struct bpf_refcount (4)
+  Workqueue = 1u << 10,     // struct bpf_wq (16) — recognised, not run yet
+  Uptr = 1u << 11,          // __uptr (8) — task storage only
+  ResSpinLock = 1u << 12,   // struct bpf_res_spin_lock (4), Linux 6.15
+  TaskWork = 1u << 13,      // struct bpf_task_work (8), Linux 6.18 — recognised
+};
+inline constexpr uint32_t operator|(FieldKind a, FieldKind b) {
+  return static_cast<uint32_t>(a) | static_cast<uint32_t>(b);
+}
+inline constexpr uint32_t operator|(uint32_t a, FieldKind b) { return a | static_cast<uint32_t>(b); }
+inline constexpr uint32_t kAnyKptr = FieldKind::KptrUntrusted | FieldKind::Kptr | FieldKind::KptrPercpu;
+inline constexpr uint32_t kGraphRoot = FieldKind::ListHead | FieldKind::RbRoot;
+inline constexpr uint32_t kGraphNode = FieldKind::ListNode | FieldKind::RbNode;
+inline constexpr uint32_t kAllFields = (1u << 14) - 1;
+
+// "bpf_list_head", "kptr", "percpu_kptr", … (the kernel's btf_field_type_name).
+const char* field_kind_name(FieldKind k);
+
+struct Field {
+  FieldKind kind{};
+  uint32_t offset = 0;  // bytes from the start of the struct the record describes
+  uint32_t size = 0;
+  // Kptrs: the pointee struct (type id in the same BTF, modifiers skipped)
+  // and its name. A pointee the object defines itself with special fields or
+  // that programs allocate is a local type; any other name is a kernel type
+  // the host supplies ("bpf_cpumask", "task_struct", …).
+  uint32_t pointee_id = 0;
+  std::string pointee_name;
+  // Graph roots: what `contains:` names — the node struct and the offset of
+  // its bpf_list_node / bpf_rb_node member.
+  uint32_t node_struct_id = 0;
+  std::string node_struct_name;
+  uint32_t node_offset = 0;
+};
+
+struct FieldRecord {
+  std::vector<Field> fields;  // ordered by offset, never overlapping
+  uint32_t mask = 0;          // FieldKind bits present
+  // Offsets of the unique fields, -1 when absent.
+  int32_t spin_lock_off = -1;
+  int32_t res_spin_lock_off = -1;
+  int32_t timer_off = -1;
+  int32_t wq_off = -1;
+  int32_t refcount_off = -1;
+  int32_t task_work_off = -1;
+
+  bool empty() const { return fields.empty(); }
+  bool has(FieldKind k) const { return mask & static_cast<uint32_t>(k); }
+  bool has_any(uint32_t kinds) const { return mask & kinds; }
+  // The field that starts at `offset`, or nullptr.
+  const Field* at(uint32_t offset) const;
+};
+
+// btf_parse_fields(): the special fields of type `type_id` (a struct, or a
+// datasec variable's type), searched through nested structs and arrays, of
+// the kinds in `allowed` (others are plain bytes). Errors name the struct and
+// member, with the kernel's errno: E2BIG (two of a unique field, or more than
+// the kernel's 10 fields), EEXIST (overlapping fields), EINVAL (a root
+// without `contains:`, a malformed tag, a kptr that is not a pointer to a
+// struct), ENOENT (`contains:` names no struct or no member).
+Expected<FieldRecord> parse_fields(const Btf& btf, uint32_t type_id, uint32_t allowed = kAllFields);
+
+// A struct of the object's BTF that programs can allocate with bpf_obj_new
+// and that has special fields (btf_struct_meta). Structs without special
+// fields need no meta: their size is all obj_new wants.
+struct StructMeta {
+  uint32_t btf_id = 0;
+  std::string name;
+  uint32_t size = 0;
+  FieldRecord record;
+};
+
+// btf_parse_struct_metas() and btf_check_and_fixup_fields(): the metas of
+// every struct in the BTF with list, rbtree, refcount, spin lock, kptr or
+// workqueue fields, after the checks that need them all: each root's
+// `contains:` names a struct and a member of the root's node kind (ENOENT /
+// EINVAL), a node member in a struct with both list and rb nodes needs a
+// bpf_refcount (EINVAL), and ownership has no cycle (ELOOP). Sorted by btf_id.
+Expected<std::vector<StructMeta>> parse_struct_metas(const Btf& btf);
+
+}  // namespace ringb
