@@ -23,6 +23,7 @@
 #include "ringb/maps.h"
 #include "ringb/mem.h"
 #include "ringb/object.h"
+#include "ringb/objects.h"
 #include "ringb/test_retval.h"
 #include "ringb/vm.h"
 
@@ -65,6 +66,9 @@ class Runtime {
 
   // Register host helpers, kfuncs and kernel symbols here, before load().
   vm::Functions& functions() { return fns_; }
+  // Kernel kptr types programs may stash in maps (bpf_cpumask, and the
+  // host's: a type with the release function its KF_RELEASE kfunc uses).
+  obj::KptrTypes& kptr_types() { return kptr_types_; }
 
   // Which parts of an object load, as libbpf's bpf_program__set_autoload.
   struct LoadOptions {
@@ -86,6 +90,7 @@ class Runtime {
  private:
   Options options_;
   vm::Functions fns_;
+  obj::KptrTypes kptr_types_;
   uint32_t jiffies_hz_;  // CONFIG_HZ, for bpf_jiffies64
 };
 
@@ -96,6 +101,10 @@ class LoadedObject {
   // (Runtime::LoadOptions::programs).
   maps::Map* map(const std::string& name) const;
   const vm::Executable* program(const std::string& name) const;
+  // The bound special-field record of a map's values (lists, trees, kptrs,
+  // locks), or null when its values have none; and the object's types.
+  const obj::Record* map_record(const std::string& name) const;
+  const obj::TypeSet* types() const;
 
   // A program's id (0: no such program). Ids are unique in the process, like
   // the kernel's prog IDs: a prog array's host_lookup() returns them and its

@@ -29,10 +29,15 @@
 
 #include "ringb/error.h"
 #include "ringb/insn.h"
+#include "ringb/kfuncs.h"
 #include "ringb/object.h"
 
 namespace ringb::maps {
 class Map;
+}
+namespace ringb::obj {
+struct Type;
+class TypeSet;
 }
 
 namespace ringb::vm {
@@ -47,13 +52,25 @@ using Function = uint64_t (*)(RunState& rs, uint64_t r1, uint64_t r2, uint64_t r
 class Functions {
  public:
   // The built-in helpers (map access, time, random, cpu id, printk, bpf_loop,
-  // spin locks, …) and kfuncs.
+  // spin locks, kptr_xchg, …) and kfuncs (the object model, RCU, resilient
+  // locks, bpf_cpumask: kfuncs::builtin()).
   static Functions builtin();
 
   void add_helper(int id, std::string name, Function fn);
+  // A kfunc with its prototype: calls are checked against the program's
+  // declaration, and Implicit arguments are bound at load. Its
+  // implicit_alias, if any, names the same kfunc.
+  void add_kfunc(kfuncs::Proto proto, Function fn);
+  // A kfunc without a prototype: called as it is, declarations unchecked.
   void add_kfunc(std::string name, Function fn);
   const Function* helper(int id) const;
   const Function* kfunc(const std::string& name) const;
+  struct Kfunc {
+    Function fn = nullptr;
+    std::shared_ptr<const kfuncs::Proto> proto;  // null: no prototype given
+    bool implicit_args = false;  // this name leaves the Implicit arguments out
+  };
+  const Kfunc* kfunc_entry(const std::string& name) const;
   std::string helper_name(int id) const;
 
   // Kernel symbols (__ksym variables): the address a program's
@@ -67,7 +84,7 @@ class Functions {
     Function fn;
   };
   std::map<int, Entry> helpers_;
-  std::map<std::string, Function> kfuncs_;
+  std::map<std::string, Kfunc> kfuncs_;
   std::map<std::string, void*> ksyms_;
 };
 
@@ -123,6 +140,29 @@ struct RunState {
   uint64_t known_lo = 0, known_hi = 0;
 };
 
+// What a load knows about the object beyond its code, for binding kfunc
+// calls as the kernel's fixup_kfunc_call does: the BTF their declarations
+// are checked against, the types bpf_obj_new allocates, and the nodes the
+// object's graph roots hold (the meta and offset bpf_list_push_*_impl and
+// bpf_rbtree_add_impl are given).
+struct Bindings {
+  const Btf* btf = nullptr;
+  const obj::TypeSet* types = nullptr;
+  struct Node {
+    const obj::Type* type = nullptr;
+    uint32_t offset = 0;
+    bool operator==(const Node&) const = default;
+  };
+  std::vector<Node> list_nodes, rb_nodes;
+};
+
+// A kfunc call with its Implicit arguments bound (CALL_BOUND ops point here).
+struct BoundCall {
+  Function fn = nullptr;
+  uint8_t mask = 0;       // bit i: argument register i+1 is replaced
+  uint64_t value[5] = {};
+};
+
 class Executable {
  public:
   // Checks and decodes `prog`, binding ld_imm64 map references to `maps`
@@ -131,7 +171,8 @@ class Executable {
   static Expected<std::unique_ptr<Executable>> create(const Program& prog,
                                                       const std::vector<maps::Map*>& maps,
                                                       const std::vector<std::string>& kfuncs,
-                                                      const Functions& fns);
+                                                      const Functions& fns,
+                                                      const Bindings& bindings = {});
   ~Executable();
 
   // Runs the program with r1 = ctx. The caller holds a cpu slot and an RCU
@@ -140,6 +181,8 @@ class Executable {
   uint64_t run(uint64_t ctx, RunState& rs) const;
 
   const Program& program() const { return prog_; }
+  // The types bpf_obj_new allocates from (nullptr: the object has none).
+  const obj::TypeSet* types() const { return types_; }
   // Bytes of stack the program's first function uses (512 when unknown).
   uint32_t stack_depth() const { return stack_depth_; }
 
@@ -152,6 +195,8 @@ class Executable {
   Executable() = default;
   friend struct RunState;
   Program prog_;
+  const obj::TypeSet* types_ = nullptr;
+  std::vector<std::unique_ptr<BoundCall>> bound_;  // CALL_BOUND ops point into these
   std::vector<Op> ops_;           // decoded for the fast interpreter
   std::vector<Op> counting_ops_;  // the same for the counting one
   uint32_t stack_depth_ = kStackSize;

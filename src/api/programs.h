@@ -28,7 +28,12 @@
 
 namespace ringb::api {
 
+struct ObjectTypes;
+
 struct MapSet {
+  // Declared first, destroyed last: the maps free their values' fields with
+  // the records and types it holds.
+  std::unique_ptr<ObjectTypes> types;
   std::vector<std::unique_ptr<maps::Map>> maps;
 };
 

@@ -8,6 +8,7 @@
 
 #include "externs.h"
 #include "load_plan.h"
+#include "object_types.h"
 #include "programs.h"
 #include "ringb/rcu.h"
 
@@ -38,7 +39,9 @@ Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) 
 Runtime::Runtime() : Runtime(Options{}) {}
 
 Runtime::Runtime(const Options& options)
-    : options_(options), fns_(vm::Functions::builtin()), jiffies_hz_(api::config_hz(options.kconfig)) {}
+    : options_(options), fns_(vm::Functions::builtin()),
+      kptr_types_(obj::KptrTypes::builtin()),
+      jiffies_hz_(api::config_hz(options.kconfig)) {}
 
 Expected<std::unique_ptr<LoadedObject>> Runtime::load(const std::string& path, const LoadOptions& opts) const {
   auto obj = Object::open_file(path);
@@ -57,6 +60,9 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
   if (Status s = api::resolve_externs(lo->obj_, *plan, options_.kconfig, fns_); !s)
     return Error{s.error().code, lo->obj_.name + ": " + s.error().message};
   lo->maps_ = std::make_shared<api::MapSet>();
+  auto types = api::build_object_types(lo->obj_, kptr_types_);
+  if (!types) return types.error();
+  lo->maps_->types = std::move(types.value());
   maps::Options mo;
   mo.cgroup = options_.cgroup;
   mo.force_dyn_alloc = options_.force_dyn_alloc;
@@ -69,6 +75,7 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
       lo->maps_->maps.emplace_back();
       continue;
     }
+    mo.record = lo->maps_->types->records[i].get();
     auto m = maps::Map::create(def, mo);
     if (!m) return Error{m.error().code, lo->obj_.name + ": map '" + def.name + "': " + m.error().message};
     raw.push_back(m->get());
@@ -80,7 +87,7 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
       lo->progs_.emplace_back();
       continue;
     }
-    auto exe = vm::Executable::create(p, raw, lo->obj_.kfuncs, fns_);
+    auto exe = vm::Executable::create(p, raw, lo->obj_.kfuncs, fns_, lo->maps_->types->bindings);
     if (!exe) return Error{exe.error().code, lo->obj_.name + ": " + exe.error().message};
     if (Status s = claim_prog_arrays(p, raw); !s) return Error{EINVAL, lo->obj_.name + ": " + s.error().message};
     lo->progs_.push_back(api::make_program(std::move(exe.value()), lo->maps_));
@@ -133,6 +140,14 @@ maps::Map* LoadedObject::map(const std::string& name) const {
   const int i = obj_.find_map(name);
   return i < 0 ? nullptr : maps_->maps[static_cast<size_t>(i)].get();
 }
+
+const obj::Record* LoadedObject::map_record(const std::string& name) const {
+  const int i = obj_.find_map(name);
+  if (i < 0 || !maps_->types) return nullptr;
+  return maps_->types->records[static_cast<size_t>(i)].get();
+}
+
+const obj::TypeSet* LoadedObject::types() const { return maps_->types ? maps_->types->types.get() : nullptr; }
 
 std::shared_ptr<api::ProgramHandle> LoadedObject::handle_of(const std::string& name) const {
   for (size_t i = 0; i < obj_.programs.size(); ++i)

@@ -9,15 +9,16 @@
 
 #include "commands.h"
 #include "load.h"
+#include "show_maps.h"
 
 namespace ringb::cli {
 namespace {
 
 struct RunArgs {
-  std::string path, prog, data_in, ctx_in, kconfig;
+  std::string path, prog, data_in, ctx_in, kconfig, dot;
   uint32_t repeat = 1;
   int threads = 1;
-  bool json = false, stats = false;
+  bool json = false, stats = false, show_maps = false;
 };
 
 bool parse(int argc, char** argv, RunArgs& a) {
@@ -32,6 +33,8 @@ bool parse(int argc, char** argv, RunArgs& a) {
     else if (s == "--threads" && v) a.threads = std::atoi(argv[++i]);
     else if (s == "--json") a.json = true;
     else if (s == "--stats") a.stats = true;
+    else if (s == "--show-maps") a.show_maps = true;
+    else if (s == "--dot" && v) a.dot = argv[++i];
     else if (!s.empty() && s[0] != '-' && a.path.empty()) a.path = s;
     else {
       std::fprintf(stderr, "ringb run: unknown or incomplete option '%s'\n", s.c_str());
@@ -41,7 +44,8 @@ bool parse(int argc, char** argv, RunArgs& a) {
   if (a.path.empty() || a.repeat == 0 || a.threads < 1 || a.threads > 256) {
     std::fprintf(stderr,
                  "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] "
-                 "[--kconfig FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats]\n");
+                 "[--kconfig FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--show-maps] "
+                 "[--dot FILE]\n");
     return false;
   }
   return true;
@@ -136,6 +140,12 @@ int run_run(int argc, char** argv) {
                   static_cast<double>(insns) / static_cast<double>(runs),
                   static_cast<double>(total_ns) * static_cast<double>(a.repeat) /
                       static_cast<double>(insns));
+  }
+  if (a.show_maps) show_maps(**obj, stdout);
+  if (!a.dot.empty()) {
+    auto written = write_dot(**obj, a.dot);
+    if (!written) return std::fprintf(stderr, "ringb run: %s\n", written.error().message.c_str()), 1;
+    std::printf("object graph: %s\n", written->c_str());
   }
   for (const auto& r : results)
     if (r.value().retval != first.retval) {

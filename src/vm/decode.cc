@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "encoding.h"
+#include "kfunc_binding.h"
 #include "ops.h"
 #include "ringb/maps.h"
 #include "stack_depth.h"
@@ -25,8 +26,10 @@ using namespace isa;
 class Decoder {
  public:
   Decoder(const Program& p, const std::vector<maps::Map*>& maps,
-          const std::vector<std::string>& kfuncs, const Functions& fns)
-      : p_(p), maps_(maps), kfuncs_(kfuncs), fns_(fns), n_(p.insns.size()) {}
+          const std::vector<std::string>& kfuncs, const Functions& fns, const Bindings& bindings,
+          std::vector<std::unique_ptr<BoundCall>>& bound)
+      : p_(p), maps_(maps), kfuncs_(kfuncs), fns_(fns), bindings_(bindings), bound_(bound),
+        n_(p.insns.size()) {}
 
   // Fills kinds/aux per instruction; targets hold instruction indexes.
   // `shaped` is the program with each Op's imm/off as the interpreter needs
@@ -57,6 +60,7 @@ class Decoder {
   Expected<Kind> mem(size_t i, const Insn& in) const;
   Expected<Kind> ld(size_t i, const Insn& in, uint64_t& aux, bool& is_target);
   Status function_starts();
+  std::vector<bool> jump_targets_;  // instructions something jumps or calls to
   size_t function_of(size_t i) const {
     return static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), i) - starts_.begin()) - 1;
   }
@@ -65,6 +69,8 @@ class Decoder {
   const std::vector<maps::Map*>& maps_;
   const std::vector<std::string>& kfuncs_;
   const Functions& fns_;
+  const Bindings& bindings_;
+  std::vector<std::unique_ptr<BoundCall>>& bound_;
   size_t n_;
   std::vector<bool> second_half_;
   std::vector<size_t> starts_;  // first instruction of each function, sorted
@@ -163,10 +169,22 @@ Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_ta
         if (in.imm < 0 || static_cast<size_t>(in.imm) >= kfuncs_.size())
           return bad(i, "kfunc index " + std::to_string(in.imm) + " out of range");
         const std::string& name = kfuncs_[static_cast<size_t>(in.imm)];
-        const Function* fn = fns_.kfunc(name);
-        if (!fn) return bad(i, "unknown kfunc '" + name + "' (neither built in nor registered by the host)");
-        aux = reinterpret_cast<uint64_t>(*fn);
-        return Kind::CALL_FN;
+        const Functions::Kfunc* k = fns_.kfunc_entry(name);
+        if (!k) return bad(i, "unknown kfunc '" + name + "' (neither built in nor registered by the host)");
+        if (!k->proto) {
+          aux = reinterpret_cast<uint64_t>(k->fn);
+          return Kind::CALL_FN;
+        }
+        KfuncSite site{p_, second_half_, jump_targets_, i};
+        Expected<std::unique_ptr<BoundCall>> b = bind_kfunc_call(site, name, *k, bindings_);
+        if (!b) return bad(i, b.error().message);
+        if (!*b) {  // nothing implicit to bind
+          aux = reinterpret_cast<uint64_t>(k->fn);
+          return Kind::CALL_FN;
+        }
+        aux = reinterpret_cast<uint64_t>(b->get());
+        bound_.push_back(std::move(*b));
+        return Kind::CALL_BOUND;
       }
       if (in.src != 0) return bad(i, "call with unknown src " + std::to_string(in.src));
       if (in.imm == kHelperTailCall) return Kind::TAIL_CALL;  // the interpreter's own
@@ -343,6 +361,7 @@ Status Decoder::decode(std::vector<Kind>& kinds, std::vector<uint64_t>& aux,
   for (size_t i = 0; i < n_; ++i)
     if (!second_half_[i])
       if (std::string e = prewalk_error(p_.insns.data(), n_, i); !e.empty()) return bad(i, e);
+  jump_targets_ = find_jump_targets(p_.insns, second_half_, starts_);
   const std::vector<uint32_t> depths = stack_depths(p_.insns, starts_, second_half_);
   depth0 = depths[0];
   probe_loads_ = p_.type == ProgType::Tracing || p_.type == ProgType::Lsm || p_.type == ProgType::StructOps;
@@ -400,15 +419,17 @@ std::vector<Op> build_ops(const std::vector<Insn>& insns, const std::vector<Kind
 Expected<std::unique_ptr<Executable>> Executable::create(const Program& prog,
                                                          const std::vector<maps::Map*>& maps,
                                                          const std::vector<std::string>& kfuncs,
-                                                         const Functions& fns) {
+                                                         const Functions& fns,
+                                                         const Bindings& bindings) {
   std::vector<Kind> kinds;
   std::vector<uint64_t> aux;
   std::vector<bool> is_target;
   std::vector<Insn> shaped;
   uint32_t depth0 = kStackSize;
-  Decoder d(prog, maps, kfuncs, fns);
-  if (Status s = d.decode(kinds, aux, is_target, shaped, depth0); !s) return s.error();
   std::unique_ptr<Executable> exe(new Executable());
+  Decoder d(prog, maps, kfuncs, fns, bindings, exe->bound_);
+  if (Status s = d.decode(kinds, aux, is_target, shaped, depth0); !s) return s.error();
+  exe->types_ = bindings.types;
   exe->prog_ = prog;
   exe->stack_depth_ = depth0;
   exe->ops_ = build_ops(shaped, kinds, aux, is_target, false);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <random>
 
+#include "object_kfuncs.h"
 #include "printk.h"
 #include "ringb/disasm.h"
 #include "ringb/maps.h"
@@ -231,8 +232,14 @@ Functions Functions::builtin() {
       {208, ktime_get_tai_ns}, {9, skb_store_bytes},      {26, skb_load_bytes},
       {118, jiffies64},       {165, snprintf_},           {182, strncmp_},
       {164, for_each_map_elem}, {195, map_lookup_percpu_elem},
+      {153, per_cpu_ptr_helper}, {154, this_cpu_ptr_helper}, {194, kptr_xchg_helper},
   };
   for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
+  // Every built-in kfunc prototype has its body in one of these tables.
+  for (const kfuncs::Proto& p : kfuncs::builtin()) {
+    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs()})
+      if (auto it = bodies->find(p.name); it != bodies->end()) f.add_kfunc(p, it->second);
+  }
   return f;
 }
 
@@ -240,7 +247,18 @@ void Functions::add_helper(int id, std::string name, Function fn) {
   helpers_[id] = Entry{std::move(name), fn};
 }
 
-void Functions::add_kfunc(std::string name, Function fn) { kfuncs_[std::move(name)] = fn; }
+void Functions::add_kfunc(kfuncs::Proto proto, Function fn) {
+  auto shared = std::make_shared<const kfuncs::Proto>(std::move(proto));
+  if (!shared->implicit_alias.empty()) kfuncs_[shared->implicit_alias] = Kfunc{fn, shared, true};
+  kfuncs_[shared->name] = Kfunc{fn, shared, false};
+}
+
+void Functions::add_kfunc(std::string name, Function fn) { kfuncs_[std::move(name)] = Kfunc{fn, nullptr, false}; }
+
+const Functions::Kfunc* Functions::kfunc_entry(const std::string& name) const {
+  auto it = kfuncs_.find(name);
+  return it == kfuncs_.end() ? nullptr : &it->second;
+}
 
 const Function* Functions::helper(int id) const {
   auto it = helpers_.find(id);
@@ -249,7 +267,7 @@ const Function* Functions::helper(int id) const {
 
 const Function* Functions::kfunc(const std::string& name) const {
   auto it = kfuncs_.find(name);
-  return it == kfuncs_.end() ? nullptr : &it->second;
+  return it == kfuncs_.end() ? nullptr : &it->second.fn;
 }
 
 void Functions::add_ksym(std::string name, void* address) { ksyms_[std::move(name)] = address; }

@@ -449,6 +449,17 @@ L_CALL_FN:
   if (rs->error) goto L_EXIT_ALL;  // a callback the helper ran failed
   NEXT();
 
+  // A kfunc whose Implicit arguments the load bound (struct meta, node offset).
+L_CALL_BOUND: {
+  const BoundCall* b = reinterpret_cast<const BoundCall*>(op->aux);
+  uint64_t a[5] = {R[1], R[2], R[3], R[4], R[5]};
+  for (int i = 0; i < 5; ++i)
+    if (b->mask >> i & 1) a[i] = b->value[i];
+  R[0] = b->fn(*rs, a[0], a[1], a[2], a[3], a[4]);
+  if (rs->error) goto L_EXIT_ALL;  // the rbtree's `less` callback failed
+  NEXT();
+}
+
   // The callee's frame sits below the caller's stack (imm: the caller's
   // depth, off: the callee's; see stack_depth.h). The kernel bounds calls
   // and stack; ringb, without a verifier, stops the run when they do not fit.

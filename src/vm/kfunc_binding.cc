@@ -1,0 +1,123 @@
+// kfunc_binding.cc — see kfunc_binding.h.
+#include "kfunc_binding.h"
+
+#include "encoding.h"
+#include "ringb/btf.h"
+#include "ringb/objects.h"
+
+namespace ringb::vm {
+
+using namespace isa;
+
+std::vector<bool> find_jump_targets(const std::vector<Insn>& insns, const std::vector<bool>& second_half,
+                                    const std::vector<size_t>& function_starts) {
+  std::vector<bool> t(insns.size(), false);
+  for (size_t s : function_starts)
+    if (s < t.size()) t[s] = true;
+  for (size_t i = 0; i < insns.size(); ++i) {
+    if (second_half[i]) continue;
+    const Insn& in = insns[i];
+    const uint8_t c = cls(in.code);
+    if ((c != kJmp && c != kJmp32) || is_call(in) || op(in.code) == kExit) continue;
+    // JA of class JMP32 (gotol) jumps by imm; every other jump by off.
+    const int64_t d = (c == kJmp32 && op(in.code) == kJa) ? in.imm : in.off;
+    const int64_t to = static_cast<int64_t>(i) + 1 + d;
+    if (to >= 0 && static_cast<size_t>(to) < t.size()) t[static_cast<size_t>(to)] = true;
+  }
+  return t;
+}
+
+namespace {
+
+// The constant in register `reg` just before instruction `at`, when the
+// instructions before it in the same straight-line block set it (clang puts
+// bpf_core_type_id_local's `r1 = ID ll` there). False when unknown.
+bool constant_before(const KfuncSite& s, int reg, uint64_t& value) {
+  const auto& insns = s.prog.insns;
+  for (size_t j = s.insn; j-- > 0;) {
+    if (s.jump_targets[j + 1]) return false;  // control may arrive from elsewhere
+    if (s.second_half[j]) continue;
+    const Insn& in = insns[j];
+    const uint8_t c = cls(in.code);
+    if (c == kJmp || c == kJmp32) return false;
+    if (is_ld_imm64(in)) {
+      if (in.dst != reg) continue;
+      if (in.src != 0) return false;
+      value = static_cast<uint32_t>(in.imm) | (uint64_t{static_cast<uint32_t>(insns[j + 1].imm)} << 32);
+      return true;
+    }
+    if (c == kSt || (c == kStx && mode(in.code) != kAtomic)) continue;  // memory only
+    if (c == kStx) {  // an atomic: the fetching ones write src (cmpxchg: r0)
+      if ((in.imm & kFetch) && (in.src == reg || reg == 0)) return false;
+      continue;
+    }
+    if (c == kAlu64 && op(in.code) == kMov && src_bit(in.code) == kK && in.dst == reg && in.off == 0) {
+      value = static_cast<uint64_t>(static_cast<int64_t>(in.imm));
+      return true;
+    }
+    if (in.dst == reg) return false;  // computed some other way
+  }
+  return false;
+}
+
+std::string node_list(const std::vector<Bindings::Node>& nodes) {
+  std::string s;
+  for (const auto& n : nodes) {
+    if (!s.empty()) s += ", ";
+    s += "struct " + (n.type ? n.type->name : std::string("?")) + " at " + std::to_string(n.offset);
+  }
+  return s;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const KfuncSite& site, const std::string& name,
+                                                     const Functions::Kfunc& k, const Bindings& b) {
+  const kfuncs::Proto& p = *k.proto;
+  if (b.btf)
+    if (const uint32_t id = b.btf->find(name, 12 /* BTF_KIND_FUNC */))
+      if (Status s = kfuncs::check_declaration(*b.btf, id, p, k.implicit_args); !s) return s.error();
+
+  auto bound = std::make_unique<BoundCall>();
+  bound->fn = k.fn;
+  auto set = [&](int arg, uint64_t v) {
+    bound->mask |= static_cast<uint8_t>(1u << arg);
+    bound->value[arg] = v;
+  };
+  bool any = false;
+  const int meta = p.arg_index(kfuncs::Arg::Meta);
+  const int type_id = p.arg_index(kfuncs::Arg::TypeId);
+  const int off = p.arg_index(kfuncs::Arg::NodeOffset);
+  if (type_id >= 0 && meta >= 0) {
+    // bpf_obj_new_impl(type_id, meta): the type is bound here when the id is
+    // a constant; otherwise the kfunc looks it up by id (an array index).
+    uint64_t id = 0;
+    const obj::Type* t = nullptr;
+    if (b.types && constant_before(site, type_id + 1, id)) {
+      t = b.types->type(static_cast<uint32_t>(id));
+      if (!t) return Error{EINVAL, name + ": type id " + std::to_string(id) + " is not a struct of the object's BTF"};
+    }
+    set(meta, reinterpret_cast<uint64_t>(t));
+    any = true;
+  } else if (off >= 0 && meta >= 0) {
+    // push/add: the node's struct and offset, from the object's roots.
+    const bool list = p.args[0].type == "bpf_list_head";
+    const auto& nodes = list ? b.list_nodes : b.rb_nodes;
+    const char* root = list ? "bpf_list_head" : "bpf_rb_root";
+    if (nodes.empty())
+      return Error{EINVAL, name + ": no " + std::string(root) + " of this object holds nodes (a __contains tag names them)"};
+    if (nodes.size() > 1)
+      return Error{EINVAL, name + ": this object's " + std::string(root) + "s hold different nodes (" + node_list(nodes) +
+                               "); ringb tells them apart only with its verifier, which is not written yet"};
+    set(meta, reinterpret_cast<uint64_t>(nodes[0].type));
+    set(off, nodes[0].offset);
+    any = true;
+  } else if (meta >= 0) {
+    set(meta, 0);  // obj_drop, refcount_acquire: the object knows its type
+    any = true;
+  }
+  if (!any) return std::unique_ptr<BoundCall>();
+  return bound;
+}
+
+}  // namespace ringb::vm
