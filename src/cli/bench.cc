@@ -4,6 +4,9 @@
 //                 the kernel's JIT, and ringb's ns per executed instruction
 //   htab_ops      10 × (update, lookup, delete) on hash maps, preallocated
 //                 or not, plain or per-cpu; plus no-prealloc / prealloc
+//   objects       the object model (obj_new/drop, lists, rbtrees, refcounts,
+//                 kptrs, cpumasks) against the kernel and the same work in
+//                 native C++ (bench_native.h)
 // Each figure is the median of 5 runs of `repeat` test runs.
 #include <algorithm>
 #include <cstdio>
@@ -12,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_native.h"
 #include "commands.h"
 #include "kernel_run.h"
 #include "load.h"
@@ -73,6 +77,43 @@ Row measure(const Runtime& rt, const std::string& dir, const std::string& object
   return row;
 }
 
+// The object model, three ways: ringb's interpreter, the kernel's JIT, and
+// native C++ doing the same work. False when results disagree.
+bool bench_objects(const Runtime& rt, const std::string& dir, uint32_t repeat, const std::vector<uint8_t>& pkt) {
+  const char* progs[] = {"new_drop_16", "new_drop_1000", "list_fifo_10", "rbtree_7",
+                         "refcount_graph", "kptr_stash", "cpumask_acq_rel"};
+  std::printf("\nobjects: ns per run; native = C++ with %s, a spinlock, an intrusive list, std::multiset\n",
+              native_allocator().c_str());
+  std::printf("(goals: ringb/native <= 5, ringb/kernel <= 0.2; cpumask_acq_rel is a syscall program,\n"
+              " timed around the call, syscall included, in the kernel)\n\n");
+  std::printf("%-18s %10s %10s %10s %13s %13s\n", "program", "ringb", "kernel", "native", "ringb/kernel",
+              "ringb/native");
+  bool ok = true;
+  for (const char* prog : progs) {
+    const uint32_t n = std::string(prog) == "cpumask_acq_rel" ? std::max(repeat / 10, 1u) : repeat;
+    const Row r = measure(rt, dir, "objects", prog, n, pkt);
+    int64_t native_ret = 0;
+    const double native = native_ns(prog, n, kRounds, native_ret);
+    char kernel[32] = "n/a", rk[32] = "n/a", rn[32] = "n/a";
+    if (r.kernel_ns > 0) {
+      std::snprintf(kernel, sizeof kernel, "%.0f", r.kernel_ns);
+      std::snprintf(rk, sizeof rk, "%.3f", r.ringb_ns / r.kernel_ns);
+    }
+    if (native > 0) std::snprintf(rn, sizeof rn, "%.2f", r.ringb_ns / native);
+    std::printf("%-18s %10.0f %10s %10.0f %13s %13s\n", prog, r.ringb_ns, kernel, native, rk, rn);
+    if (r.kernel_ns > 0 && r.kernel_ret != r.ringb_ret) {
+      std::printf("  !! return values differ: ringb %u, kernel %u\n", r.ringb_ret, r.kernel_ret);
+      ok = false;
+    }
+    if (static_cast<int64_t>(static_cast<int32_t>(r.ringb_ret)) != native_ret) {
+      std::printf("  !! return values differ: ringb %u, native %lld\n", r.ringb_ret, static_cast<long long>(native_ret));
+      ok = false;
+    }
+    if (!r.kernel_note.empty()) std::printf("  (%s)\n", r.kernel_note.c_str());
+  }
+  return ok;
+}
+
 }  // namespace
 
 int run_bench(int argc, char** argv) {
@@ -129,6 +170,7 @@ int run_bench(int argc, char** argv) {
   std::printf("  percpu hash  ringb %.2f   kernel %.2f\n",
               ratio(ringb_of["ops_percpu_dynamic"], ringb_of["ops_percpu_prealloc"]),
               ratio(kernel_of["ops_percpu_dynamic"], kernel_of["ops_percpu_prealloc"]));
+  if (!bench_objects(rt, dir, repeat, pkt)) mismatch = true;
   return mismatch ? 1 : 0;
 }
 

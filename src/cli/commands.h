@@ -3,8 +3,11 @@
 
 namespace ringb::cli {
 
-// ringb demo: the allocator under threads and a signal storm.
+// ringb demo: a scheduler-like program on the object model, under threads
+// and a signal storm, against the kernel and native C++.
 int run_demo(int argc, char** argv);
+// ringb demo alloc: the allocator under threads and a signal storm.
+int run_alloc_demo(int argc, char** argv);
 
 // ringb dump: programs, maps, kfuncs, code with source lines, BTF.
 int run_dump(int argc, char** argv);

@@ -10,6 +10,9 @@
  *              grows and it goes back in the queue; otherwise it migrates to
  *              the group's first allowed cpu
  *   drain      empties a run queue (what is left at the end)
+ *   tick       the timer interrupt: a fresh event object replaces the cpu's
+ *              last one (kptr_xchg), no locks — what a program run from a
+ *              signal handler (the user-space NMI) may do
  * SEC("syscall") programs, so the kernel runs them too (the cpumask kfuncs
  * are not allowed in tc programs); the context says which cpu and task. */
 #include "ringb_test.h"
@@ -47,6 +50,22 @@ struct {
   __type(key, __u32);
   __type(value, struct group);
 } groups SEC(".maps");
+
+struct event {
+  __u64 at, seq;
+};
+
+struct tick_slot {
+  struct event __kptr *last;
+  __u64 ticks;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, MAX_CPUS);
+  __type(key, __u32);
+  __type(value, struct tick_slot);
+} ticks SEC(".maps");
 
 struct sched_ctx {
   __u32 cpu, nr_cpus;
@@ -157,4 +176,19 @@ int drain(struct sched_ctx *ctx) {
     n++;
   }
   return n;
+}
+
+SEC("syscall") __retval(0)
+int tick(struct sched_ctx *ctx) {
+  __u32 cpu = ctx->cpu;
+  struct tick_slot *s = bpf_map_lookup_elem(&ticks, &cpu);
+  struct event *e, *old;
+  if (!s) return -1;
+  e = bpf_obj_new(struct event);
+  if (!e) return -12;
+  e->at = bpf_ktime_get_ns();
+  e->seq = __sync_fetch_and_add(&s->ticks, 1);
+  old = bpf_kptr_xchg(&s->last, e);
+  if (old) bpf_obj_drop(old);
+  return 0;
 }
