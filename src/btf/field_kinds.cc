@@ -61,6 +61,26 @@ const char* field_kind_name(FieldKind k) {
   return i.kind == k ? i.struct_name : "unknown";
 }
 
+std::string describe_field(const Field& f) {
+  std::string s = "+" + std::to_string(f.offset) + " ";
+  switch (f.kind) {
+    case FieldKind::KptrUntrusted: return s + "kptr_untrusted(" + f.pointee_name + ")";
+    case FieldKind::Kptr:
+    case FieldKind::KptrPercpu:
+    case FieldKind::Uptr: return s + field_kind_name(f.kind) + "(" + f.pointee_name + ")";
+    case FieldKind::ListHead:
+    case FieldKind::RbRoot:
+      return s + field_kind_name(f.kind) + "(" + f.node_struct_name + " node at +" + std::to_string(f.node_offset) + ")";
+    default: return s + field_kind_name(f.kind);
+  }
+}
+
+std::string describe_record(const FieldRecord& r) {
+  std::string s;
+  for (const Field& f : r.fields) s += (s.empty() ? "" : ", ") + describe_field(f);
+  return s.empty() ? "none" : s;
+}
+
 const Field* FieldRecord::at(uint32_t offset) const {
   auto it = std::lower_bound(fields.begin(), fields.end(), offset,
                              [](const Field& f, uint32_t off) { return f.offset < off; });

@@ -119,8 +119,9 @@ Status Search::member(uint32_t tag_owner, int component, uint32_t type_id, uint6
         std::string first;
         for (const auto& [wk, wpath] : seen.where)
           if (wk == k.kind) first = wpath;
-        return error(E2BIG, path, "is a second " + name + " in the same struct (the first is '" + first +
-                                      "'); a struct may hold one");
+        const char* where = datasec_ && level == 0 ? "section" : "struct";
+        return error(E2BIG, path, "is a second " + name + " in the same " + where + " (the first is '" + first +
+                                      "'); a " + where + " may hold one");
       }
       seen.mask |= bit(k.kind);
       seen.where.emplace_back(k.kind, path);
@@ -264,7 +265,11 @@ KptrMatch match_kptr(const Btf& btf, uint32_t id, uint32_t allowed, FieldKind& k
   if (!(allowed & static_cast<uint32_t>(kind))) return KptrMatch::None;
   pointee = btf.skip_modifiers(tag->type);
   if (!is_struct(btf.type(pointee))) {
-    why = "is a " + value + " to " + btf.describe(tag->type) + "; a " + value + " must point to a struct";
+    const btf_type* p = btf.type(pointee);
+    const bool declared_only = p && btf_kind(p) == BTF_KIND_FWD;
+    why = "is a " + value + " to " + btf.describe(tag->type) +
+          (declared_only ? ", which the BTF only declares (a FWD: define the struct where the program uses it)"
+                         : "; a " + value + " must point to a struct");
     return KptrMatch::Invalid;
   }
   return KptrMatch::Found;

@@ -61,9 +61,9 @@ Status check_ownership(const Btf& btf, const StructMeta& meta, const std::vector
                                " holds struct " + f.node_struct_name +
                                ", whose node member the kernel does not recognise as a special field"};
     if (meta.record.has_any(kGraphNode) && owned->record.has_any(kGraphRoot))
-      return Error{ELOOP, who + ": is a graph node and owns struct " + f.node_struct_name + " through its " +
+      return Error{ELOOP, who + " is a graph node and owns struct " + f.node_struct_name + " through its " +
                               field_kind_name(f.kind) + " at byte " + std::to_string(f.offset) +
-                              ", which is a graph root too; the kernel refuses such chains (they could form a cycle)"};
+                              ", which is a graph root too; the kernel refuses such ownership (it could form a cycle)"};
   }
   return {};
 }
