@@ -52,9 +52,26 @@ inline constexpr uint32_t kAnyKptr = FieldKind::KptrUntrusted | FieldKind::Kptr 
 inline constexpr uint32_t kGraphRoot = FieldKind::ListHead | FieldKind::RbRoot;
 inline constexpr uint32_t kGraphNode = FieldKind::ListNode | FieldKind::RbNode;
 inline constexpr uint32_t kAllFields = (1u << 14) - 1;
+// What the kernel looks for in a map value (map_check_btf): no graph nodes.
+inline constexpr uint32_t kMapValueFields = FieldKind::SpinLock | FieldKind::ResSpinLock | FieldKind::Timer |
+                                            kAnyKptr | FieldKind::ListHead | FieldKind::RbRoot |
+                                            FieldKind::Refcount | FieldKind::Workqueue | FieldKind::Uptr |
+                                            FieldKind::TaskWork;
+// What it looks for in an allocated object (btf_parse_struct_metas).
+inline constexpr uint32_t kObjectFields = FieldKind::SpinLock | FieldKind::ResSpinLock | FieldKind::ListHead |
+                                          FieldKind::ListNode | FieldKind::RbRoot | FieldKind::RbNode |
+                                          FieldKind::Refcount | kAnyKptr;
+
+struct Field;
+struct FieldRecord;
 
 // "bpf_list_head", "kptr", "percpu_kptr", … (the kernel's btf_field_type_name).
 const char* field_kind_name(FieldKind k);
+// "+8 bpf_spin_lock", "+16 kptr_untrusted(foo)", "+24 bpf_list_head(elem.node)":
+// a field in one short phrase, for dumps and messages.
+std::string describe_field(const Field& f);
+// The record's fields so, joined by ", " ("none" when empty).
+std::string describe_record(const FieldRecord& r);
 
 struct Field {
   FieldKind kind{};
@@ -91,13 +108,20 @@ struct FieldRecord {
   const Field* at(uint32_t offset) const;
 };
 
-// btf_parse_fields(): the special fields of type `type_id` (a struct, or a
-// datasec variable's type), searched through nested structs and arrays, of
-// the kinds in `allowed` (others are plain bytes). Errors name the struct and
-// member, with the kernel's errno: E2BIG (two of a unique field, or more than
-// the kernel's 10 fields), EEXIST (overlapping fields), EINVAL (a root
-// without `contains:`, a malformed tag, a kptr that is not a pointer to a
-// struct), ENOENT (`contains:` names no struct or no member).
+// btf_parse_fields(): the special fields of type `type_id` (modifiers
+// skipped: a struct, or a DATASEC — then offsets are within the section),
+// searched through nested structs and arrays, of the kinds in `allowed`
+// (others are plain bytes). Any other type has no fields (an empty record).
+// Errors name the struct (or section) and member, with the kernel's errno:
+// E2BIG (two of a unique field in one struct level — ringb also refuses two
+// at different levels, where the kernel only warns —, more than the kernel's
+// 11 fields, or arrays nested 32 deep), EEXIST (overlapping fields), EINVAL
+// (a root without `contains:`, a malformed tag, a node member of the wrong
+// type or misaligned, a kptr that is not a pointer to a struct, an array of
+// a field that may not repeat, a bitfield off a byte boundary, a root
+// without a lock, both lock kinds, list and rb nodes without a refcount),
+// ENOENT (`contains:` names no struct or no member), EFAULT (a field past
+// the type's size: malformed BTF).
 Expected<FieldRecord> parse_fields(const Btf& btf, uint32_t type_id, uint32_t allowed = kAllFields);
 
 // A struct of the object's BTF that programs can allocate with bpf_obj_new
@@ -110,12 +134,18 @@ struct StructMeta {
   FieldRecord record;
 };
 
-// btf_parse_struct_metas() and btf_check_and_fixup_fields(): the metas of
-// every struct in the BTF with list, rbtree, refcount, spin lock, kptr or
-// workqueue fields, after the checks that need them all: each root's
-// `contains:` names a struct and a member of the root's node kind (ENOENT /
-// EINVAL), a node member in a struct with both list and rb nodes needs a
-// bpf_refcount (EINVAL), and ownership has no cycle (ELOOP). Sorted by btf_id.
+// btf_parse_struct_metas() and btf_check_and_fixup_fields(): a meta for
+// every struct of the BTF with a direct member whose type is the BTF's
+// struct bpf_spin_lock, bpf_list_head, bpf_list_node, bpf_rb_root,
+// bpf_rb_node or bpf_refcount, or a kptr pointer; its record holds the
+// locks, graph fields, refcounts and kptrs found in it (nested structs
+// included; timers, workqueues, task_work and uptrs are plain bytes in
+// objects). Then the checks that need them all: each root's node struct
+// has a meta (EFAULT otherwise), and ownership has no cycle (ELOOP: a
+// struct that is both a node and a root may own only structs that are not
+// roots). Errors are parse_fields()'s for the first struct that fails, and
+// EFAULT for a struct whose special member the search does not take (a
+// misaligned one). Sorted by btf_id.
 Expected<std::vector<StructMeta>> parse_struct_metas(const Btf& btf);
 
 }  // namespace ringb

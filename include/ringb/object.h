@@ -26,6 +26,7 @@
 
 #include "ringb/btf.h"
 #include "ringb/error.h"
+#include "ringb/fields.h"
 #include "ringb/insn.h"
 
 namespace ringb {
@@ -114,8 +115,21 @@ struct MapDef {
   uint64_t map_extra = 0;
   uint32_t btf_key_type_id = 0, btf_value_type_id = 0;  // 0: not described
   // Offset of the value's struct bpf_spin_lock (BPF_F_LOCK copies values
-  // under it), or -1 when the value has none.
+  // under it), or -1 when the value has none. Always fields.spin_lock_off
+  // for definitions the loader makes.
   int32_t spin_lock_off = -1;
+  // The value's special fields (ringb/fields.h): parse_fields() of the
+  // value type with the kinds map values may hold (kMapValueFields); for
+  // global data the section's DATASEC, offsets within the section, as the
+  // kernel reads it. Empty for map types libbpf creates without BTF (queue,
+  // stack, maps of maps, perf event arrays, ...).
+  FieldRecord fields;
+  // When the value's BTF describes fields the kernel cannot accept (two
+  // bpf_timers, an unknown kptr tag, a section's bpf_list_head without a
+  // lock, ...), it still creates the map, without any fields, and refuses
+  // the programs that use them: `fields` is then empty and this says why.
+  // code 0: nothing wrong.
+  Error fields_error;
   // Global data: the section it stands for, and its initial contents
   // (empty for .bss: zero-filled).
   std::string section;
@@ -159,6 +173,10 @@ class Object {
   std::vector<ExternVar> kconfig;   // laid out in the ".kconfig" map
   std::vector<ExternVar> ksyms;     // indexed by ld_imm64 src 3 imm
   std::shared_ptr<Btf> btf;         // the object's own BTF (may be null)
+  // The structs programs may allocate that have special fields, as the
+  // kernel finds them when it loads the BTF (parse_struct_metas); sorted
+  // by btf_id. An error there fails the open, as it fails BPF_BTF_LOAD.
+  std::vector<StructMeta> struct_metas;
 
   const Program* find_program(const std::string& name) const;
   int find_map(const std::string& name) const;  // index or -1

@@ -57,7 +57,18 @@ void print_maps(const Object& obj) {
                   m.initial_value.empty() ? "zero-filled" : "initialised");
     for (const auto& [slot, prog] : m.init_progs)
       std::printf("       slot %u: %s\n", slot, prog.c_str());
+    if (!m.fields.empty()) std::printf("       fields: %s\n", describe_record(m.fields).c_str());
+    if (m.fields_error.code)
+      std::printf("       no fields (the kernel creates it without any): %s (%s)\n", m.fields_error.message.c_str(),
+                  strerrorname_np(m.fields_error.code));
   }
+}
+
+void print_struct_metas(const Object& obj) {
+  if (obj.struct_metas.empty()) return;
+  std::printf("struct metas (allocatable structs with special fields):\n");
+  for (const StructMeta& m : obj.struct_metas)
+    std::printf("  [%u] %-20s %4u bytes: %s\n", m.btf_id, m.name.c_str(), m.size, describe_record(m.record).c_str());
 }
 
 void print_code(const Object& obj, const Program& p) {
@@ -115,6 +126,7 @@ int run_dump(int argc, char** argv) {
                 p.section.c_str(), prog_type_name(p.type), p.insns.size(), p.funcs.size(),
                 p.sleepable ? ", sleepable" : "", p.autoload ? "" : ", not autoloaded");
   print_maps(*obj);
+  print_struct_metas(*obj);
   if (!obj->kfuncs.empty()) {
     std::printf("kfuncs:");
     for (const std::string& k : obj->kfuncs) std::printf(" %s", k.c_str());

@@ -33,6 +33,13 @@ Expected<Object> Object::open_memory(const void* data, size_t size, const std::s
   if (Status s = elf::collect_externs(*file, obj); !s) return prefixed(s.error());
   if (Status s = elf::collect_programs(*file, ext.get(), obj); !s) return prefixed(s.error());
   if (Status s = elf::check_init_progs(obj); !s) return prefixed(s.error());
+  // libbpf opens before it loads the BTF into the kernel, which is where
+  // the kernel parses the struct metas: their errors come last.
+  if (obj.btf) {
+    auto metas = parse_struct_metas(*obj.btf);
+    if (!metas) return prefixed(metas.error());
+    obj.struct_metas = std::move(metas.value());
+  }
   if (obj.programs.empty()) return Error{EINVAL, name + ": no programs (no global function in a program section)"};
   return obj;
 }

@@ -40,20 +40,49 @@ bool type_field(const Btf& btf, uint32_t type_id, uint32_t& pointee) {
   return true;
 }
 
-// Offset of a struct bpf_spin_lock inside type `id` (nested structs and
-// arrays of one element searched), or -1.
-int64_t find_spin_lock(const Btf& btf, uint32_t id, int depth = 0) {
-  const btf_type* t = btf.type(btf.skip_modifiers(id));
-  if (!t || depth > 8) return -1;
-  if (btf_is_array(t) && btf_array(t)->nelems >= 1) return find_spin_lock(btf, btf_array(t)->type, depth + 1);
-  if (!btf_is_struct(t) && !btf_is_union(t)) return -1;
-  if (btf.name(btf.skip_modifiers(id)) == "bpf_spin_lock") return 0;
-  const btf_member* mem = btf_members(t);
-  for (uint16_t i = 0; i < btf_vlen(t); ++i) {
-    const int64_t inner = find_spin_lock(btf, mem[i].type, depth + 1);
-    if (inner >= 0) return int64_t{btf_member_bit_offset(t, i) / 8} + inner;
+// Map types libbpf creates without BTF (bpf_object__create_map), so the
+// kernel sees no fields in their values.
+bool created_without_btf(uint32_t type) {
+  switch (type) {
+    case 4:   // perf event array
+    case 8:   // cgroup array
+    case 12:  // array of maps
+    case 13:  // hash of maps
+    case 14:  // devmap
+    case 15:  // sockmap
+    case 16:  // cpumap
+    case 17:  // xskmap
+    case 18:  // sockhash
+    case 22:  // queue
+    case 23:  // stack
+    case 25:  // devmap hash
+    case 33:  // arena
+      return true;
+    default:
+      return false;
   }
-  return -1;
+}
+
+// The value's special fields (MapDef::fields). What the kernel cannot
+// accept leaves the map without fields, with the reason kept.
+Status set_fields(const Btf& btf, MapDef& m) {
+  m.fields = {};
+  m.fields_error = {};
+  m.spin_lock_off = -1;
+  if (!m.btf_value_type_id || created_without_btf(m.type)) return {};
+  auto rec = parse_fields(btf, m.btf_value_type_id, kMapValueFields);
+  if (!rec) {
+    m.fields_error = rec.error();
+    return {};
+  }
+  for (const Field& f : rec->fields)
+    if (uint64_t{f.offset} + f.size > m.value_size)
+      return map_error(m.name, std::string("its value's ") + field_kind_name(f.kind) + " (bytes " +
+                                   std::to_string(f.offset) + "–" + std::to_string(f.offset + f.size - 1) +
+                                   ") lies outside the " + std::to_string(m.value_size) + "-byte value");
+  m.fields = std::move(rec.value());
+  m.spin_lock_off = m.fields.spin_lock_off;
+  return {};
 }
 
 // A map in .maps: its definition's place in the section, for relocations.
@@ -144,14 +173,7 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& 
       return map_error(m.name, "has `values` but a value of " + std::to_string(m.value_size) + " bytes (must be 4)");
     m.value_size = 4;
   }
-  if (m.btf_value_type_id) {
-    const int64_t off = find_spin_lock(btf, m.btf_value_type_id);
-    if (off >= 0 && (off > m.value_size || m.value_size - off < 4))  // sizeof(struct bpf_spin_lock)
-      return map_error(m.name, "its value's bpf_spin_lock (offset " + std::to_string(off) +
-                                   ") lies outside the " + std::to_string(m.value_size) + "-byte value");
-    m.spin_lock_off = static_cast<int32_t>(off);
-  }
-  return {};
+  return set_fields(btf, m);
 }
 
 Status collect_btf_maps(const ElfFile& file, Object& obj) {
@@ -223,6 +245,7 @@ Status collect_maps(const ElfFile& file, Object& obj) {
     if (obj.btf) {
       if (auto vars = fix_datasec_layout(file, sec, *obj.btf); !vars) return vars.error();
       m.btf_value_type_id = obj.btf->find(sec.name, BTF_KIND_DATASEC);
+      if (Status s = set_fields(*obj.btf, m); !s) return s;
     }
     obj.maps.push_back(std::move(m));
   }

@@ -15,6 +15,7 @@
 
 #include "flags.h"
 #include "map_types.h"
+#include "value_fields.h"
 #include "ringb/cpu.h"
 #include "ringb/rcu.h"
 
@@ -50,21 +51,6 @@ class HostScope {
 constexpr uint32_t kLastMapType = 33;
 bool is_known_type(uint32_t type) { return type > 0 && type <= kLastMapType; }
 
-// A bpf_spin_lock in the value (MapDef::spin_lock_off, found in BTF): the
-// kernel's btf_parse_fields() wants it 4-aligned and inside the value, and
-// only hash and array maps may hold one (-EOPNOTSUPP for other types).
-Status check_spin_lock(const MapDef& def) {
-  if (def.spin_lock_off < 0) return {};
-  if (def.spin_lock_off % 4 || uint64_t(def.spin_lock_off) + 4 > def.value_size)
-    return detail::einval("the value's bpf_spin_lock at byte " + std::to_string(def.spin_lock_off) +
-                          " is not 4-aligned inside value_size " + std::to_string(def.value_size));
-  const auto t = static_cast<MapType>(def.type);
-  if (t != MapType::Hash && t != MapType::Array)
-    return Error{EOPNOTSUPP, std::string("a ") + map_type_name(def.type) +
-                                 " map cannot hold a bpf_spin_lock in its value"};
-  return {};
-}
-
 // The type's own factory (its *_map_alloc_check, then the map).
 detail::MapResult create_of_type(const MapDef& def, const Options& options) {
   switch (static_cast<MapType>(def.type)) {
@@ -97,7 +83,7 @@ Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& opt
   auto map = create_of_type(def, options);
   if (!map) return map;
   // map_check_btf() runs on the built map, as in the kernel.
-  if (Status s = check_spin_lock(def); !s) return s.error();
+  if (Status s = detail::check_value_fields(def); !s) return s.error();
   return map;
 }
 
