@@ -156,5 +156,9 @@ template <typename T>
 T* container(void* node, size_t off) {
   return node ? reinterpret_cast<T*>(static_cast<char*>(node) - off) : nullptr;
 }
+template <typename T>
+const T* container(const void* node, size_t off) {
+  return node ? reinterpret_cast<const T*>(static_cast<const char*>(node) - off) : nullptr;
+}
 
 }  // namespace ringb::obj::test

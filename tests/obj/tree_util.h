@@ -32,7 +32,7 @@ inline std::string shape(const detail::RbRoot& root) { return shape(root.node); 
 // "" when every invariant holds, else what broke: parent links, owner,
 // in-order keys, no red node with a red child, equal black heights, a black
 // root, the cached leftmost node.
-inline std::string check_tree(const detail::RbRoot& root) {
+inline std::string check_tree(const detail::RbRoot& root, int64_t (*key_of)(const void*) = test::key_of) {
   std::string err;
   int64_t last = INT64_MIN;
   size_t count = 0;
