@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "ringb/error.h"
 #include "ringb/object.h"
@@ -42,22 +43,30 @@
 namespace ringb::mem {
 class MemCgroup;
 }
+namespace ringb::obj {
+struct Record;  // ringb/objects.h
+void spin_lock(void* lock);
+void spin_unlock(void* lock);
+}  // namespace ringb::obj
 
 namespace ringb::maps {
 
 // struct bpf_spin_lock: a 4-byte word in a map value or object, 0 when free.
-// bpf_spin_lock()/bpf_spin_unlock() and BPF_F_LOCK copies all use these.
-inline void value_lock(void* lock) {
-  auto* w = static_cast<uint32_t*>(lock);
-  while (__atomic_exchange_n(w, 1u, __ATOMIC_ACQUIRE))
-    while (__atomic_load_n(w, __ATOMIC_RELAXED)) __builtin_ia32_pause();
-}
-inline void value_unlock(void* lock) {
-  __atomic_store_n(static_cast<uint32_t*>(lock), 0u, __ATOMIC_RELEASE);
-}
+// bpf_spin_lock()/bpf_spin_unlock() and BPF_F_LOCK copies all use these: the
+// object runtime's lock (obj::spin_lock), which also guards a value's lists
+// and trees when their fields are freed.
+inline void value_lock(void* lock) { obj::spin_lock(lock); }
+inline void value_unlock(void* lock) { obj::spin_unlock(lock); }
 // copy_map_value_locked(): copies a value into `dst` under dst's lock, every
-// byte but the lock's own.
+// byte but the lock's own (for a value whose only special field is the lock;
+// maps with an Options::record skip every special field).
 void copy_value_locked(const MapDef& def, void* dst, const void* src);
+
+// The bytes of one special field of a value: copies in and out skip them,
+// host reads show them as zero (the kernel's btf_field_offs).
+struct ValueHole {
+  uint32_t off = 0, size = 0;
+};
 
 // UAPI values (include/uapi/linux/bpf.h), so callers need not include it.
 // Update flags:
@@ -97,6 +106,14 @@ struct Options {
   mem::MemCgroup* cgroup = nullptr;  // charged for all map memory; must outlive the map
   bool force_dyn_alloc = false;      // sysctl kernel.bpf_force_dyn_alloc: hash maps never preallocate
   ProgResolver prog_resolver;        // prog arrays: program ids for host_update (none: -EBADF)
+  // The value's special fields, bound (obj::TypeSet::bind), for arrays and
+  // hash maps; owned by whoever loads the object and must outlive the map.
+  // With one, copies in and out skip every special field (host reads see
+  // them as 0), fresh values get obj::init_fields, and a value that is
+  // deleted, overwritten or destroyed with the map has its fields freed
+  // (obj::free_fields: kptrs released, lists and trees dropped), as the
+  // kernel does. Null: only MapDef::spin_lock_off is special.
+  const obj::Record* record = nullptr;
 };
 
 // A snapshot for tests and benchmarks; read racily while the map is in use.
@@ -194,6 +211,15 @@ class Map {
  protected:
   explicit Map(const MapDef& def);
 
+  // Options::record (types call it from their init, before any value is
+  // made): the holes become the record's fields, and a record's spin lock
+  // is the one BPF_F_LOCK uses.
+  void set_record(const obj::Record* record);
+  // The value's fields need freeing when it goes (kptrs, lists, trees, ...).
+  bool frees_fields() const { return frees_fields_; }
+  // BPF_F_LOCK into map memory: every byte but the holes, under dst's lock.
+  void copy_locked(void* dst, const void* src) const;
+
   // Host commands after the generic checks (permissions, key and value
   // pointers), on a thread holding cpu slot `cpu` inside an RCU section.
   virtual long do_host_lookup(const void* key, void* value_out, int cpu) = 0;
@@ -204,11 +230,14 @@ class Map {
   virtual long do_set_prog(uint32_t index, const ProgRef& prog);  // prog arrays; else -EINVAL
 
   MapDef def_;
+  const obj::Record* record_ = nullptr;
+  std::vector<ValueHole> holes_;  // sorted; the spin lock alone without a record
 
  private:
   void clear_special_fields(void* value_out) const;
   bool sizes_ok(size_t key_size, size_t value_size) const;
   size_t value_size_for_host_;
+  bool frees_fields_ = false;
   std::atomic<bool> frozen_{false};
 };
 

@@ -67,7 +67,20 @@ struct Type {
 // Kernel kptr types by name: ringb's own (bpf_cpumask) and the host's.
 class KptrTypes {
  public:
-  static KptrTypes builtin();  // bpf_cpumask
+  KptrTypes() = default;
+  KptrTypes(const KptrTypes& other) { *this = other; }
+  KptrTypes& operator=(const KptrTypes& other) {
+    if (this != &other) {
+      types_.clear();
+      for (const auto& t : other.types_) types_.push_back(std::make_unique<KptrType>(*t));
+    }
+    return *this;
+  }
+  KptrTypes(KptrTypes&&) = default;
+  KptrTypes& operator=(KptrTypes&&) = default;
+
+  static KptrTypes builtin();  // bpf_cpumask (ringb/cpumask.h)
+  // A name added again replaces the earlier type for find().
   void add(KptrType t);
   const KptrType* find(const std::string& name) const;
 
@@ -77,7 +90,10 @@ class KptrTypes {
 
 // The types of one loaded object: every struct of its BTF, with the
 // special-field metas (parse_struct_metas) bound to each other and to the
-// kernel kptr types. Built once at load; read-only afterwards.
+// kernel kptr types. Built once at load; read-only afterwards (any thread may
+// call type() and bind()). Kptr pointees bind as the kernel's btf_parse_kptr
+// does: a name `kernel` knows is a kernel type, else the object's own struct
+// of that id is a local type. The TypeSet keeps its own copy of `kernel`.
 class TypeSet {
  public:
   // Errors: a kptr to a struct that is neither the object's own allocatable
@@ -104,15 +120,16 @@ class TypeSet {
 Status init();  // idempotent; call from task context before any program runs
 
 // A zeroed object of type t with its fields initialised (refcount 1, heads
-// empty), or nullptr when memory is exhausted or t->size is above the
-// allocator's largest size.
+// empty), or nullptr when memory is exhausted, t.size is 0 or above the
+// allocator's largest size (4088), or init() has not run.
 void* obj_new(const Type& t);
 // Drops the reference p: if t has a refcount that does not reach 0, that is
 // all; else its fields are freed (free_fields) and the memory goes back
 // after an RCU grace period. t == nullptr: a type without fields.
 void obj_drop(void* p, const Type* t);
-// Per-cpu objects (scalars only, at most 512 bytes): the returned pointer is
-// a per-cpu handle; percpu_ptr() gives a cpu's copy (bpf_per_cpu_ptr).
+// Per-cpu objects (scalars only, at most 512 bytes, every cpu's copy
+// zeroed): the returned pointer is a per-cpu handle; percpu_ptr() gives a
+// cpu's copy (bpf_per_cpu_ptr), nullptr for cpus at or past cpu::nr_cpus().
 void* percpu_obj_new(const Type& t);
 void percpu_obj_drop(void* p, const Type* t);
 void* percpu_ptr(void* handle, uint32_t cpu);
@@ -153,15 +170,22 @@ void spin_lock(void* lock);
 void spin_unlock(void* lock);
 // struct bpf_res_spin_lock (Linux 6.15): 0 when taken, -EDEADLK when this cpu
 // holds it already (or a lock cycle is found), -ETIMEDOUT after 250 ms.
+// `cpu` is the caller's cpu slot (cpu::current()); locks are released in any
+// order. bpf_spin_lock is not resilient: a signal handler that takes a lock
+// its thread holds spins for ever, as the kernel forbids such programs.
 long res_spin_lock(void* lock, int cpu);
 void res_spin_unlock(void* lock, int cpu);
 
 // ---- accounting -------------------------------------------------------------
+// Counted when the call is made: a dropped object counts as freed at once,
+// though its memory is reused only after a grace period
+// (mem::MemAlloc::rcu_barrier() waits for that).
 struct Stats {
   uint64_t objects_live = 0;  // obj_new'd (or refcount-held) and not yet freed
-  uint64_t percpu_live = 0;
-  uint64_t allocated = 0, freed = 0;  // totals
-  size_t bytes_held = 0;              // the global allocators' memory
+  uint64_t percpu_live = 0;   // percpu_obj_new'd and not yet dropped
+  uint64_t cpumasks_live = 0; // bpf_cpumask_create'd, last reference not yet released
+  uint64_t allocated = 0, freed = 0;  // totals of obj_new / final obj_drop
+  size_t bytes_held = 0;              // the global allocators' (and bpf_cpumask's) memory
 };
 Stats stats();
 

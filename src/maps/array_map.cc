@@ -13,6 +13,8 @@
 #include "cpu_scope.h"
 #include "flags.h"
 #include "map_types.h"
+#include "ringb/cpu.h"
+#include "ringb/objects.h"
 #include "value_copy.h"
 
 namespace ringb::maps::detail {
@@ -46,7 +48,23 @@ Status ArrayBase::init(uint64_t slots, const Options& options) {
   auto area = Area::alloc(slots * elem_size_, options.cgroup, "array values");
   if (!area) return area.error();
   area_ = std::move(area.value());
+  slots_ = slots;
+  set_record(options.record);
+  // Zero is every special field's fresh state but a refcount's (touching
+  // every value would page in the whole area for nothing otherwise).
+  if (record_ && record_->fields.refcount_off >= 0)
+    for (uint64_t i = 0; i < slots_; ++i) obj::init_fields(*record_, slot(i));
   return {};
+}
+
+void ArrayBase::free_old_fields(char* value) const {
+  if (frees_fields()) obj::free_fields(*record_, value);
+}
+
+ArrayBase::~ArrayBase() {
+  if (!frees_fields()) return;
+  cpu::CpuGuard cpu;  // drops free memory to this slot's caches, as under migrate_disable()
+  for (uint64_t i = 0; i < slots_; ++i) obj::free_fields(*record_, slot(i));
 }
 
 int64_t ArrayBase::index_of(const void* key) const {
@@ -110,10 +128,12 @@ class ArrayMap final : public ArrayBase {
   long update_elem(const void* key, const void* value, uint64_t flags) override {
     const int64_t i = index_of(key);
     if (long err = check_update(i, flags)) return err;
+    char* val = slot(static_cast<uint64_t>(i));
     if (flags & kFLock)
-      copy_value_locked(def_, slot(static_cast<uint64_t>(i)), value);
+      copy_locked(val, value);
     else
-      copy_value_to_map(slot(static_cast<uint64_t>(i)), value, def_.value_size, def_.spin_lock_off);
+      copy_value_to_map(val, value, def_.value_size, holes_);
+    free_old_fields(val);
     return 0;
   }
 
@@ -135,7 +155,7 @@ class ArrayMap final : public ArrayBase {
   long do_host_lookup(const void* key, void* value_out, int) override {
     const int64_t i = index_of(key);
     if (i < 0) return -ENOENT;
-    copy_from_map(value_out, slot(static_cast<uint64_t>(i)), def_.value_size);
+    copy_value_from_map(value_out, slot(static_cast<uint64_t>(i)), def_.value_size, holes_);
     return 0;
   }
   long do_host_update(const void* key, const void* value, uint64_t flags, int) override {

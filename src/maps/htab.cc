@@ -12,6 +12,7 @@
 #include "flags.h"
 #include "htab.h"
 #include "ringb/cpu.h"
+#include "ringb/objects.h"
 #include "ringb/rcu.h"
 
 namespace ringb::maps::detail {
@@ -49,6 +50,7 @@ Status Htab::check_def(const MapDef& def, bool percpu) {
 }
 
 Status Htab::init(const Options& options) {
+  set_record(options.record);
   nr_cpus_ = cpu::nr_cpus();
   prealloc_ = !(def_.map_flags & kFNoPrealloc) && !options.force_dyn_alloc;
   if (!prealloc_) def_.map_flags |= kFNoPrealloc;  // as bpf_force_dyn_alloc does
@@ -127,6 +129,17 @@ Htab::~Htab() {
                  def_.name.c_str());
     std::abort();
   }
+  // htab_free_prealloced_fields() / delete_all_elements(): what the values
+  // in the table hold goes first (unlinked elements gave theirs up already).
+  if (frees_fields() && buckets_) {
+    cpu::CpuGuard cpu;
+    for (uint32_t i = 0; i < n_buckets_; ++i)
+      for (uintptr_t link = buckets_[i].head.load(std::memory_order_relaxed); !is_nulls(link);) {
+        HtabElem* e = link_elem(link);
+        link = e->next.load(std::memory_order_relaxed);
+        free_value_fields(e);
+      }
+  }
   // Preallocated elements die with their area; allocated ones go back to
   // their allocator first (which then returns everything to malloc).
   if (prealloc_ || !ma_) return;
@@ -139,6 +152,20 @@ Htab::~Htab() {
       ma_->cache_free(e);
     }
   }
+}
+
+void Htab::free_value_fields(HtabElem* e) const {
+  if (!frees_fields()) return;
+  if (!percpu_) return obj::free_fields(*record_, value_of(e));
+  for (unsigned c = 0; c < nr_cpus_; ++c) obj::free_fields(*record_, percpu_value(e, c));
+}
+
+void Htab::init_value_fields(char* value) const {
+  if (record_)
+    obj::init_fields(*record_, value);
+  else if (def_.spin_lock_off >= 0)
+    std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(value + def_.spin_lock_off))
+        .store(0, std::memory_order_release);
 }
 
 Stats Htab::stats() const {

@@ -87,6 +87,12 @@ class Htab : public Map {
   void fill_elem(HtabElem* e, int cpu, const void* key, uint32_t hash, const void* value, bool all_cpus);
   void write_percpu_value(HtabElem* e, int cpu, const void* value, bool all_cpus, bool fresh);
   void copy_value_out(HtabElem* e, void* out) const;  // host layout
+  // check_and_free_fields(): an element that left the table (deleted or
+  // replaced, every cpu's copy of a per-cpu value) gives up what its
+  // special fields hold. Never under the bucket lock.
+  void free_value_fields(HtabElem* e) const;
+  // A fresh value's special fields (check_and_init_map_value).
+  void init_value_fields(char* value) const;
   long no_elem_error(int cpu, Bucket& b, const void* key, uint32_t hash, uint64_t flags);
 
   // ---- element memory (htab.cc) ----

@@ -12,12 +12,12 @@ namespace ringb::maps::detail {
 
 void Htab::copy_value_out(HtabElem* e, void* out) const {
   if (!percpu_) {
-    copy_from_map(out, value_of(e), def_.value_size);
+    copy_value_from_map(out, value_of(e), def_.value_size, holes_);
     return;
   }
   // Every cpu's copy, round_up(value_size, 8) apart, as bpf_long_memcpy does.
   for (unsigned c = 0; c < nr_cpus_; ++c)
-    copy_from_map(static_cast<char*>(out) + c * value_rounded_, percpu_value(e, c), value_rounded_);
+    copy_value_from_map(static_cast<char*>(out) + c * value_rounded_, percpu_value(e, c), value_rounded_, holes_);
 }
 
 long Htab::do_host_lookup(const void* key, void* value_out, int) {

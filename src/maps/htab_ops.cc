@@ -3,6 +3,7 @@
 #include "cpu_scope.h"
 #include "htab.h"
 #include "htab_hash.h"
+#include "ringb/objects.h"
 #include "value_copy.h"
 
 namespace ringb::maps::detail {
@@ -64,8 +65,8 @@ void Htab::fill_elem(HtabElem* e, int cpu, const void* key, uint32_t hash, const
   if (percpu_) {
     write_percpu_value(e, cpu, value, all_cpus, true);
   } else {
-    copy_value_to_map(value_of(e), value, def_.value_size, def_.spin_lock_off);
-    init_value_lock(value_of(e), def_.spin_lock_off);
+    copy_value_to_map(value_of(e), value, def_.value_size, holes_);
+    init_value_fields(value_of(e));
   }
   seq_write_end(e, s);
 }
@@ -74,15 +75,26 @@ void Htab::fill_elem(HtabElem* e, int cpu, const void* key, uint32_t hash, const
 // from the buffer (round_up(value_size, 8) apart); from a program only this
 // cpu's, and a fresh element's other copies are zeroed so that the program
 // knows what they hold.
+//
+// Special fields: a fresh element's copies get fresh fields (the copies skip
+// them); an element overwritten in place frees what the fields of each copy
+// written still hold (the kernel's pcpu_copy_value, since Linux 6.18),
+// under the bucket lock as there — per-cpu values hold no locks or graphs,
+// only kptrs, whose exchange is atomic.
 void Htab::write_percpu_value(HtabElem* e, int cpu, const void* value, bool all_cpus, bool fresh) {
   for (unsigned c = 0; c < nr_cpus_; ++c) {
+    char* v = percpu_value(e, c);
+    const bool written = all_cpus || c == static_cast<unsigned>(cpu);
     if (all_cpus)
-      copy_to_map(percpu_value(e, c), static_cast<const char*>(value) + c * value_rounded_,
-                  value_rounded_);
-    else if (c == static_cast<unsigned>(cpu))
-      copy_to_map(percpu_value(e, c), value, def_.value_size);
+      copy_value_to_map(v, static_cast<const char*>(value) + c * value_rounded_, value_rounded_, holes_);
+    else if (written)
+      copy_value_to_map(v, value, def_.value_size, holes_);
     else if (fresh)
-      zero_map_words(percpu_value(e, c), value_rounded_);
+      zero_map_words(v, value_rounded_);
+    if (fresh && record_)
+      obj::init_fields(*record_, v);
+    else if (written && frees_fields())
+      obj::free_fields(*record_, v);
   }
 }
 
@@ -111,7 +123,7 @@ long Htab::update(int cpu, const void* key, const void* value, uint64_t flags, b
     flags &= ~kFLock;
     if (flags != kNoExist) {
       if (HtabElem* e = lookup_raw(key, hash_of(key))) {
-        copy_value_locked(def_, value_of(e), value);
+        copy_locked(value_of(e), value);
         return 0;
       }
       if (flags == kExist) return -ENOENT;
@@ -186,6 +198,7 @@ long Htab::update(int cpu, const void* key, const void* value, uint64_t flags, b
       link_to_old->store(old->next.load(std::memory_order_relaxed), std::memory_order_release);
     }
     b.lock.unlock();
+    if (old) free_value_fields(old);
     if (old && spare_swap)
       park_replaced(cpu, old);
     else if (old)
@@ -245,6 +258,7 @@ long Htab::remove(int cpu, const void* key, void* value_out, bool locked) {
   link_to_it->store(e->next.load(std::memory_order_relaxed), std::memory_order_release);
   count_->dec(cpu);
   b.lock.unlock();
+  free_value_fields(e);
   free_elem(cpu, e);
   return 0;
 }

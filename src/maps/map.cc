@@ -10,6 +10,7 @@
 // buffers' sizes must be the map's (libbpf's validate_map_op()): -EINVAL.
 #include <linux/bpf.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -17,7 +18,9 @@
 #include "map_types.h"
 #include "value_fields.h"
 #include "ringb/cpu.h"
+#include "ringb/objects.h"
 #include "ringb/rcu.h"
+#include "value_copy.h"
 
 namespace ringb::maps {
 
@@ -91,6 +94,27 @@ Map::Map(const MapDef& def) : def_(def), value_size_for_host_(def.value_size) {
   if (def.type == static_cast<uint32_t>(MapType::PercpuArray) ||
       def.type == static_cast<uint32_t>(MapType::PercpuHash))
     value_size_for_host_ = detail::round_up8(def.value_size) * cpu::nr_cpus();
+  if (def.spin_lock_off >= 0 && uint64_t(def.spin_lock_off) + 4 <= def.value_size)
+    holes_.push_back({static_cast<uint32_t>(def.spin_lock_off), 4});
+}
+
+void Map::set_record(const obj::Record* record) {
+  record_ = record;
+  if (!record) return;
+  holes_.clear();
+  for (const Field& f : record->fields.fields)
+    if (uint64_t{f.offset} + f.size <= def_.value_size) holes_.push_back({f.offset, f.size});
+  std::sort(holes_.begin(), holes_.end(), [](ValueHole a, ValueHole b) { return a.off < b.off; });
+  if (def_.spin_lock_off < 0) def_.spin_lock_off = record->fields.spin_lock_off;
+  frees_fields_ = record->fields.has_any(kAnyKptr | kGraphRoot | FieldKind::Timer | FieldKind::Workqueue |
+                                         FieldKind::TaskWork | FieldKind::Uptr);
+}
+
+void Map::copy_locked(void* dst, const void* src) const {
+  char* lock = static_cast<char*>(dst) + def_.spin_lock_off;
+  value_lock(lock);
+  detail::copy_value_to_map(dst, src, def_.value_size, holes_);
+  value_unlock(lock);
 }
 
 Map::~Map() = default;
@@ -118,10 +142,13 @@ long Map::do_set_prog(uint32_t, const ProgRef&) { return -EINVAL; }
 namespace {
 
 // check_and_init_map_value(): a value copied out to the host shows its
-// bpf_spin_lock as 0, whoever holds it. (Per-cpu values never have one.)
-void clear_special_fields_of(const MapDef& def, void* value) {
-  if (def.spin_lock_off >= 0 && static_cast<uint64_t>(def.spin_lock_off) + 4 <= def.value_size)
-    std::memset(static_cast<char*>(value) + def.spin_lock_off, 0, 4);
+// special fields (its bpf_spin_lock, kptrs, heads, ...) as 0, every cpu's
+// copy of a per-cpu value too. (The copies already skip them.)
+void clear_special_fields_of(const MapDef& def, const std::vector<ValueHole>& holes, void* value,
+                             size_t host_size) {
+  const size_t stride = host_size == def.value_size ? host_size : detail::round_up8(def.value_size);
+  for (size_t at = 0; at + def.value_size <= host_size; at += stride)
+    for (const ValueHole& h : holes) std::memset(static_cast<char*>(value) + at + h.off, 0, h.size);
 }
 
 // __bpf_copy_key(): a map without keys takes none; a map with keys needs one.
@@ -138,7 +165,9 @@ bool Map::sizes_ok(size_t key_size, size_t value_size) const {
   return key_size == def_.key_size && value_size == value_size_for_host_;
 }
 
-void Map::clear_special_fields(void* value_out) const { clear_special_fields_of(def_, value_out); }
+void Map::clear_special_fields(void* value_out) const {
+  clear_special_fields_of(def_, holes_, value_out, value_size_for_host_);
+}
 
 long Map::host_lookup(const void* key, size_t key_size, void* value_out, size_t value_size) {
   if (!sizes_ok(key_size, value_size)) return -EINVAL;

@@ -30,7 +30,9 @@ class PercpuArrayMap final : public ArrayBase {
     const int64_t i = index_of(key);
     if (long err = check_update(i, flags)) return err;
     if (cpu < 0) return -EBUSY;
-    copy_to_map(value(static_cast<unsigned>(cpu), i), value_in, def_.value_size);
+    char* val = value(static_cast<unsigned>(cpu), i);
+    copy_value_to_map(val, value_in, def_.value_size, holes_);
+    free_old_fields(val);
     return 0;
   }
 
@@ -55,7 +57,7 @@ class PercpuArrayMap final : public ArrayBase {
     const int64_t i = index_of(key);
     if (i < 0) return -ENOENT;
     for (unsigned c = 0; c < nr_cpus_; ++c)
-      copy_from_map(static_cast<char*>(value_out) + c * elem_size_, value(c, i), elem_size_);
+      copy_value_from_map(static_cast<char*>(value_out) + c * elem_size_, value(c, i), elem_size_, holes_);
     return 0;
   }
 
@@ -64,8 +66,10 @@ class PercpuArrayMap final : public ArrayBase {
     const int64_t i = index_of(key);
     if (flags > kExist) return -EINVAL;
     if (long err = check_update(i, flags)) return err;
-    for (unsigned c = 0; c < nr_cpus_; ++c)
-      copy_to_map(value(c, i), static_cast<const char*>(value_in) + c * elem_size_, elem_size_);
+    for (unsigned c = 0; c < nr_cpus_; ++c) {
+      copy_value_to_map(value(c, i), static_cast<const char*>(value_in) + c * elem_size_, elem_size_, holes_);
+      free_old_fields(value(c, i));
+    }
     return 0;
   }
 

@@ -42,31 +42,95 @@ inline void copy_to_map(void* dst, const void* src, size_t n) {
   for (size_t i = 0; i * 8 < n; ++i) map_word(dst, i).store(user_word(src, i, n), std::memory_order_release);
 }
 
-// copy_map_value(): map ← caller, leaving the value's bpf_spin_lock (4 bytes
-// at lock_off; none when negative) untouched, as the kernel copies around
-// special fields. The lock is 4-aligned, so it is one half of an 8-byte word;
-// the other half is stored on its own.
-inline void copy_value_to_map(void* dst, const void* src, size_t n, int32_t lock_off) {
-  if (lock_off < 0) return copy_to_map(dst, src, n);
-  const size_t lock_word = static_cast<size_t>(lock_off) / 8;
-  for (size_t i = 0; i * 8 < n; ++i) {
-    if (i != lock_word) {
-      map_word(dst, i).store(user_word(src, i, n), std::memory_order_release);
-      continue;
-    }
-    const size_t other = i * 8 + (lock_off % 8 == 0 ? 4 : 0);  // the half that is not the lock
-    uint32_t half = 0;
-    if (other < n) std::memcpy(&half, static_cast<const char*>(src) + other, n - other < 4 ? n - other : 4);
-    std::atomic_ref<uint32_t>(reinterpret_cast<uint32_t*>(static_cast<char*>(dst) + other)[0])
-        .store(half, std::memory_order_release);
+// ---- around special fields -----------------------------------------------------
+//
+// copy_map_value(): a value's special fields (ValueHole, from the record, or
+// just its bpf_spin_lock) are never written by copies into the map, and read
+// back as zero (check_and_init_map_value). Fields are 4-aligned with sizes a
+// multiple of 4, so a hole starts and ends on a half word: the bytes between
+// holes are copied as whole words, with a 4-byte store for a half word at
+// either end.
+
+// The caller's bytes [off, min(off + 4, n)) as a half word, zero-padded.
+inline uint32_t user_half(const void* src, size_t off, size_t n) {
+  uint32_t h = 0;
+  if (off < n) std::memcpy(&h, static_cast<const char*>(src) + off, n - off < 4 ? n - off : 4);
+  return h;
+}
+inline std::atomic_ref<uint32_t> map_half(const void* map_mem, size_t off) {
+  return std::atomic_ref<uint32_t>(
+      *reinterpret_cast<uint32_t*>(const_cast<char*>(static_cast<const char*>(map_mem)) + off));
+}
+
+// map ← caller, bytes [a, b) of the value (both multiples of 4; b at most n
+// rounded up to 8, whose padding is written as zero).
+inline void copy_span_to_map(void* dst, const void* src, size_t n, size_t a, size_t b) {
+  if (a >= b) return;
+  if (a % 8) {
+    map_half(dst, a).store(user_half(src, a, n), std::memory_order_release);
+    a += 4;
+  }
+  for (; a + 8 <= b; a += 8) map_word(dst, a / 8).store(user_word(src, a / 8, n), std::memory_order_release);
+  if (a < b) map_half(dst, a).store(user_half(src, a, n), std::memory_order_release);
+}
+
+// caller ← map, bytes [a, b) (multiples of 4), cut at n.
+inline void copy_span_from_map(void* dst, const void* src, size_t n, size_t a, size_t b) {
+  auto put = [&](size_t off, const void* bytes, size_t len) {
+    if (off < n) std::memcpy(static_cast<char*>(dst) + off, bytes, n - off < len ? n - off : len);
+  };
+  if (a >= b) return;
+  if (a % 8) {
+    const uint32_t h = map_half(src, a).load(std::memory_order_acquire);
+    put(a, &h, 4);
+    a += 4;
+  }
+  for (; a + 8 <= b; a += 8) {
+    const uint64_t w = map_word(src, a / 8).load(std::memory_order_acquire);
+    put(a, &w, 8);
+  }
+  if (a < b) {
+    const uint32_t h = map_half(src, a).load(std::memory_order_acquire);
+    put(a, &h, 4);
   }
 }
 
-// A fresh value's bpf_spin_lock starts unlocked.
-inline void init_value_lock(void* dst, int32_t lock_off) {
-  if (lock_off >= 0)
-    std::atomic_ref<uint32_t>(reinterpret_cast<uint32_t*>(static_cast<char*>(dst) + lock_off)[0])
-        .store(0, std::memory_order_release);
+// map ← caller: n bytes of a value, skipping `holes` (sorted).
+template <typename Holes>
+inline void copy_value_to_map(void* dst, const void* src, size_t n, const Holes& holes) {
+  const size_t end = (n + 7) & ~size_t{7};
+  size_t pos = 0;
+  for (const auto& h : holes) {
+    if (h.off >= end) break;
+    copy_span_to_map(dst, src, n, pos, h.off);
+    pos = h.off + h.size;
+  }
+  copy_span_to_map(dst, src, n, pos, end);
+}
+
+// caller ← map: n bytes of a value, the holes zero.
+template <typename Holes>
+inline void copy_value_from_map(void* dst, const void* src, size_t n, const Holes& holes) {
+  const size_t end = (n + 7) & ~size_t{7};
+  size_t pos = 0;
+  for (const auto& h : holes) {
+    if (h.off >= end) break;
+    copy_span_from_map(dst, src, n, pos, h.off);
+    if (h.off < n) std::memset(static_cast<char*>(dst) + h.off, 0, n - h.off < h.size ? n - h.off : h.size);
+    pos = h.off + h.size;
+  }
+  copy_span_from_map(dst, src, n, pos, end);
+}
+
+// A value whose only special field is its bpf_spin_lock (4 bytes at
+// lock_off; none when negative).
+struct LockHole {
+  uint32_t off, size;
+};
+inline void copy_value_to_map(void* dst, const void* src, size_t n, int32_t lock_off) {
+  if (lock_off < 0) return copy_to_map(dst, src, n);
+  const LockHole hole[1] = {{static_cast<uint32_t>(lock_off), 4}};
+  copy_value_to_map(dst, src, n, hole);
 }
 
 // caller ← map: n bytes.

@@ -1,6 +1,8 @@
 // value_lock.cc — BPF_F_LOCK: copying a map value under its bpf_spin_lock
-// (copy_map_value_locked). Callers pass map memory (8-aligned, padded), so the
-// copy is the word-at-a-time one of value_copy.h, around the lock's 4 bytes.
+// (copy_map_value_locked) when the lock is the value's only special field
+// (maps with a record use Map::copy_locked). Callers pass map memory
+// (8-aligned, padded), so the copy is the word-at-a-time one of
+// value_copy.h, around the lock's 4 bytes.
 #include "ringb/maps.h"
 #include "value_copy.h"
 
