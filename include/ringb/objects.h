@@ -120,12 +120,16 @@ class TypeSet {
 Status init();  // idempotent; call from task context before any program runs
 
 // A zeroed object of type t with its fields initialised (refcount 1, heads
-// empty), or nullptr when memory is exhausted, t.size is 0 or above the
-// allocator's largest size (4088), or init() has not run.
+// empty), or nullptr when memory is exhausted, t.size is 0 or above
+// kMaxObjSize, or init() has not run. The object remembers t (type_of).
+inline constexpr uint32_t kMaxObjSize = 4080;  // the allocator's 4088, less the type word
 void* obj_new(const Type& t);
-// Drops the reference p: if t has a refcount that does not reach 0, that is
-// all; else its fields are freed (free_fields) and the memory goes back
-// after an RCU grace period. t == nullptr: a type without fields.
+// The type an object of obj_new was made with.
+const Type* type_of(const void* object);
+// Drops the reference p: if its type has a refcount that does not reach 0,
+// that is all; else its fields are freed (free_fields) and the memory goes
+// back after an RCU grace period. The type is the object's own (type_of);
+// `t`, when given, must be it.
 void obj_drop(void* p, const Type* t);
 // Per-cpu objects (scalars only, at most 512 bytes, every cpu's copy
 // zeroed): the returned pointer is a per-cpu handle; percpu_ptr() gives a
@@ -133,8 +137,9 @@ void obj_drop(void* p, const Type* t);
 void* percpu_obj_new(const Type& t);
 void percpu_obj_drop(void* p, const Type* t);
 void* percpu_ptr(void* handle, uint32_t cpu);
-// refcount_inc_not_zero: p again, or nullptr if the count was 0.
-void* refcount_acquire(void* p, const Type& t);
+// refcount_inc_not_zero: p again, or nullptr if the count was 0 (or its
+// type has no bpf_refcount). The type is the object's own, as for obj_drop.
+void* refcount_acquire(void* p, const Type* t = nullptr);
 
 // ---- graphs --------------------------------------------------------------
 // `node` points at the node field, `off` is its offset in its object of type
@@ -175,6 +180,23 @@ void spin_unlock(void* lock);
 // its thread holds spins for ever, as the kernel forbids such programs.
 long res_spin_lock(void* lock, int cpu);
 void res_spin_unlock(void* lock, int cpu);
+
+// ---- inspection -------------------------------------------------------------
+// What one special field of a value or object holds, for people to look at
+// (`ringb run --show-maps`, `--dot`) and for tests. Read without locks: call
+// it when no program runs on the value.
+struct FieldContents {
+  const Field* field = nullptr;
+  const Type* type = nullptr;         // the objects' type (a root's node struct, a local kptr's pointee)
+  const KptrType* kptr = nullptr;     // a kernel kptr's type
+  std::vector<const void*> objects;   // list: front to back; rbtree: in order; kptr: it, if set
+  // Rbtrees: the tree's shape, as indexes into objects (-1: none).
+  std::vector<int> left, right;
+  int root = -1;
+};
+std::vector<FieldContents> contents(const Record& r, const void* base);
+// The object's bpf_refcount (0 when its type has none).
+uint32_t refcount(const void* object, const Type& t);
 
 // ---- accounting -------------------------------------------------------------
 // Counted when the call is made: a dropped object counts as freed at once,

@@ -6,6 +6,11 @@
 // memory goes back with free_rcu: not reused before an RCU grace period, so
 // a program still holding a non-owning (RCU-protected) pointer to a
 // refcounted object another cpu dropped reads valid, if stale, memory.
+//
+// Each object carries its Type in the 8 bytes before it. The kernel's
+// verifier tells bpf_obj_drop_impl and bpf_refcount_acquire_impl the type
+// of their argument at each call site; ringb has no verifier yet (the issue
+// after this one), so the object says it itself, at the cost of 8 bytes.
 #include <cstring>
 
 #include "heap.h"
@@ -15,11 +20,23 @@
 
 namespace ringb::obj {
 
+namespace {
+
+constexpr size_t kTypeHeader = 8;
+
+}  // namespace
+
+const Type* type_of(const void* p) {
+  return p ? *reinterpret_cast<const Type* const*>(static_cast<const char*>(p) - kTypeHeader) : nullptr;
+}
+
 void* obj_new(const Type& t) {
   mem::MemAlloc* ma = detail::global_ma();
-  if (!ma || t.size == 0 || t.size > mem::kMaxAllocSize) return nullptr;
-  void* p = ma->alloc(t.size);
-  if (!p) return nullptr;
+  if (!ma || t.size == 0 || t.size > kMaxObjSize) return nullptr;
+  char* raw = static_cast<char*>(ma->alloc(t.size + kTypeHeader));
+  if (!raw) return nullptr;
+  *reinterpret_cast<const Type**>(raw) = &t;
+  void* p = raw + kTypeHeader;
   // Reused memory keeps its old bytes (docs/mem.md): programs get zeroes.
   std::memset(p, 0, t.size);
   init_fields(t.record, p);
@@ -29,15 +46,16 @@ void* obj_new(const Type& t) {
 
 // __bpf_obj_drop_impl(): a refcounted object that other owners still hold
 // only loses this reference.
-void obj_drop(void* p, const Type* t) {
+void obj_drop(void* p, const Type*) {
   if (!p) return;
+  const Type* t = type_of(p);
   if (t && t->record.fields.refcount_off >= 0) {
     void* rc = static_cast<char*>(p) + t->record.fields.refcount_off;
     if (detail::refs(rc).fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   }
   if (t) free_fields(t->record, p);
   detail::count(detail::Counter::Freed);
-  detail::global_ma()->free_rcu(p);
+  detail::global_ma()->free_rcu(static_cast<char*>(p) - kTypeHeader);
 }
 
 void* percpu_obj_new(const Type& t) {
@@ -67,9 +85,10 @@ void* percpu_ptr(void* handle, uint32_t cpu) {
 
 // refcount_inc_not_zero(). A count at 0 belongs to an object on its way to
 // being freed (its memory still valid for this RCU section).
-void* refcount_acquire(void* p, const Type& t) {
-  if (!p || t.record.fields.refcount_off < 0) return nullptr;
-  auto refs = detail::refs(static_cast<char*>(p) + t.record.fields.refcount_off);
+void* refcount_acquire(void* p, const Type*) {
+  const Type* t = type_of(p);
+  if (!p || !t || t->record.fields.refcount_off < 0) return nullptr;
+  auto refs = detail::refs(static_cast<char*>(p) + t->record.fields.refcount_off);
   uint32_t n = refs.load(std::memory_order_relaxed);
   do {
     if (n == 0) return nullptr;
