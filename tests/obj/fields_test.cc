@@ -118,8 +118,8 @@ TEST(Fields, RefcountedNodesLoseOneReferenceAndTheirOwner) {
     auto* e = static_cast<Elem*>(obj_new(elem));
     ASSERT_NE(e, nullptr);
     e->key = i;
-    mine.push_back(static_cast<Elem*>(refcount_acquire(e, elem)));
-    ASSERT_EQ(refcount_acquire(e, elem), e);
+    mine.push_back(static_cast<Elem*>(refcount_acquire(e)));
+    ASSERT_EQ(refcount_acquire(e), e);
     ASSERT_EQ(list_push(&v.head, &e->l, &elem, offsetof(Elem, l), false), 0);
     ASSERT_EQ(rbtree_add(&v.root, &e->r, less_elem, nullptr, &elem, offsetof(Elem, r)), 0);
     EXPECT_EQ(e->ref, 3u);
@@ -131,7 +131,7 @@ TEST(Fields, RefcountedNodesLoseOneReferenceAndTheirOwner) {
     EXPECT_EQ(e->ref, 1u);
     EXPECT_EQ(e->l.owner, nullptr);
     EXPECT_EQ(e->r.owner, nullptr);
-    ASSERT_EQ(refcount_acquire(e, elem), e);
+    ASSERT_EQ(refcount_acquire(e), e);
     EXPECT_EQ(list_push(&w.head, &e->l, &elem, offsetof(Elem, l), false), 0);
     EXPECT_EQ(rbtree_add(&w.root, &e->r, less_elem, nullptr, &elem, offsetof(Elem, r)), 0);
   }

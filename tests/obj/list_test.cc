@@ -100,14 +100,14 @@ TEST(List, PushOfANodeInAListFailsAndDropsTheReference) {
   detail::ListHead a{}, b{};
   auto* e = static_cast<Elem*>(obj_new(t));
   ASSERT_NE(e, nullptr);
-  ASSERT_EQ(refcount_acquire(e, t), e);  // 2: one for list a, one for us
+  ASSERT_EQ(refcount_acquire(e), e);  // 2: one for list a, one for us
   ASSERT_EQ(list_push(&a, &e->l, &t, off, false), 0);
   EXPECT_EQ(list_push(&b, &e->l, &t, off, false), -EINVAL);
   EXPECT_EQ(e->ref, 1u);  // ours is gone; list a keeps its own
   EXPECT_EQ(e->l.owner, &a);
   EXPECT_EQ(list_pop(&b, true), nullptr);
   // Pushed twice onto the same list: the same.
-  ASSERT_EQ(refcount_acquire(e, t), e);
+  ASSERT_EQ(refcount_acquire(e), e);
   EXPECT_EQ(list_push(&a, &e->l, &t, off, true), -EINVAL);
   EXPECT_EQ(e->ref, 1u);
   void* n = list_pop(&a, true);
@@ -128,7 +128,7 @@ TEST(List, RefcountReachesZeroInAContainer) {
   detail::ListHead head{};
   auto* e = static_cast<Elem*>(obj_new(t));
   ASSERT_NE(e, nullptr);
-  Elem* mine = static_cast<Elem*>(refcount_acquire(e, t));
+  Elem* mine = static_cast<Elem*>(refcount_acquire(e));
   ASSERT_EQ(list_push(&head, &e->l, &t, off, false), 0);
   obj_drop(mine, &t);
   EXPECT_EQ(live(), before + 1);

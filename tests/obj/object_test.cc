@@ -44,9 +44,9 @@ TEST(Object, SizesOutsideTheAllocatorAreNull) {
   Type t;
   t.size = 0;
   EXPECT_EQ(obj_new(t), nullptr);
-  t.size = mem::kMaxAllocSize + 1;
+  t.size = kMaxObjSize + 1;  // the allocator's largest, less the object's type word
   EXPECT_EQ(obj_new(t), nullptr);
-  t.size = mem::kMaxAllocSize;
+  t.size = kMaxObjSize;
   void* p = obj_new(t);
   EXPECT_NE(p, nullptr);
   obj_drop(p, nullptr);
@@ -74,8 +74,8 @@ TEST(Object, RefcountDropsOnlyAtZero) {
   const uint64_t before = live();
   auto* e = static_cast<Elem*>(obj_new(t));
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(refcount_acquire(e, t), e);
-  EXPECT_EQ(refcount_acquire(e, t), e);
+  EXPECT_EQ(refcount_acquire(e), e);
+  EXPECT_EQ(refcount_acquire(e), e);
   EXPECT_EQ(e->ref, 3u);
   obj_drop(e, &t);
   obj_drop(e, &t);
@@ -88,12 +88,27 @@ TEST(Object, RefcountDropsOnlyAtZero) {
 TEST(Object, RefcountAcquireOfAZeroCountFails) {
   init_runtime();
   const Type t = elem_type();
-  Elem e{};
-  e.ref = 0;  // an object on its way out
-  EXPECT_EQ(refcount_acquire(&e, t), nullptr);
-  EXPECT_EQ(e.ref, 0u);
+  auto* e = static_cast<Elem*>(obj_new(t));
+  ASSERT_NE(e, nullptr);
+  e->ref = 0;  // an object on its way out
+  EXPECT_EQ(refcount_acquire(e), nullptr);
+  EXPECT_EQ(e->ref, 0u);
+  e->ref = 1;
+  obj_drop(e, &t);
   const Type p = plain_type();  // no bpf_refcount
-  EXPECT_EQ(refcount_acquire(&e, p), nullptr);
+  void* q = obj_new(p);
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(refcount_acquire(q), nullptr);
+  obj_drop(q, &p);
+}
+
+TEST(Object, RemembersItsType) {
+  init_runtime();
+  const Type t = elem_type();
+  void* e = obj_new(t);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(type_of(e), &t);
+  obj_drop(e, nullptr);  // the object's own type decides
 }
 
 // bpf_obj_drop's memory is not handed out again while a reader that could

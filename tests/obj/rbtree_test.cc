@@ -94,7 +94,7 @@ TEST(Rbtree, AddOfANodeInATreeFails) {
   detail::RbRoot a{}, b{};
   auto* e = static_cast<Elem*>(obj_new(t));
   ASSERT_NE(e, nullptr);
-  ASSERT_EQ(refcount_acquire(e, t), e);
+  ASSERT_EQ(refcount_acquire(e), e);
   ASSERT_EQ(rbtree_add(&a, &e->r, less_elem, nullptr, &t, kEOff), 0);
   EXPECT_EQ(rbtree_add(&b, &e->r, less_elem, nullptr, &t, kEOff), -EINVAL);
   EXPECT_EQ(e->ref, 1u);
@@ -114,7 +114,7 @@ TEST(Rbtree, SharedWithAList) {
   detail::ListHead head{};
   auto* e = static_cast<Elem*>(obj_new(t));
   ASSERT_NE(e, nullptr);
-  ASSERT_EQ(refcount_acquire(e, t), e);
+  ASSERT_EQ(refcount_acquire(e), e);
   ASSERT_EQ(rbtree_add(&root, &e->r, less_elem, nullptr, &t, kEOff), 0);
   ASSERT_EQ(list_push(&head, &e->l, &t, offsetof(Elem, l), false), 0);
   EXPECT_EQ(e->ref, 2u);

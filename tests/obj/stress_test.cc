@@ -79,7 +79,7 @@ void work(World& w, unsigned seed) {
           auto* e = static_cast<Elem*>(obj_new(w.elem));
           if (!e) break;
           e->key = pick(100);
-          EXPECT_EQ(refcount_acquire(e, w.elem), e);
+          EXPECT_EQ(refcount_acquire(e), e);
           spin_lock(&v.lock);
           EXPECT_EQ(rbtree_add(&v.root, &e->r, less_elem, nullptr, &w.elem, kR), 0);
           EXPECT_EQ(list_push(&v.head, &e->l, &w.elem, kL, pick(2)), 0);
@@ -120,7 +120,7 @@ void work(World& w, unsigned seed) {
             if (!next) break;
             n = next;
           }
-          Elem* e = n ? static_cast<Elem*>(refcount_acquire(container<Elem>(n, kR), w.elem)) : nullptr;
+          Elem* e = n ? static_cast<Elem*>(refcount_acquire(container<Elem>(n, kR))) : nullptr;
           if (n) {
             EXPECT_NE(e, nullptr);  // the tree holds a reference
           }
