@@ -12,6 +12,8 @@
 #include <set>
 #include <vector>
 
+#include "ringb/cpu.h"
+
 namespace ringb::cli {
 namespace {
 
@@ -206,9 +208,11 @@ int64_t kptr_stash() {
   return a;
 }
 
-// A refcounted cpumask, as bpf_cpumask: 8192 bits (NR_CPUS) and a count.
+// A refcounted cpumask, as ringb's bpf_cpumask: bits for kMaxCpus cpus, a
+// count; the weight counts the first nr_cpus bits, as cpumask_weight counts
+// nr_cpu_ids.
 struct Mask {
-  uint64_t bits[128];
+  uint64_t bits[ringb::cpu::kMaxCpus / 64];
   std::atomic<int> refs;
 };
 int64_t cpumask_acq_rel() {
@@ -218,7 +222,7 @@ int64_t cpumask_acq_rel() {
   for (int i = 0; i < 100; ++i) {
     m->refs.fetch_add(1, std::memory_order_relaxed);
     int w = 0;
-    for (uint64_t word : m->bits) w += std::popcount(word);
+    for (unsigned i = 0; i * 64 < ringb::cpu::nr_cpus(); ++i) w += std::popcount(m->bits[i]);
     n += w + 1;
     m->refs.fetch_sub(1, std::memory_order_acq_rel);
   }

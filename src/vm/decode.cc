@@ -61,6 +61,8 @@ class Decoder {
   Expected<Kind> ld(size_t i, const Insn& in, uint64_t& aux, bool& is_target);
   Status function_starts();
   std::vector<bool> jump_targets_;  // instructions something jumps or calls to
+  bool analysed_ = false;
+  std::map<size_t, CallSiteArgs> call_args_;  // provenance.h, for binding kfunc calls
   size_t function_of(size_t i) const {
     return static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), i) - starts_.begin()) - 1;
   }
@@ -175,7 +177,12 @@ Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_ta
           aux = reinterpret_cast<uint64_t>(k->fn);
           return Kind::CALL_FN;
         }
-        KfuncSite site{p_, second_half_, jump_targets_, i};
+        if (!analysed_) {  // once per program, at its first kfunc call
+          call_args_ = kfunc_call_args(p_, second_half_, jump_targets_, maps_, kfuncs_, bindings_);
+          analysed_ = true;
+        }
+        const auto found = call_args_.find(i);
+        KfuncSite site{p_, second_half_, jump_targets_, i, found == call_args_.end() ? nullptr : &found->second};
         Expected<std::unique_ptr<BoundCall>> b = bind_kfunc_call(site, name, *k, bindings_);
         if (!b) return bad(i, b.error().message);
         if (!*b) {  // nothing implicit to bind

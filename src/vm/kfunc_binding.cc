@@ -93,22 +93,36 @@ Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const KfuncSite& site, cons
     // a constant; otherwise the kfunc looks it up by id (an array index).
     uint64_t id = 0;
     const obj::Type* t = nullptr;
-    if (b.types && constant_before(site, type_id + 1, id)) {
+    const bool known = site.args && site.args->r1.kind == AbstractValue::Kind::Const;
+    if (known) id = static_cast<uint64_t>(site.args->r1.value);
+    if (b.types && (known || constant_before(site, type_id + 1, id))) {
       t = b.types->type(static_cast<uint32_t>(id));
       if (!t) return Error{EINVAL, name + ": type id " + std::to_string(id) + " is not a struct of the object's BTF"};
     }
     set(meta, reinterpret_cast<uint64_t>(t));
     any = true;
   } else if (off >= 0 && meta >= 0) {
-    // push/add: the node's struct and offset, from the object's roots.
+    // push/add: the node's struct and offset, from the head or root given
+    // (what its `contains:` names), else from the only kind of node the
+    // object's roots hold.
     const bool list = p.args[0].type == "bpf_list_head";
     const auto& nodes = list ? b.list_nodes : b.rb_nodes;
     const char* root = list ? "bpf_list_head" : "bpf_rb_root";
+    const Field* f = site.args ? field_at(site.args->r1) : nullptr;
+    if (f && f->kind == (list ? FieldKind::ListHead : FieldKind::RbRoot) && b.types) {
+      if (const obj::Type* t = b.types->type(f->node_struct_id)) {
+        set(meta, reinterpret_cast<uint64_t>(t));
+        set(off, f->node_offset);
+        return bound;
+      }
+    }
     if (nodes.empty())
       return Error{EINVAL, name + ": no " + std::string(root) + " of this object holds nodes (a __contains tag names them)"};
     if (nodes.size() > 1)
       return Error{EINVAL, name + ": this object's " + std::string(root) + "s hold different nodes (" + node_list(nodes) +
-                               "); ringb tells them apart only with its verifier, which is not written yet"};
+                               ") and ringb could not tell which one this call's " + root +
+                               " holds (it follows pointers from map lookups, global data, objects and graph walks; "
+                               "its verifier, not written yet, will follow every one)"};
     set(meta, reinterpret_cast<uint64_t>(nodes[0].type));
     set(off, nodes[0].offset);
     any = true;

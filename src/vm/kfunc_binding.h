@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "provenance.h"
 #include "ringb/error.h"
 #include "ringb/object.h"
 #include "ringb/vm.h"
@@ -25,7 +26,8 @@ struct KfuncSite {
   const Program& prog;
   const std::vector<bool>& second_half;
   const std::vector<bool>& jump_targets;
-  size_t insn;  // the call
+  size_t insn;                  // the call
+  const CallSiteArgs* args;     // what provenance.h found for r1/r2 there, or null
 };
 
 // The bound call, nullptr when the kfunc has nothing implicit, or an error
