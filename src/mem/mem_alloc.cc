@@ -30,17 +30,6 @@ inline void owner_add(std::atomic<uint64_t>& counter, uint64_t n) {
   counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
-// Puts a chain (its length counted here) in front of the free list.
-int splice(Cache* c, Node* chain) {
-  if (!chain) return 0;
-  int n;
-  Node* last = detail::chain_tail(chain, &n);
-  last->next = c->free_list;
-  c->free_list = chain;
-  c->free_cnt.store(c->free_cnt.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-  return n;
-}
-
 // Above the high watermark: cut the excess down to (low + high) / 2 off the
 // head of the list and hand it to the worker.
 [[gnu::noinline]] void trim_slow(Cache* c) {
@@ -174,26 +163,46 @@ inline int class_for(const MemAlloc::Impl* ma, size_t size) {
 
 }  // namespace
 
+namespace {
+
+// Up to `want` objects from the reserve onto the free list (not counted in
+// free_cnt yet: the caller stores the total).
+int take_reserve(Cache* c, int want) {
+  int got = 0;
+  for (; got < want && c->reserve; ++got) {
+    Node* n = c->reserve;
+    c->reserve = n->next;
+    n->next = c->free_list;
+    c->free_list = n;
+  }
+  if (c->reserve_staged && got) {
+    c->ma->in_flight.fetch_sub(static_cast<uint64_t>(got), std::memory_order_relaxed);
+    c->ma->reused.fetch_add(static_cast<uint64_t>(got), std::memory_order_relaxed);
+  }
+  return got;
+}
+
+}  // namespace
+
 // Tops the cache up by one batch, owner side: first objects that other caches
 // of this class let go of and that may be reused at once (trimmed, extra, and
 // staged for their grace periods — type-stable), then new ones from the
-// slab or the backing allocator. Each source is taken whole, so racing
-// takers (the worker, other owners) never see a half-taken list.
+// slab or the backing allocator. A source list is taken whole (so racing
+// takers, the worker and other owners, never see a half-taken list) and
+// becomes the cache's reserve, which refills then use a batch at a time.
 int detail::refill(Cache* c) {
   MemAlloc::Impl* ma = c->ma;
   const int before = c->free_cnt.load(std::memory_order_relaxed);
-  int got = 0;
+  int got = take_reserve(c, c->batch);
   for (unsigned i = 0; i < ma->nr_cpus && got < c->batch; ++i) {
     Cache* donor = ma->cache((c->cpu + i) % ma->nr_cpus, c->class_index);
-    got += splice(c, donor->trim_outbox.take_all());
-    got += splice(c, donor->free_extra.take_all());
-    if (got < c->batch) {
-      const int staged = splice(c, donor->free_by_rcu_ttrace.take_all());
-      if (staged) {
-        ma->in_flight.fetch_sub(staged, std::memory_order_relaxed);
-        ma->reused.fetch_add(static_cast<uint64_t>(staged), std::memory_order_relaxed);
-        got += staged;
-      }
+    for (AtomicStack* list : {&donor->trim_outbox, &donor->free_extra, &donor->free_by_rcu_ttrace}) {
+      if (got >= c->batch) break;
+      Node* chain = list->take_all();  // the reserve is empty: got < batch
+      if (!chain) continue;
+      c->reserve = chain;
+      c->reserve_staged = list == &donor->free_by_rcu_ttrace;
+      got += take_reserve(c, c->batch - got);
     }
   }
   // Half a batch of reused objects will do: carving more would grow the slab
@@ -207,7 +216,6 @@ int detail::refill(Cache* c) {
   }
   c->free_cnt.store(before + got, std::memory_order_relaxed);
   if (got) owner_add(c->refills, 1);
-  // Whole lists taken from donors may overshoot: give the excess back.
   if (before + got > c->high) trim_slow(c);
   return got;
 }
