@@ -75,7 +75,8 @@ Status Builder::graph_root(const Found& f, Field& out) const {
                                   node_kind);
     const uint32_t bits = btf_member_bit_offset(t, i);
     if (bits % 64)  // byte offset % __alignof__(the node struct)
-      return error(EINVAL, f, "has " + tag + ", but that member is at bit " + std::to_string(bits) +
+      return error(EINVAL, f, "has " + tag + ", but that member is at " +
+                                  (bits % 8 ? "bit " + std::to_string(bits) : "byte " + std::to_string(bits / 8)) +
                                   ", not 8-byte aligned");
     out.node_offset = bits / 8;
   }
