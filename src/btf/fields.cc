@@ -18,7 +18,7 @@ uint32_t bit(FieldKind k) { return static_cast<uint32_t>(k); }
 
 class Builder {
  public:
-  Builder(const Btf& btf, uint32_t id) : btf_(btf), id_(id), owner_(btf_fields::owner_label(btf, id)) {
+  Builder(const Btf& btf, uint32_t id) : btf_(btf), owner_(btf_fields::owner_label(btf, id)) {
     datasec_ = btf_kind(btf.type(id)) == BTF_KIND_DATASEC;
   }
   Expected<FieldRecord> build(const std::vector<Found>& found, uint64_t value_size);
@@ -35,7 +35,6 @@ class Builder {
   Status whole_record(const FieldRecord& rec, const std::vector<Found>& found) const;
 
   const Btf& btf_;
-  uint32_t id_;
   std::string owner_;
   bool datasec_ = false;
 };
@@ -157,8 +156,8 @@ Expected<FieldRecord> Builder::build(const std::vector<Found>& found, uint64_t v
     rec.fields.push_back(std::move(out));
   }
   if (Status s = whole_record(rec, found); !s) return s.error();
-  std::stable_sort(rec.fields.begin(), rec.fields.end(),
-                   [](const Field& a, const Field& b) { return a.offset < b.offset; });
+  // Offsets are distinct: no two fields overlap.
+  std::sort(rec.fields.begin(), rec.fields.end(), [](const Field& a, const Field& b) { return a.offset < b.offset; });
   return rec;
 }
 

@@ -118,6 +118,25 @@ TEST(Fields, ValuesThatAreNoStructHaveNone) {
   EXPECT_EQ(bad.error().code, EINVAL);
 }
 
+// 60 members of a struct of 60 members of ... (10 levels) of a fieldless
+// struct: 60^10 paths, each struct searched once (the kernel walks them all).
+TEST(Fields, WideAndDeepStructsAreSearchedOnce) {
+  BtfBuilder b;
+  uint32_t id = b.add_struct("s0", 8, {{"x", b.u64(), 0}});
+  for (int level = 1; level <= 10; ++level) {
+    std::vector<Member> m;
+    for (int i = 0; i < 60; ++i) m.push_back({"m" + std::to_string(i), id, 0});  // all at byte 0: BTF allows it
+    id = b.add_struct("s" + std::to_string(level), 8, m);
+  }
+  auto btf = b.parse();
+  auto rec = parse_fields(*btf, id);
+  ASSERT_TRUE(rec.ok()) << rec.error().message;
+  EXPECT_TRUE(rec->empty());
+  auto metas = parse_struct_metas(*btf);
+  ASSERT_TRUE(metas.ok());
+  EXPECT_TRUE(metas->empty());
+}
+
 TEST(Fields, KindNamesAreTheKernels) {
   EXPECT_STREQ(field_kind_name(FieldKind::SpinLock), "bpf_spin_lock");
   EXPECT_STREQ(field_kind_name(FieldKind::ResSpinLock), "bpf_res_spin_lock");

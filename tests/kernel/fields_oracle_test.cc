@@ -218,6 +218,7 @@ const std::vector<MapKind>& map_kinds() {
       {"task_storage", BPF_MAP_TYPE_TASK_STORAGE, 4, true, BPF_F_NO_PREALLOC, 0, false},
       {"cgrp_storage", 32 /* BPF_MAP_TYPE_CGRP_STORAGE */, 4, true, BPF_F_NO_PREALLOC, 0, false},
       {"prog_array", BPF_MAP_TYPE_PROG_ARRAY, 4, true, 0, 1, true},
+      {"cgroup_storage", BPF_MAP_TYPE_CGROUP_STORAGE, 8, true, 0, 0, false},  // key: a u64 cgroup id
   };
   return v;
 }
@@ -252,8 +253,8 @@ TEST(KernelMapTypes, EveryFieldInEveryType) {
       // any); ringb looks at fields only.
       if (rec->empty() && !k.key_btf && k.type != BPF_MAP_TYPE_BLOOM_FILTER) continue;
       SCOPED_TRACE(std::string(k.name) + " holding " + vc.name);
-      const int fd = kernel_create_map(k.type, btf_fd, k.key_size, k.key_btf ? b.u32() : 0, vc.size, id, k.flags,
-                                       k.max_entries);
+      const uint32_t key_id = !k.key_btf ? 0 : k.key_size == 8 ? b.u64() : b.u32();
+      const int fd = kernel_create_map(k.type, btf_fd, k.key_size, key_id, vc.size, id, k.flags, k.max_entries);
       if (fd >= 0) close(fd);
       const int kernel = fd < 0 ? -fd : 0;
       MapDef def;
