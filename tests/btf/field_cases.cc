@@ -344,6 +344,15 @@ std::vector<RecordCase> make_record_cases() {
   v.push_back(record("TwoTimers",
                [](B& b) { return b.add_struct("v", 32, {{"a", b.special("bpf_timer"), 0}, {"b", b.special("bpf_timer"), 16}}); },
                "none", E2BIG, "member 'b' is a second bpf_timer"));
+  v.push_back(record("TwoResLocks",
+               [](B& b) {
+                 const uint32_t r = b.special("bpf_res_spin_lock");
+                 return b.add_struct("v", 8, {{"a", r, 0}, {"b", r, 4}});
+               },
+               "none", E2BIG, "member 'b' is a second bpf_res_spin_lock"));
+  v.push_back(record("TwoWorkqueues",
+               [](B& b) { return b.add_struct("v", 32, {{"a", b.special("bpf_wq"), 0}, {"b", b.special("bpf_wq"), 16}}); },
+               "none", E2BIG, "member 'b' is a second bpf_wq"));
   v.push_back(record("UnknownKptrTag", [](B& b) { return b.add_struct("v", 8, {{"p", b.kptr("kptr_foo", obj(b)), 0}}); }, "none",
                EINVAL, "is a pointer tagged 'kptr_foo'"));
   v.push_back(record("KptrToInt", [](B& b) { return b.add_struct("v", 8, {{"p", b.kptr("kptr", b.u64()), 0}}); }, "none", EINVAL,
