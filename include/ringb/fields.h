@@ -67,8 +67,9 @@ struct FieldRecord;
 
 // "bpf_list_head", "kptr", "percpu_kptr", … (the kernel's btf_field_type_name).
 const char* field_kind_name(FieldKind k);
-// "+8 bpf_spin_lock", "+16 kptr_untrusted(foo)", "+24 bpf_list_head(elem.node)":
-// a field in one short phrase, for dumps and messages.
+// "+8 bpf_spin_lock", "+16 kptr_untrusted(foo)",
+// "+24 bpf_list_head(elem node at +8)": a field in one short phrase, for
+// dumps and messages.
 std::string describe_field(const Field& f);
 // The record's fields so, joined by ", " ("none" when empty).
 std::string describe_record(const FieldRecord& r);

@@ -7,6 +7,7 @@
 #include <linux/btf.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace ringb::btf_fields {
 namespace {
@@ -55,6 +56,11 @@ class Search {
   uint32_t allowed_;
   std::string owner_;
   bool datasec_;
+  // Structs searched already without finding anything, with the deepest
+  // level they were searched at: nothing changes at that level or above.
+  // Without it, a struct of 1000 members of a struct of 1000 members ... of
+  // fieldless structs is searched along every path (the kernel does that).
+  std::unordered_map<uint32_t, int> empty_at_;
 };
 
 Status Search::in_struct(uint32_t struct_id, uint64_t base, const std::string& prefix, int level) {
@@ -177,10 +183,15 @@ Status Search::member(uint32_t tag_owner, int component, uint32_t type_id, uint6
 Status Search::nested(uint32_t struct_id, uint64_t off, uint64_t nelems, const std::string& path, int level) {
   if (level + 1 >= kMaxDepth)
     return error(E2BIG, path, "nests structs " + std::to_string(kMaxDepth) + " levels deep (or in a cycle)");
+  if (auto it = empty_at_.find(struct_id); it != empty_at_.end() && level + 1 <= it->second) return {};
   const size_t start = found.size();
   const std::string first = nelems > 1 ? path + "[0]" : path;
   if (Status s = in_struct(struct_id, off, first + ".", level + 1); !s) return s;
   const size_t count = found.size() - start;
+  if (count == 0) {
+    int& deepest = empty_at_[struct_id];
+    deepest = std::max(deepest, level + 1);
+  }
   if (count == 0 || nelems == 1) return {};
   for (size_t i = start; i < found.size(); ++i)
     if (!kind_info(found[i].kind).repeatable)

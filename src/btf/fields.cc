@@ -18,7 +18,7 @@ uint32_t bit(FieldKind k) { return static_cast<uint32_t>(k); }
 
 class Builder {
  public:
-  Builder(const Btf& btf, uint32_t id) : btf_(btf), id_(id), owner_(btf_fields::owner_label(btf, id)) {
+  Builder(const Btf& btf, uint32_t id) : btf_(btf), owner_(btf_fields::owner_label(btf, id)) {
     datasec_ = btf_kind(btf.type(id)) == BTF_KIND_DATASEC;
   }
   Expected<FieldRecord> build(const std::vector<Found>& found, uint64_t value_size);
@@ -35,7 +35,6 @@ class Builder {
   Status whole_record(const FieldRecord& rec, const std::vector<Found>& found) const;
 
   const Btf& btf_;
-  uint32_t id_;
   std::string owner_;
   bool datasec_ = false;
 };
@@ -75,7 +74,8 @@ Status Builder::graph_root(const Found& f, Field& out) const {
                                   node_kind);
     const uint32_t bits = btf_member_bit_offset(t, i);
     if (bits % 64)  // byte offset % __alignof__(the node struct)
-      return error(EINVAL, f, "has " + tag + ", but that member is at bit " + std::to_string(bits) +
+      return error(EINVAL, f, "has " + tag + ", but that member is at " +
+                                  (bits % 8 ? "bit " + std::to_string(bits) : "byte " + std::to_string(bits / 8)) +
                                   ", not 8-byte aligned");
     out.node_offset = bits / 8;
   }
@@ -156,8 +156,8 @@ Expected<FieldRecord> Builder::build(const std::vector<Found>& found, uint64_t v
     rec.fields.push_back(std::move(out));
   }
   if (Status s = whole_record(rec, found); !s) return s.error();
-  std::stable_sort(rec.fields.begin(), rec.fields.end(),
-                   [](const Field& a, const Field& b) { return a.offset < b.offset; });
+  // Offsets are distinct: no two fields overlap.
+  std::sort(rec.fields.begin(), rec.fields.end(), [](const Field& a, const Field& b) { return a.offset < b.offset; });
   return rec;
 }
 

@@ -33,11 +33,12 @@ std::vector<uint32_t> marker_types(const Btf& btf) {
   return ids;
 }
 
-bool has_marker_member(const btf_type* t, const std::vector<uint32_t>& markers) {
+// The first direct member whose type is a marker, or -1.
+int marker_member(const btf_type* t, const std::vector<uint32_t>& markers) {
   const btf_member* m = btf_members(t);
   for (uint16_t i = 0; i < btf_vlen(t); ++i)
-    if (std::binary_search(markers.begin(), markers.end(), m[i].type)) return true;
-  return false;
+    if (std::binary_search(markers.begin(), markers.end(), m[i].type)) return i;
+  return -1;
 }
 
 const StructMeta* find_meta(const std::vector<StructMeta>& metas, uint32_t id) {
@@ -76,13 +77,18 @@ Expected<std::vector<StructMeta>> parse_struct_metas(const Btf& btf) {
   if (markers.empty()) return metas;
   for (uint32_t id = 1; id < btf.type_count(); ++id) {
     const btf_type* t = btf.type(id);
-    if (btf_kind(t) != BTF_KIND_STRUCT || !has_marker_member(t, markers)) continue;
+    if (btf_kind(t) != BTF_KIND_STRUCT) continue;
+    const int marker = marker_member(t, markers);
+    if (marker < 0) continue;
     auto rec = parse_fields(btf, id, kObjectFields);
     if (!rec) return rec.error();
-    if (rec->empty())  // a marker member the search does not take (misplaced, or of another size)
-      return Error{EFAULT, btf_fields::owner_label(btf, id) +
-                               ": has a member of a special type, but none the kernel recognises as a field "
-                               "(misaligned, or a struct of that name with another size)"};
+    if (rec->empty()) {  // the kernel's "record cannot be unset"
+      const btf_member& m = btf_members(t)[marker];
+      return Error{EFAULT, btf_fields::owner_label(btf, id) + ": member '" + btf.string_at(m.name_off) + "' is a " +
+                               btf.describe(m.type) +
+                               " the kernel does not take as a field (misaligned, or not of the field's size), and "
+                               "the struct has no other special field"};
+    }
     metas.push_back(StructMeta{id, btf.name(id), t->size, std::move(rec.value())});
   }
   for (const StructMeta& m : metas)

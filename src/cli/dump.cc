@@ -58,9 +58,11 @@ void print_maps(const Object& obj) {
     for (const auto& [slot, prog] : m.init_progs)
       std::printf("       slot %u: %s\n", slot, prog.c_str());
     if (!m.fields.empty()) std::printf("       fields: %s\n", describe_record(m.fields).c_str());
-    if (m.fields_error.code)
+    if (m.fields_error.code) {
+      const char* code = strerrorname_np(m.fields_error.code);
       std::printf("       no fields (the kernel creates it without any): %s (%s)\n", m.fields_error.message.c_str(),
-                  strerrorname_np(m.fields_error.code));
+                  code ? code : "?");
+    }
   }
 }
 
