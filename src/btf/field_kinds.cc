@@ -62,7 +62,9 @@ const char* field_kind_name(FieldKind k) {
 }
 
 std::string describe_field(const Field& f) {
-  std::string s = "+" + std::to_string(f.offset) + " ";
+  std::string s = "+";  // built in steps: GCC 12 -O3 warns (-Wrestrict) on "literal" + std::string&&
+  s += std::to_string(f.offset);
+  s += " ";
   switch (f.kind) {
     case FieldKind::KptrUntrusted: return s + "kptr_untrusted(" + f.pointee_name + ")";
     case FieldKind::Kptr:

@@ -89,7 +89,7 @@ Status Search::in_datasec(uint32_t id) {
   for (uint16_t i = 0; i < btf_vlen(t); ++i) {
     const btf_type* var = btf_.type(v[i].type);
     if (!var || !btf_is_var(var))
-      return error(EINVAL, "#" + std::to_string(i), "is not a BTF variable");
+      return error(EINVAL, std::string("#").append(std::to_string(i)), "is not a BTF variable");
     if (Status s = member(v[i].type, -1, var->type, v[i].offset, v[i].size, seen, btf_.name(v[i].type), 0); !s)
       return s;
   }
