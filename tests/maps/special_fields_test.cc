@@ -303,6 +303,41 @@ TEST_P(SpecialFieldsPercpuHash, UpdatesDeletesAndDestroyFreeKptrs) {
 INSTANTIATE_TEST_SUITE_P(Memory, SpecialFieldsPercpuHash, ::testing::Values(true, false),
                          [](const auto& info) { return info.param ? "Prealloc" : "Dynamic"; });
 
+// A program that looked an element up before the host deleted it still
+// stashes into its value: the element's next user starts empty, and
+// nothing is lost (freed when the element is reused, or with the map).
+TEST_P(SpecialFieldsHash, LateStashIntoADeletedElement) {
+  Fixture fx;
+  auto map = make(def_of(MapType::Hash, 8, sizeof(Value), 1, GetParam() ? 0 : kFNoPrealloc), fx.options());
+  ASSERT_TRUE(map);
+  Value in = host_value(1);
+  uint64_t key = 1;
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_EQ(map->host_update(&key, 8, &in, sizeof in, kNoExist), 0);
+    ProgramScope prog;
+    auto* v = static_cast<Value*>(map->lookup_elem(&key));
+    ASSERT_NE(v, nullptr);
+    EXPECT_TRUE(special_fields_zero(*v));
+    fx.populate(v, 1);
+    ASSERT_EQ(map->delete_elem(&key), 0);
+    EXPECT_EQ(fx.objects(), 0u);
+    fx.populate(v, 2);  // too late: the element is gone from the table
+    EXPECT_EQ(fx.objects(), 5u);
+    ASSERT_EQ(map->update_elem(&key, &in, kNoExist), 0);
+    auto* again = static_cast<Value*>(map->lookup_elem(&key));
+    if (GetParam()) {
+      EXPECT_EQ(again, v);  // one element on the free list: the same one again
+    }
+    if (again == v) {
+      EXPECT_TRUE(special_fields_zero(*again));  // reused: the late stash was freed
+      EXPECT_EQ(fx.objects(), 0u);
+    }
+    ASSERT_EQ(map->delete_elem(&key), 0);
+  }
+  map.reset();
+  if (GetParam()) fx.expect_all_back();  // allocated: see htab.cc, a never-reused element keeps it
+}
+
 // BPF_F_LOCK with a record: every special field is skipped, not just the lock.
 TEST(SpecialFields, LockedCopySkipsEveryField) {
   Fixture fx;
