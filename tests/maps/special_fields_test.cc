@@ -4,7 +4,10 @@
 // released, lists and trees dropped), in arrays, per-cpu arrays, hash and
 // per-cpu hash maps, preallocated and allocated — the kernel's
 // check_and_free_fields / bpf_obj_free_fields paths.
+#include <atomic>
 #include <cstring>
+#include <random>
+#include <thread>
 
 #include "ringb/cpumask.h"
 #include "ringb/objects.h"
@@ -336,6 +339,70 @@ TEST_P(SpecialFieldsHash, LateStashIntoADeletedElement) {
   }
   map.reset();
   if (GetParam()) fx.expect_all_back();  // allocated: see htab.cc, a never-reused element keeps it
+}
+
+// Programs stash into values while other programs and the host delete,
+// replace and re-insert the same keys (and overwrite array elements): every
+// object ends up freed exactly once — with the map at the latest.
+TEST(SpecialFields, ConcurrentUseDeleteAndReplace) {
+  Fixture fx;
+  auto hash = make(def_of(MapType::Hash, 8, sizeof(Value), 8), fx.options());
+  auto array = make(def_of(MapType::Array, 4, sizeof(Value), 8), fx.options());
+  ASSERT_TRUE(hash && array);
+  const Value in = host_value(3);
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  constexpr int kRounds = 3000;
+#else
+  constexpr int kRounds = 30000;
+#endif
+  std::atomic<int> found{0};
+  auto program = [&](unsigned seed) {
+    std::mt19937 rng(seed);
+    for (int i = 0; i < kRounds; ++i) {
+      ProgramScope prog;
+      uint64_t key = rng() % 8;
+      uint32_t index = static_cast<uint32_t>(key);
+      switch (rng() % 5) {
+        case 0:
+        case 1:
+          if (auto* v = static_cast<Value*>(hash->lookup_elem(&key))) {
+            fx.populate(v, 1);
+            found.fetch_add(1, std::memory_order_relaxed);
+          }
+          break;
+        case 2:
+          (void)hash->delete_elem(&key);
+          break;
+        case 3:
+          (void)hash->update_elem(&key, &in, kAny);
+          break;
+        case 4:
+          if (rng() % 2)
+            fx.populate(static_cast<Value*>(array->lookup_elem(&index)), 1);
+          else
+            (void)array->update_elem(&index, &in, kAny);
+          break;
+      }
+    }
+  };
+  std::thread host([&] {
+    std::mt19937 rng(99);
+    for (int i = 0; i < kRounds; ++i) {
+      uint64_t key = rng() % 8;
+      if (rng() % 2)
+        (void)hash->host_update(&key, 8, &in, sizeof in, kAny);
+      else
+        (void)hash->host_delete(&key, 8);
+    }
+  });
+  std::thread p1(program, 1), p2(program, 2);
+  p1.join();
+  p2.join();
+  host.join();
+  EXPECT_GT(found.load(), 0);
+  hash.reset();
+  array.reset();
+  fx.expect_all_back();
 }
 
 // BPF_F_LOCK with a record: every special field is skipped, not just the lock.
