@@ -144,12 +144,20 @@ void* refcount_acquire(void* p, const Type* t = nullptr);
 // ---- graphs --------------------------------------------------------------
 // `node` points at the node field, `off` is its offset in its object of type
 // t. push/add take ownership: when the node already belongs to a graph
-// (owner CAS fails), the object is dropped and the result is -EINVAL.
+// (owner CAS fails), the object is dropped and the result is -EINVAL. The
+// caller holds the spin lock that guards head/root (the verifier's rule).
+// Popped and removed nodes have no owner again. A zeroed head or root is an
+// empty one (list heads become self-pointing at their first push).
 long list_push(void* head, void* node, const Type* t, uint32_t off, bool front);
 void* list_pop(void* head, bool front);   // the node, owning; nullptr when empty
 void* list_peek(void* head, bool front);  // bpf_list_front/back: non-owning or nullptr
 
-// less(ctx, a, b): the program's `less` callback (a BPF subprogram the vm runs).
+// less(ctx, a, b): the program's `less` callback (a BPF subprogram the vm
+// runs) on two bpf_rb_node pointers: the node being added and a node of the
+// tree. The walk goes left when it is true, else right, so equal keys keep
+// insertion order; inserts and removes leave the very tree (shape and
+// colours) Linux's lib/rbtree.c leaves, which programs see through
+// rbtree_root/left/right.
 using Less = bool (*)(void* ctx, void* a, const void* b);
 long rbtree_add(void* root, void* node, Less less, void* ctx, const Type* t, uint32_t off);
 void* rbtree_remove(void* root, void* node);  // nullptr when node's owner is not root
@@ -159,14 +167,21 @@ void* rbtree_left(void* root, void* node);   // nullptr when node's owner is not
 void* rbtree_right(void* root, void* node);
 
 // ---- kptrs and fields -------------------------------------------------------
-// bpf_kptr_xchg: atomically stores p into the kptr field, returns the old one.
+// bpf_kptr_xchg: atomically stores p into the kptr field, returns the old one
+// (an owning reference). Fully ordered.
 void* kptr_xchg(void* field, void* p);
 // bpf_obj_free_fields(): frees the special fields of the value or object at
-// `base`: kptrs exchanged with NULL and released, lists and trees detached
-// under the value's own spin lock and their nodes dropped outside it
-// (recursively; refcounted nodes only lose a reference), timers cancelled.
+// `base`: kptrs exchanged with NULL and released (local types: obj_drop with
+// the bound Type; per-cpu: percpu_obj_drop; kernel types: KptrType::release),
+// untrusted kptrs zeroed, lists and trees detached under the value's own
+// spin lock (record.fields.spin_lock_off; none: unlocked) and left empty,
+// their nodes dropped outside it (recursively; refcounted nodes only lose a
+// reference, and come back with no owner), timers, workqueues and task works
+// zeroed (ringb arms none yet). The value may stay in use: a program may
+// push onto the emptied list at once.
 void free_fields(const Record& r, void* base);
-// bpf_obj_init(): fields of a fresh value or object (refcount 1; the rest zero).
+// bpf_obj_init(): fields of a fresh value or object (refcount 1; the rest
+// zero — a zeroed head or root is an empty one). Other bytes are untouched.
 void init_fields(const Record& r, void* base);
 
 // ---- locks ---------------------------------------------------------------

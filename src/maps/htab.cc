@@ -129,16 +129,27 @@ Htab::~Htab() {
                  def_.name.c_str());
     std::abort();
   }
-  // htab_free_prealloced_fields() / delete_all_elements(): what the values
-  // in the table hold goes first (unlinked elements gave theirs up already).
+  // What the values hold goes first. Preallocated: every element, in the
+  // table or not (htab_free_prealloced_fields), so that what a program
+  // stashed into an element after it was deleted is freed too. Allocated:
+  // the elements in the table (delete_all_elements); a deleted one gave its
+  // fields up then, and has them freed again when it is reused — what a
+  // program stashes into one that is never reused stays (the kernel frees
+  // that through the allocator's destructor, which ringb's lacks).
   if (frees_fields() && buckets_) {
     cpu::CpuGuard cpu;
-    for (uint32_t i = 0; i < n_buckets_; ++i)
-      for (uintptr_t link = buckets_[i].head.load(std::memory_order_relaxed); !is_nulls(link);) {
-        HtabElem* e = link_elem(link);
-        link = e->next.load(std::memory_order_relaxed);
-        free_value_fields(e);
-      }
+    if (prealloc_) {
+      if (freelist_)  // the elements were built
+        for (size_t off = 0; off + elem_size_ <= elems_area_.size(); off += elem_size_)
+          free_value_fields(reinterpret_cast<HtabElem*>(elems_area_.data() + off));
+    } else {
+      for (uint32_t i = 0; i < n_buckets_; ++i)
+        for (uintptr_t link = buckets_[i].head.load(std::memory_order_relaxed); !is_nulls(link);) {
+          HtabElem* e = link_elem(link);
+          link = e->next.load(std::memory_order_relaxed);
+          free_value_fields(e);
+        }
+    }
   }
   // Preallocated elements die with their area; allocated ones go back to
   // their allocator first (which then returns everything to malloc).
@@ -160,10 +171,12 @@ void Htab::free_value_fields(HtabElem* e) const {
   for (unsigned c = 0; c < nr_cpus_; ++c) obj::free_fields(*record_, percpu_value(e, c));
 }
 
-void Htab::init_value_fields(char* value) const {
-  if (record_)
-    obj::init_fields(*record_, value);
-  else if (def_.spin_lock_off >= 0)
+void Htab::prepare_value_fields(char* value) const {
+  if (frees_fields()) obj::free_fields(*record_, value);
+  if (record_ && record_->fields.refcount_off >= 0)
+    std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(value + record_->fields.refcount_off))
+        .store(1, std::memory_order_release);
+  if (def_.spin_lock_off >= 0)
     std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(value + def_.spin_lock_off))
         .store(0, std::memory_order_release);
 }

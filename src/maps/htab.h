@@ -91,8 +91,13 @@ class Htab : public Map {
   // replaced, every cpu's copy of a per-cpu value) gives up what its
   // special fields hold. Never under the bucket lock.
   void free_value_fields(HtabElem* e) const;
-  // A fresh value's special fields (check_and_init_map_value).
-  void init_value_fields(char* value) const;
+  // The special fields of a value an element is given (its memory fresh, or
+  // an element reused at once): what they still hold is freed — nothing,
+  // unless a program that looked the old element up before it was deleted
+  // stashed more after — so they start empty; a refcount starts at 1 and
+  // the spin lock unlocked. (The kernel leaves such late additions to the
+  // element's next key.)
+  void prepare_value_fields(char* value) const;
   long no_elem_error(int cpu, Bucket& b, const void* key, uint32_t hash, uint64_t flags);
 
   // ---- element memory (htab.cc) ----

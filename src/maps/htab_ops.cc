@@ -66,7 +66,7 @@ void Htab::fill_elem(HtabElem* e, int cpu, const void* key, uint32_t hash, const
     write_percpu_value(e, cpu, value, all_cpus, true);
   } else {
     copy_value_to_map(value_of(e), value, def_.value_size, holes_);
-    init_value_fields(value_of(e));
+    prepare_value_fields(value_of(e));
   }
   seq_write_end(e, s);
 }
@@ -76,11 +76,12 @@ void Htab::fill_elem(HtabElem* e, int cpu, const void* key, uint32_t hash, const
 // cpu's, and a fresh element's other copies are zeroed so that the program
 // knows what they hold.
 //
-// Special fields: a fresh element's copies get fresh fields (the copies skip
-// them); an element overwritten in place frees what the fields of each copy
-// written still hold (the kernel's pcpu_copy_value, since Linux 6.18),
-// under the bucket lock as there — per-cpu values hold no locks or graphs,
-// only kptrs, whose exchange is atomic.
+// Special fields: copies and zeroing skip them; a fresh element's copies get
+// prepared fields (prepare_value_fields); an element overwritten in place
+// frees what the fields of each copy written still hold (the kernel's
+// pcpu_copy_value, since Linux 6.18), under the bucket lock as there —
+// per-cpu values hold no locks or graphs, only kptrs, whose exchange is
+// atomic.
 void Htab::write_percpu_value(HtabElem* e, int cpu, const void* value, bool all_cpus, bool fresh) {
   for (unsigned c = 0; c < nr_cpus_; ++c) {
     char* v = percpu_value(e, c);
@@ -90,9 +91,9 @@ void Htab::write_percpu_value(HtabElem* e, int cpu, const void* value, bool all_
     else if (written)
       copy_value_to_map(v, value, def_.value_size, holes_);
     else if (fresh)
-      zero_map_words(v, value_rounded_);
-    if (fresh && record_)
-      obj::init_fields(*record_, v);
+      zero_value_in_map(v, value_rounded_, holes_);
+    if (fresh)
+      prepare_value_fields(v);
     else if (written && frees_fields())
       obj::free_fields(*record_, v);
   }

@@ -122,6 +122,28 @@ inline void copy_value_from_map(void* dst, const void* src, size_t n, const Hole
   copy_span_from_map(dst, src, n, pos, end);
 }
 
+// zero_map_value(): n bytes of a value zeroed, but for `holes`.
+template <typename Holes>
+inline void zero_value_in_map(void* dst, size_t n, const Holes& holes) {
+  auto zero_span = [&](size_t a, size_t b) {
+    if (a >= b) return;
+    if (a % 8) {
+      map_half(dst, a).store(0, std::memory_order_release);
+      a += 4;
+    }
+    for (; a + 8 <= b; a += 8) map_word(dst, a / 8).store(0, std::memory_order_release);
+    if (a < b) map_half(dst, a).store(0, std::memory_order_release);
+  };
+  const size_t end = (n + 7) & ~size_t{7};
+  size_t pos = 0;
+  for (const auto& h : holes) {
+    if (h.off >= end) break;
+    zero_span(pos, h.off);
+    pos = h.off + h.size;
+  }
+  zero_span(pos, end);
+}
+
 // A value whose only special field is its bpf_spin_lock (4 bytes at
 // lock_off; none when negative).
 struct LockHole {

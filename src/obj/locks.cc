@@ -48,7 +48,7 @@ void relax(unsigned spins) {
 
 constexpr uint32_t kMaxHeld = 31;                 // RES_NR_HELD
 constexpr int64_t kTimeoutNs = 250'000'000;       // RES_DEF_TIMEOUT
-constexpr unsigned kSpinsBetweenChecks = 1024;
+constexpr unsigned kSpinsBetweenChecks = 64;
 
 struct alignas(64) HeldLocks {
   std::atomic<uint32_t> cnt{0};

@@ -4,7 +4,10 @@
 // released, lists and trees dropped), in arrays, per-cpu arrays, hash and
 // per-cpu hash maps, preallocated and allocated — the kernel's
 // check_and_free_fields / bpf_obj_free_fields paths.
+#include <atomic>
 #include <cstring>
+#include <random>
+#include <thread>
 
 #include "ringb/cpumask.h"
 #include "ringb/objects.h"
@@ -302,6 +305,105 @@ TEST_P(SpecialFieldsPercpuHash, UpdatesDeletesAndDestroyFreeKptrs) {
 
 INSTANTIATE_TEST_SUITE_P(Memory, SpecialFieldsPercpuHash, ::testing::Values(true, false),
                          [](const auto& info) { return info.param ? "Prealloc" : "Dynamic"; });
+
+// A program that looked an element up before the host deleted it still
+// stashes into its value: the element's next user starts empty, and
+// nothing is lost (freed when the element is reused, or with the map).
+TEST_P(SpecialFieldsHash, LateStashIntoADeletedElement) {
+  Fixture fx;
+  auto map = make(def_of(MapType::Hash, 8, sizeof(Value), 1, GetParam() ? 0 : kFNoPrealloc), fx.options());
+  ASSERT_TRUE(map);
+  Value in = host_value(1);
+  uint64_t key = 1;
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_EQ(map->host_update(&key, 8, &in, sizeof in, kNoExist), 0);
+    ProgramScope prog;
+    auto* v = static_cast<Value*>(map->lookup_elem(&key));
+    ASSERT_NE(v, nullptr);
+    EXPECT_TRUE(special_fields_zero(*v));
+    fx.populate(v, 1);
+    ASSERT_EQ(map->delete_elem(&key), 0);
+    EXPECT_EQ(fx.objects(), 0u);
+    fx.populate(v, 2);  // too late: the element is gone from the table
+    EXPECT_EQ(fx.objects(), 5u);
+    ASSERT_EQ(map->update_elem(&key, &in, kNoExist), 0);
+    auto* again = static_cast<Value*>(map->lookup_elem(&key));
+    if (GetParam()) {
+      EXPECT_EQ(again, v);  // one element on the free list: the same one again
+    }
+    if (again == v) {
+      EXPECT_TRUE(special_fields_zero(*again));  // reused: the late stash was freed
+      EXPECT_EQ(fx.objects(), 0u);
+    }
+    ASSERT_EQ(map->delete_elem(&key), 0);
+  }
+  map.reset();
+  if (GetParam()) fx.expect_all_back();  // allocated: see htab.cc, a never-reused element keeps it
+}
+
+// Programs stash into values while other programs and the host delete,
+// replace and re-insert the same keys (and overwrite array elements): every
+// object ends up freed exactly once — with the map at the latest.
+TEST(SpecialFields, ConcurrentUseDeleteAndReplace) {
+  Fixture fx;
+  auto hash = make(def_of(MapType::Hash, 8, sizeof(Value), 8), fx.options());
+  auto array = make(def_of(MapType::Array, 4, sizeof(Value), 8), fx.options());
+  ASSERT_TRUE(hash && array);
+  const Value in = host_value(3);
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  constexpr int kRounds = 3000;
+#else
+  constexpr int kRounds = 30000;
+#endif
+  std::atomic<int> found{0};
+  auto program = [&](unsigned seed) {
+    std::mt19937 rng(seed);
+    for (int i = 0; i < kRounds; ++i) {
+      ProgramScope prog;
+      uint64_t key = rng() % 8;
+      uint32_t index = static_cast<uint32_t>(key);
+      switch (rng() % 5) {
+        case 0:
+        case 1:
+          if (auto* v = static_cast<Value*>(hash->lookup_elem(&key))) {
+            fx.populate(v, 1);
+            found.fetch_add(1, std::memory_order_relaxed);
+          }
+          break;
+        case 2:
+          (void)hash->delete_elem(&key);
+          break;
+        case 3:
+          (void)hash->update_elem(&key, &in, kAny);
+          break;
+        case 4:
+          if (rng() % 2)
+            fx.populate(static_cast<Value*>(array->lookup_elem(&index)), 1);
+          else
+            (void)array->update_elem(&index, &in, kAny);
+          break;
+      }
+    }
+  };
+  std::thread host([&] {
+    std::mt19937 rng(99);
+    for (int i = 0; i < kRounds; ++i) {
+      uint64_t key = rng() % 8;
+      if (rng() % 2)
+        (void)hash->host_update(&key, 8, &in, sizeof in, kAny);
+      else
+        (void)hash->host_delete(&key, 8);
+    }
+  });
+  std::thread p1(program, 1), p2(program, 2);
+  p1.join();
+  p2.join();
+  host.join();
+  EXPECT_GT(found.load(), 0);
+  hash.reset();
+  array.reset();
+  fx.expect_all_back();
+}
 
 // BPF_F_LOCK with a record: every special field is skipped, not just the lock.
 TEST(SpecialFields, LockedCopySkipsEveryField) {
