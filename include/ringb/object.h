@@ -125,6 +125,16 @@ struct MapDef {
   // PROG_ARRAY: slots filled at load (libbpf's `.values = { [i] = &prog }`),
   // as (slot, program name).
   std::vector<std::pair<uint32_t, std::string>> init_progs;
+  // ARRAY_OF_MAPS / HASH_OF_MAPS: the inner map template — what the kernel
+  // takes as inner_map_fd and libbpf builds from `__array(values, struct
+  // inner_def)` as the map "NAME.inner". Every map stored in the outer map
+  // must match it (type, key and value size, flags, special fields; an
+  // array's max_entries unless the template has BPF_F_INNER_MAP). Null for
+  // other types.
+  std::shared_ptr<const MapDef> inner_map;
+  // ARRAY_OF_MAPS / HASH_OF_MAPS: slots filled at load (`.values = { [i] =
+  // &other_map }`), as (slot or u32 key, map name in this object).
+  std::vector<std::pair<uint32_t, std::string>> init_maps;
 };
 
 // An extern variable of libbpf's __kconfig (LINUX_KERNEL_VERSION, CONFIG_*)

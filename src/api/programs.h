@@ -23,13 +23,16 @@
 #include <memory>
 #include <vector>
 
+#include "map_ids.h"
 #include "ringb/maps.h"
 #include "ringb/vm.h"
 
 namespace ringb::api {
 
+// An object's maps, parallel to Object::maps (null: not created).
 struct MapSet {
-  std::vector<std::unique_ptr<maps::Map>> maps;
+  std::vector<std::shared_ptr<MapHandle>> maps;
+  maps::Map* at(size_t i) const { return maps[i] ? maps[i]->map.get() : nullptr; }
 };
 
 struct ProgramHandle {

@@ -64,7 +64,7 @@ void Htab::fill_elem(HtabElem* e, int cpu, const void* key, uint32_t hash, const
   if (percpu_) {
     write_percpu_value(e, cpu, value, all_cpus, true);
   } else {
-    copy_value_to_map(value_of(e), value, def_.value_size, def_.spin_lock_off);
+    copy_value_to_map(value_of(e), value, value_bytes_, def_.spin_lock_off);
     init_value_lock(value_of(e), def_.spin_lock_off);
   }
   seq_write_end(e, s);
