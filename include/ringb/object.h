@@ -6,8 +6,11 @@
 //   - a program is a global function in an executable section whose name says
 //     its type ("tc", "xdp", "syscall", "tracepoint/…", "?tc" = not autoloaded);
 //   - .text holds subprograms, appended to every program that calls them;
-//   - maps are BTF-defined in ".maps"; every .data/.rodata/.bss section and
-//     every ".data.NAME"/".bss.NAME"/".rodata.NAME" is a one-element array map;
+//   - maps are BTF-defined in ".maps" (a map of maps' inner map template
+//     from `__array(values, struct inner_def)`, named or anonymous; prog
+//     arrays' and maps of maps' initial slots from `.values`); every
+//     .data/.rodata/.bss section and every ".data.NAME"/".bss.NAME"/
+//     ".rodata.NAME" is a one-element array map;
 //   - extern functions in ".ksyms" are kfuncs, resolved by name later;
 //   - extern variables: __kconfig ones live in a read-only ".kconfig" array
 //     map whose contents the runtime fills in, __ksym ones are kernel
