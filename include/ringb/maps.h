@@ -200,12 +200,13 @@ class Map {
   // until the caller's RCU read-side section ends. Programs cannot update or
   // delete (the verifier refuses: -EINVAL here). The host stores a map by
   // its id with host_update() (through Options::map_resolver), host_lookup()
-  // returns the id, host_delete() empties the slot. A replaced or removed
-  // inner map stays alive until no program can still use it: after a
-  // successful update or delete that took a map out, host_update() and
-  // host_delete() wait for the grace periods of both RCU domains before they
-  // return (the kernel's maybe_wait_bpf_programs()), so they must not be
-  // called inside a read-side section.
+  // returns the id, host_delete() empties the slot. After a successful
+  // update or delete, host_update() and host_delete() wait for an RCU grace
+  // period before they return (the kernel's maybe_wait_bpf_programs(): no
+  // program still sees the old contents), and when they took a map out also
+  // for the tasks-trace domain, and only then drop its reference: a replaced
+  // or removed inner map stays alive until no program can still use it. So
+  // they must not be called inside a read-side section.
   //
   // The inner map template as created (the kernel's inner_map_meta); nullptr
   // for other maps.

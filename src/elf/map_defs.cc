@@ -1,9 +1,9 @@
 // map_defs.cc — map definitions: BTF-defined maps in ".maps" (the
 // __uint/__type encoding libbpf reads), the inner map templates of maps of
-// maps (`__array(values, struct inner_def)`), the initial programs of prog
-// arrays and initial maps of maps of maps (`.values`, relocations in
-// .rel.maps) and one array map per global-data section (.data, .rodata, .bss
-// and their ".NAME" variants).
+// maps (`__array(values, struct inner_def)`), the initial slots of prog
+// arrays and maps of maps (`.values`, relocations in .rel.maps) and one
+// array map per global-data section (.data, .rodata, .bss and their ".NAME"
+// variants).
 #include <bpf/btf.h>
 #include <linux/btf.h>
 
@@ -75,7 +75,7 @@ struct Placed {
 // R_BPF_64_ABS64 relocation per slot against the target's symbol, 8 bytes
 // per slot after the `values` member (bpf_object__collect_map_relos). A prog
 // array's targets are functions in program sections (whether they are
-// programs is checked once programs are known: check_init_values); a map of
+// programs is checked once programs are known: check_init_progs); a map of
 // maps' targets are other BTF-defined maps of the object, and a hash of
 // maps takes the slot as its 4-byte key.
 Status collect_init_values(const ElfFile& file, const Section& sec, const std::vector<Placed>& placed,

@@ -14,16 +14,15 @@
 // that keeps it alive). An array's slots and a hash's 8-byte values hold
 // Entry pointers. Programs read them with acquire loads and no lock and get
 // the Map* (what the kernel's lookup returns: the inner map itself); host
-// writers are serialised by a mutex. A replaced or removed Entry may still
-// be in a program's hands, so it is retired: the host call that took it out
-// waits, once it has left its own RCU section, for a grace period of both
-// domains a program may run in (tasks-trace for sleepable programs, then
-// plain RCU) and only then drops the reference — the kernel's
-// maybe_wait_bpf_programs() after BPF_MAP_UPDATE_ELEM / _DELETE_ELEM on a map
-// of maps, which also means that when the call returns no program still
-// uses the old inner map. Dropping the reference on the host thread, outside
-// any RCU section, lets its owner destroy the map there (maps are destroyed
-// only outside read-side sections).
+// writers are serialised by a mutex. After a successful update or delete
+// the host call waits, once it has left its own RCU section, for an RCU
+// grace period — the kernel's maybe_wait_bpf_programs(): when the call
+// returns, no program that cannot sleep still sees the old contents. A
+// replaced or removed Entry may still be in a program's hands, so the call
+// that took it out also waits for the tasks-trace domain (sleepable
+// programs) and only then drops the reference. Dropping it on the host
+// thread, outside any RCU section, lets its owner destroy the map there
+// (maps are destroyed only outside read-side sections).
 //
 // Kernel behaviour mirrored (checked against Linux 6.18,
 // tests/maps/map_in_map_kernel_test.cc): value_size 4 (EINVAL otherwise),
@@ -138,10 +137,16 @@ class InnerMaps {
   }
   // Under writers(): `e` was never in the map.
   void drop_locked(Entry* e) { dropped_.push_back(e); }
+  // The current host call changed the map.
+  void changed() { t_changed = true; }
 
-  // Map::host_write_done(): outside the RCU section. Entries are taken
-  // before the grace periods begin, so each one's grace period starts after
-  // it left the map, whichever host call waits for it.
+  // Map::host_write_done(): outside the RCU section. A call that changed
+  // the map waits for the programs that may still see the old contents
+  // (maybe_wait_bpf_programs(): RCU, the domain of programs that cannot
+  // sleep); one that took maps out also for sleepable programs, before the
+  // maps go. Entries are taken from retired_ before the grace periods begin,
+  // so each one's grace period starts after it left the map, whichever host
+  // call waits for it.
   void flush() {
     std::vector<Entry*> retired, dropped;
     {
@@ -150,19 +155,17 @@ class InnerMaps {
       dropped.swap(dropped_);
     }
     for (Entry* e : dropped) delete e;
-    if (t_retired || !retired.empty()) {
-      t_retired = false;
-      rcu::synchronize(rcu::Domain::TasksTrace);
-      rcu::synchronize(rcu::Domain::Rcu);
-    }
+    if (t_retired || !retired.empty()) rcu::synchronize(rcu::Domain::TasksTrace);
+    if (t_retired || t_changed || !retired.empty()) rcu::synchronize(rcu::Domain::Rcu);
+    t_retired = t_changed = false;
     for (Entry* e : retired) delete e;
   }
 
  private:
-  // This thread took an entry out in its current host call (another
-  // thread's flush may have taken it from retired_, but this call still
-  // waits before it returns, as the kernel's does).
-  static thread_local bool t_retired;
+  // The current host call of this thread changed the map / took an entry
+  // out (another thread's flush may have taken that from retired_, but this
+  // call still waits before it returns, as the kernel's does).
+  static thread_local bool t_changed, t_retired;
 
   const MapDef meta_;
   const MapResolver resolver_;
@@ -170,6 +173,7 @@ class InnerMaps {
   std::vector<Entry*> retired_, dropped_;  // under mu_
 };
 
+thread_local bool InnerMaps::t_changed = false;
 thread_local bool InnerMaps::t_retired = false;
 
 // ---- ARRAY_OF_MAPS -------------------------------------------------------------
@@ -230,6 +234,7 @@ class ArrayOfMaps final : public Map {
     if (long err = inner_.get(u32_at(value), fresh)) return err;
     std::lock_guard<std::mutex> lock(inner_.writers());
     if (Entry* old = __atomic_exchange_n(&slots()[index], fresh, __ATOMIC_ACQ_REL)) inner_.retire_locked(old);
+    inner_.changed();
     return 0;
   }
 
@@ -271,9 +276,16 @@ class HashOfMaps final : public Htab {
       : Htab(def, false), inner_(std::move(meta), std::move(resolver)) {
     value_bytes_ = sizeof(Entry*);
   }
-  using Htab::init;
+  Status init(const Options& options) {
+    Status s = Htab::init(options);
+    ready_ = s.ok();
+    return s;
+  }
 
+  // No program or host call runs any more (Map's contract): free at once.
+  // (Nothing to free when init() failed: no update ran.)
   ~HashOfMaps() override {
+    if (!ready_) return;
     Htab::for_each_elem(
         [](const void*, void* value, void*) -> long {
           delete entry_at(value);
@@ -320,6 +332,7 @@ class HashOfMaps final : public Htab {
       return err;
     }
     if (old) inner_.retire_locked(old);
+    inner_.changed();
     return 0;
   }
 
@@ -341,6 +354,7 @@ class HashOfMaps final : public Htab {
   }
 
   InnerMaps inner_;
+  bool ready_ = false;
 };
 
 // bpf_map_meta_alloc(): the template, created as the map it describes; what

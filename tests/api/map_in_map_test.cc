@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -252,7 +253,10 @@ TEST(MapInMapApi, ReplacingInnerMapsWhileProgramsRun) {
         runs.fetch_add(1, std::memory_order_relaxed);
       }
     });
-  for (int round = 0; round < 150; ++round) {
+  // 150 rounds at least, and until the programs have run a while (on a busy
+  // machine they may start late).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (int round = 0; round < 150 || (runs.load() < 300 && std::chrono::steady_clock::now() < deadline); ++round) {
     {
       HostMap m = host_map(rt, "m", static_cast<uint64_t>(round % 3 + 1));
       ASSERT_EQ(store(*outer, 0, m.id), 0);

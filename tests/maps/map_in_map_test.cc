@@ -6,6 +6,7 @@
 #include <map>
 #include <thread>
 
+#include "ringb/mem.h"
 #include "test_util.h"
 
 namespace ringb::maps::test {
@@ -170,6 +171,18 @@ TEST(MapInMap, TheTemplateIsCreatedAndChecked) {
   m = Map::create(wide);
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("4-byte map id"), std::string::npos) << m.error().message;
+}
+
+// (Found by maps_fuzz: a hash of maps whose buckets the cgroup refused.)
+TEST(MapInMap, AMapOfMapsThatCouldNotBeBuiltIsDestroyedCleanly) {
+  mem::MemCgroup cgroup(4096);
+  Options o;
+  o.cgroup = &cgroup;
+  for (MapType type : {MapType::ArrayOfMaps, MapType::HashOfMaps}) {
+    auto m = Map::create(outer_def(type, kArray4, 1u << 16), o);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.error().code, ENOMEM);
+  }
 }
 
 TEST(MapInMap, TheMetaIsTheTemplateAsCreated) {
@@ -378,7 +391,11 @@ TEST(MapInMap, ReplacingInnerMapsWhileProgramsRun) {
           hits.fetch_add(1, std::memory_order_relaxed);
         }
       });
-    for (uint32_t round = 0; round < 200; ++round) {
+    // 200 rounds at least, and until the programs have used inner maps a
+    // while (on a busy machine they may start late).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    for (uint32_t round = 0; round < 200 || (hits.load() < 1000 && std::chrono::steady_clock::now() < deadline);
+         ++round) {
       const uint32_t slot = round % 4, id = round + 1;
       reg.add(id, kArray4);
       if (round % 5 == 4)
