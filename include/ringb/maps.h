@@ -1,5 +1,5 @@
 // ringb/maps.h — BPF maps with the kernel's semantics: ARRAY, PERCPU_ARRAY,
-// HASH, PERCPU_HASH, QUEUE, STACK and PROG_ARRAY.
+// HASH, PERCPU_HASH, QUEUE, STACK, PROG_ARRAY, ARRAY_OF_MAPS and HASH_OF_MAPS.
 //
 // A Map has two faces, as in the kernel:
 //
@@ -102,10 +102,27 @@ struct ProgRef {
 // program has that id.
 using ProgResolver = std::function<Expected<ProgRef>(uint32_t id)>;
 
+class Map;
+
+// A map as a map of maps (ARRAY_OF_MAPS, HASH_OF_MAPS) holds it: the
+// kernel's inner map reference.
+struct MapRef {
+  Map* map = nullptr;                 // what a program's lookup in the outer map returns
+  uint32_t id = 0;                    // the map's id: what host lookups in the outer map return
+  std::shared_ptr<const void> owner;  // keeps `map` alive
+};
+// Turns a map id — the value host_update() writes into a map of maps, where
+// the kernel takes a map fd — into the map; -EBADF when no map has that id.
+// The last reference to `owner` is dropped on a host thread outside any RCU
+// read-side section (after the grace periods that retire it), so an owner
+// may destroy the map there.
+using MapResolver = std::function<Expected<MapRef>(uint32_t id)>;
+
 struct Options {
   mem::MemCgroup* cgroup = nullptr;  // charged for all map memory; must outlive the map
   bool force_dyn_alloc = false;      // sysctl kernel.bpf_force_dyn_alloc: hash maps never preallocate
   ProgResolver prog_resolver;        // prog arrays: program ids for host_update (none: -EBADF)
+  MapResolver map_resolver;          // maps of maps: map ids for host_update (none: -EBADF)
   // The value's special fields, bound (obj::TypeSet::bind), for arrays and
   // hash maps; owned by whoever loads the object and must outlive the map.
   // With one, copies in and out skip every special field (host reads see
@@ -115,6 +132,14 @@ struct Options {
   // kernel does. Null: only MapDef::spin_lock_off is special.
   const obj::Record* record = nullptr;
 };
+
+// bpf_map_meta_equal() and the array's map_meta_equal: may `inner` go into a
+// map of maps whose template is `meta` (Map::inner_meta())? Same type, key
+// and value size, map_flags (BPF_F_RDONLY/WRONLY aside: the kernel does not
+// keep them in the map) and special fields; a plain array also the same
+// max_entries, unless the template has BPF_F_INNER_MAP. EINVAL naming the
+// first difference.
+Status check_inner_map(const MapDef& meta, const MapDef& inner);
 
 // A snapshot for tests and benchmarks; read racily while the map is in use.
 struct Stats {
@@ -186,6 +211,24 @@ class Map {
   // reference to a prog array goes (which breaks program ↔ map cycles).
   virtual void clear_progs();
 
+  // ---- maps of maps (ARRAY_OF_MAPS, HASH_OF_MAPS) --------------------------
+  // A program's lookup_elem() returns the inner map itself (a Map*, which
+  // the program then passes to the map helpers), or nullptr; it stays valid
+  // until the caller's RCU read-side section ends. Programs cannot update or
+  // delete (the verifier refuses: -EINVAL here). The host stores a map by
+  // its id with host_update() (through Options::map_resolver), host_lookup()
+  // returns the id, host_delete() empties the slot. After a successful
+  // update or delete, host_update() and host_delete() wait for an RCU grace
+  // period before they return (the kernel's maybe_wait_bpf_programs(): no
+  // program still sees the old contents), and when they took a map out also
+  // for the tasks-trace domain, and only then drop its reference: a replaced
+  // or removed inner map stays alive until no program can still use it. So
+  // they must not be called inside a read-side section.
+  //
+  // The inner map template as created (the kernel's inner_map_meta); nullptr
+  // for other maps.
+  virtual const MapDef* inner_meta() const;
+
   // ---- host side: the bpf() commands ---------------------------------------
   // key_size must be def().key_size (0 for queue/stack, whose key is null)
   // and value_size value_size_for_host(), else -EINVAL before anything else
@@ -228,6 +271,10 @@ class Map {
   virtual long do_host_get_next_key(const void* key, void* next_key) = 0;
   virtual long do_host_lookup_and_delete(const void* key, void* value_out, uint64_t flags, int cpu);
   virtual long do_set_prog(uint32_t index, const ProgRef& prog);  // prog arrays; else -EINVAL
+  // Called by host_update() and host_delete() after do_host_update() /
+  // do_host_delete(), on the same thread, once it has left its cpu slot and
+  // RCU section: maps of maps release the inner maps they took out here.
+  virtual void host_write_done();
 
   MapDef def_;
   const obj::Record* record_ = nullptr;

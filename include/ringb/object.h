@@ -6,8 +6,11 @@
 //   - a program is a global function in an executable section whose name says
 //     its type ("tc", "xdp", "syscall", "tracepoint/…", "?tc" = not autoloaded);
 //   - .text holds subprograms, appended to every program that calls them;
-//   - maps are BTF-defined in ".maps"; every .data/.rodata/.bss section and
-//     every ".data.NAME"/".bss.NAME"/".rodata.NAME" is a one-element array map;
+//   - maps are BTF-defined in ".maps" (a map of maps' inner map template
+//     from `__array(values, struct inner_def)`, named or anonymous; prog
+//     arrays' and maps of maps' initial slots from `.values`); every
+//     .data/.rodata/.bss section and every ".data.NAME"/".bss.NAME"/
+//     ".rodata.NAME" is a one-element array map;
 //   - extern functions in ".ksyms" are kfuncs, resolved by name later;
 //   - extern variables: __kconfig ones live in a read-only ".kconfig" array
 //     map whose contents the runtime fills in, __ksym ones are kernel
@@ -139,6 +142,16 @@ struct MapDef {
   // PROG_ARRAY: slots filled at load (libbpf's `.values = { [i] = &prog }`),
   // as (slot, program name).
   std::vector<std::pair<uint32_t, std::string>> init_progs;
+  // ARRAY_OF_MAPS / HASH_OF_MAPS: the inner map template — what the kernel
+  // takes as inner_map_fd and libbpf builds from `__array(values, struct
+  // inner_def)` as the map "NAME.inner". Every map stored in the outer map
+  // must match it (type, key and value size, flags, special fields; an
+  // array's max_entries unless the template has BPF_F_INNER_MAP). Null for
+  // other types.
+  std::shared_ptr<const MapDef> inner_map;
+  // ARRAY_OF_MAPS / HASH_OF_MAPS: slots filled at load (`.values = { [i] =
+  // &other_map }`), as (slot or u32 key, map name in this object).
+  std::vector<std::pair<uint32_t, std::string>> init_maps;
 };
 
 // An extern variable of libbpf's __kconfig (LINUX_KERNEL_VERSION, CONFIG_*)

@@ -52,6 +52,16 @@ struct TestRunResult {
 
 class LoadedObject;
 
+// A map held by the host: one it created (Runtime::create_map, the
+// kernel's BPF_MAP_CREATE from user space) or found by id
+// (Runtime::map_by_id, BPF_MAP_GET_FD_BY_ID). The map lives while a HostMap
+// of it, its object, or a map of maps holding it does; drop the last one on
+// a host thread outside any RCU read-side section.
+struct HostMap {
+  uint32_t id = 0;  // what a map of maps' host_update() takes, and its host_lookup() returns
+  std::shared_ptr<maps::Map> map;
+};
+
 class Runtime {
  public:
   struct Options {
@@ -74,8 +84,9 @@ class Runtime {
   struct LoadOptions {
     // Empty: every program not in a '?' section, and every map
     // (bpf_object__load). Otherwise exactly these programs ('?' or not) and
-    // what they use: their subprograms, the maps their code refers to, and
-    // the programs in those prog arrays' `.values`. The rest of the object
+    // what they use: their subprograms, the maps their code refers to, the
+    // programs in those prog arrays' `.values` and the maps in those maps of
+    // maps' `.values`. The rest of the object
     // is neither decoded nor created, so a kfunc or map type ringb lacks in
     // another program does not stop these (the kernel's test_loader loads
     // each test so). LoadedObject::program() and map() are null for the rest.
@@ -83,11 +94,26 @@ class Runtime {
   };
 
   // Errors name every helper and kfunc each loaded program calls that
-  // ringb lacks, not only the first.
+  // ringb lacks, not only the first. Maps are all created before any map of
+  // maps' `.values` are stored, so those may name any map of the object
+  // (libbpf, which fills them as it creates maps, needs the inner maps
+  // defined first).
   Expected<std::unique_ptr<LoadedObject>> load(const std::string& path, const LoadOptions& opts = {}) const;
   Expected<std::unique_ptr<LoadedObject>> load(Object obj, const LoadOptions& opts = {}) const;
 
+  // BPF_MAP_CREATE from the host: a map of no object, with a fresh id, under
+  // this runtime's options (cgroup, force_dyn_alloc). A map of maps needs
+  // def.inner_map (the template, as the kernel's inner_map_fd; an existing
+  // map's def() will do). Put it into a map of maps with
+  //   outer->host_update(&key, sizeof key, &m->id, sizeof m->id, 0);
+  // Errors: Map::create's, prefixed with the map's name.
+  Expected<HostMap> create_map(const MapDef& def) const;
+  // The live map with id `id` (an object's, a host's, or one a map of maps
+  // keeps alive), as BPF_MAP_GET_FD_BY_ID; ENOENT when there is none.
+  Expected<HostMap> map_by_id(uint32_t id) const;
+
  private:
+  maps::Options map_options() const;
   Options options_;
   vm::Functions fns_;
   obj::KptrTypes kptr_types_;
@@ -111,6 +137,11 @@ class LoadedObject {
   // host_update() takes one as the value (where the kernel takes a prog fd),
   // so a program of one object can go into another object's prog array.
   uint32_t program_id(const std::string& name) const;
+  // A map's id (0: no such map, or not created), unique in the process like
+  // the kernel's map IDs: what a map of maps' host_update() takes as the
+  // value (where the kernel takes a map fd) and its host_lookup() returns.
+  // Runtime::map_by_id() gives the map back.
+  uint32_t map_id(const std::string& name) const;
   // Puts `program` (of this object) into slot `index` of prog array `map`
   // (of this object), as host_update() with the program's id would. The
   // array keeps the program alive, even after this object is gone.
@@ -129,6 +160,7 @@ class LoadedObject {
   friend class Runtime;
   LoadedObject() = default;
   Status fill_prog_arrays();
+  Status fill_maps_of_maps();
   std::shared_ptr<api::ProgramHandle> handle_of(const std::string& program) const;
   Object obj_;
   std::shared_ptr<api::MapSet> maps_;                      // shared with the programs

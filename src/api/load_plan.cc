@@ -50,6 +50,9 @@ Expected<LoadPlan> plan_load(const Object& obj, const std::vector<std::string>& 
     for (size_t m : maps_of(p, obj.maps.size())) {
       if (plan.maps[m]) continue;
       plan.maps[m] = true;
+      // A map of maps holds its initial maps (one level: they hold none).
+      for (const auto& [slot, name] : obj.maps[m].init_maps)
+        if (const int t = obj.find_map(name); t >= 0) plan.maps[static_cast<size_t>(t)] = true;
       // A tail call can reach the prog array's initial programs.
       for (const auto& [slot, name] : obj.maps[m].init_progs) {
         const int t = program_index(obj, name);

@@ -18,8 +18,8 @@ struct LoadPlan {
 
 // `names` empty: every autoloaded program and every map (bpf_object__load).
 // Otherwise those programs, whatever '?' says, with what they use: the maps
-// their code refers to and the programs of those prog arrays' `.values`
-// (their own maps in turn). Errors: ENOENT for a name that is not a program.
+// their code refers to, the programs of those prog arrays' `.values`
+// (their own maps in turn) and the maps of those maps of maps' `.values`. Errors: ENOENT for a name that is not a program.
 Expected<LoadPlan> plan_load(const Object& obj, const std::vector<std::string>& names);
 
 // Every helper and kfunc the planned programs call that `fns` lacks, all

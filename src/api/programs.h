@@ -23,6 +23,7 @@
 #include <memory>
 #include <vector>
 
+#include "map_ids.h"
 #include "ringb/maps.h"
 #include "ringb/vm.h"
 
@@ -30,11 +31,13 @@ namespace ringb::api {
 
 struct ObjectTypes;
 
+// An object's maps, parallel to Object::maps (null: not created), and the
+// types and field records they were created with (each map's handle keeps
+// those alive too: a map may outlive its object inside a map of maps).
 struct MapSet {
-  // Declared first, destroyed last: the maps free their values' fields with
-  // the records and types it holds.
-  std::unique_ptr<ObjectTypes> types;
-  std::vector<std::unique_ptr<maps::Map>> maps;
+  std::shared_ptr<ObjectTypes> types;
+  std::vector<std::shared_ptr<MapHandle>> maps;
+  maps::Map* at(size_t i) const { return maps[i] ? maps[i]->map.get() : nullptr; }
 };
 
 struct ProgramHandle {

@@ -1,6 +1,7 @@
 // runtime.cc — Runtime::load: extern variables given their values, maps
-// created from the object's definitions, every program checked and decoded
-// against them, prog arrays filled from their `.values`; and the
+// created from the object's definitions (each with an id), maps of maps
+// filled from their `.values`, every program checked and decoded against the
+// maps, prog arrays filled from their `.values`; host-created maps; and the
 // LoadedObject accessors.
 #include "ringb/runtime.h"
 
@@ -62,11 +63,8 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
   lo->maps_ = std::make_shared<api::MapSet>();
   auto types = api::build_object_types(lo->obj_, kptr_types_);
   if (!types) return types.error();
-  lo->maps_->types = std::move(types.value());
-  maps::Options mo;
-  mo.cgroup = options_.cgroup;
-  mo.force_dyn_alloc = options_.force_dyn_alloc;
-  mo.prog_resolver = api::resolve_program;
+  lo->maps_->types = std::shared_ptr<api::ObjectTypes>(std::move(types.value()));
+  maps::Options mo = map_options();
   std::vector<maps::Map*> raw;
   for (size_t i = 0; i < lo->obj_.maps.size(); ++i) {
     const MapDef& def = lo->obj_.maps[i];
@@ -79,8 +77,9 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
     auto m = maps::Map::create(def, mo);
     if (!m) return Error{m.error().code, lo->obj_.name + ": map '" + def.name + "': " + m.error().message};
     raw.push_back(m->get());
-    lo->maps_->maps.push_back(std::move(m.value()));
+    lo->maps_->maps.push_back(api::register_map(std::move(m.value()), lo->maps_->types));
   }
+  if (Status s = lo->fill_maps_of_maps(); !s) return s.error();
   for (size_t i = 0; i < lo->obj_.programs.size(); ++i) {
     const Program& p = lo->obj_.programs[i];
     if (!plan->programs[i]) {
@@ -107,7 +106,7 @@ Status LoadedObject::fill_prog_arrays() {
         return Error{ENOENT, obj_.name + ": map '" + def.name + "': slot " + std::to_string(slot) +
                                  " (`.values`) holds program '" + name +
                                  "', which is not loaded (its section starts with '?'; load it by name)"};
-      const long err = maps_->maps[i]->host_set_prog(slot, api::prog_ref(h));
+      const long err = maps_->at(i)->host_set_prog(slot, api::prog_ref(h));
       if (err)
         return Error{static_cast<int>(-err),
                      obj_.name + ": map '" + def.name + "': cannot put program '" + name + "' into slot " +
@@ -119,12 +118,59 @@ Status LoadedObject::fill_prog_arrays() {
   return {};
 }
 
+// libbpf's init_map_in_map_slots(): the `.values` of each map of maps, by
+// the inner maps' ids (a hash of maps takes the slot as its key).
+Status LoadedObject::fill_maps_of_maps() {
+  for (size_t i = 0; i < obj_.maps.size(); ++i) {
+    const MapDef& def = obj_.maps[i];
+    maps::Map* outer = maps_->at(i);
+    if (!outer) continue;  // not created
+    for (const auto& [slot, name] : def.init_maps) {
+      const int t = obj_.find_map(name);
+      maps::Map* inner = t < 0 ? nullptr : maps_->at(static_cast<size_t>(t));
+      const std::string where = obj_.name + ": map '" + def.name + "': slot " + std::to_string(slot) + " (`.values`)";
+      if (!inner) return Error{ENOENT, where + " holds map '" + name + "', which was not created"};
+      const uint32_t key = slot, id = maps_->maps[static_cast<size_t>(t)]->id;
+      const long err = outer->host_update(&key, sizeof key, &id, sizeof id, maps::kAny);
+      if (!err) continue;
+      std::string why = std::strerror(static_cast<int>(-err));
+      if (err == -EINVAL && outer->inner_meta())
+        if (Status c = maps::check_inner_map(*outer->inner_meta(), inner->def()); !c) why = c.error().message;
+      return Error{static_cast<int>(-err), where + ": cannot store map '" + name + "': " + why};
+    }
+  }
+  return {};
+}
+
+maps::Options Runtime::map_options() const {
+  maps::Options mo;
+  mo.cgroup = options_.cgroup;
+  mo.force_dyn_alloc = options_.force_dyn_alloc;
+  mo.prog_resolver = api::resolve_program;
+  mo.map_resolver = api::resolve_map;
+  return mo;
+}
+
+Expected<HostMap> Runtime::create_map(const MapDef& def) const {
+  api::release_parked();
+  auto m = maps::Map::create(def, map_options());
+  if (!m) return Error{m.error().code, "map '" + def.name + "': " + m.error().message};
+  auto h = api::register_map(std::move(m.value()));
+  return HostMap{h->id, api::shared_map(h)};
+}
+
+Expected<HostMap> Runtime::map_by_id(uint32_t id) const {
+  auto h = api::find_map(id);
+  if (!h) return Error{ENOENT, "no map has id " + std::to_string(id)};
+  return HostMap{h->id, api::shared_map(h)};
+}
+
 LoadedObject::~LoadedObject() {
   bool held = false;
   if (maps_)
-    for (const auto& m : maps_->maps)
-      if (m && m->def().type == static_cast<uint32_t>(MapType::ProgArray)) {
-        m->clear_progs();
+    for (const auto& h : maps_->maps)
+      if (h && h->map->def().type == static_cast<uint32_t>(MapType::ProgArray)) {
+        h->map->clear_progs();
         held = true;
       }
   progs_.clear();
@@ -138,7 +184,13 @@ LoadedObject::~LoadedObject() {
 
 maps::Map* LoadedObject::map(const std::string& name) const {
   const int i = obj_.find_map(name);
-  return i < 0 ? nullptr : maps_->maps[static_cast<size_t>(i)].get();
+  return i < 0 ? nullptr : maps_->at(static_cast<size_t>(i));
+}
+
+uint32_t LoadedObject::map_id(const std::string& name) const {
+  const int i = obj_.find_map(name);
+  if (i < 0 || !maps_->maps[static_cast<size_t>(i)]) return 0;
+  return maps_->maps[static_cast<size_t>(i)]->id;
 }
 
 const obj::Record* LoadedObject::map_record(const std::string& name) const {

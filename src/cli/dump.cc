@@ -43,18 +43,26 @@ std::string type_of(const Object& obj, uint32_t id) {
   return obj.btf && id ? " (" + obj.btf->describe(id) + ")" : "";
 }
 
+void print_map(const Object& obj, const MapDef& m) {
+  std::printf("%-20s %-13s key %u%s value %u%s max_entries %u flags 0x%x\n", m.name.c_str(),
+              map_type_string(m.type).c_str(), m.key_size, type_of(obj, m.btf_key_type_id).c_str(),
+              m.value_size, m.global_data ? "" : type_of(obj, m.btf_value_type_id).c_str(), m.max_entries,
+              m.map_flags);
+}
+
 void print_maps(const Object& obj) {
   std::printf("maps:\n");
   for (size_t i = 0; i < obj.maps.size(); ++i) {
     const MapDef& m = obj.maps[i];
-    std::printf("  [%zu] %-20s %-12s key %u%s value %u%s max_entries %u flags 0x%x\n", i,
-                m.name.c_str(), map_type_string(m.type).c_str(), m.key_size,
-                type_of(obj, m.btf_key_type_id).c_str(), m.value_size,
-                m.global_data ? "" : type_of(obj, m.btf_value_type_id).c_str(), m.max_entries,
-                m.map_flags);
+    std::printf("  [%zu] ", i);
+    print_map(obj, m);
     if (m.global_data)
       std::printf("       global data from %s, %s\n", m.section.c_str(),
                   m.initial_value.empty() ? "zero-filled" : "initialised");
+    if (m.inner_map) {
+      std::printf("       inner map template: ");
+      print_map(obj, *m.inner_map);
+    }
     for (const auto& [slot, prog] : m.init_progs)
       std::printf("       slot %u: %s\n", slot, prog.c_str());
     if (!m.fields.empty()) std::printf("       fields: %s\n", describe_record(m.fields).c_str());
@@ -63,6 +71,9 @@ void print_maps(const Object& obj) {
       std::printf("       no fields (the kernel creates it without any): %s (%s)\n", m.fields_error.message.c_str(),
                   code ? code : "?");
     }
+    const bool hash = m.type == static_cast<uint32_t>(MapType::HashOfMaps);
+    for (const auto& [slot, map] : m.init_maps)
+      std::printf("       %s %u: map %s\n", hash ? "key" : "slot", slot, map.c_str());
   }
 }
 

@@ -1,7 +1,9 @@
 // map_defs.cc — map definitions: BTF-defined maps in ".maps" (the
-// __uint/__type encoding libbpf reads), the initial programs of prog arrays
-// (`.values`, relocations in .rel.maps) and one array map per global-data
-// section (.data, .rodata, .bss and their ".NAME" variants).
+// __uint/__type encoding libbpf reads), the inner map templates of maps of
+// maps (`__array(values, struct inner_def)`), the initial slots of prog
+// arrays and maps of maps (`.values`, relocations in .rel.maps) and one
+// array map per global-data section (.data, .rodata, .bss and their ".NAME"
+// variants).
 #include <bpf/btf.h>
 #include <linux/btf.h>
 
@@ -85,6 +87,12 @@ Status set_fields(const Btf& btf, MapDef& m) {
   return {};
 }
 
+Status parse_values(const Btf& btf, const btf_type* st, uint16_t i, MapDef& m, bool inner);
+
+bool is_map_in_map(uint32_t type) {
+  return type == static_cast<uint32_t>(MapType::ArrayOfMaps) || type == static_cast<uint32_t>(MapType::HashOfMaps);
+}
+
 // A map in .maps: its definition's place in the section, for relocations.
 struct Placed {
   size_t map;               // index into obj.maps
@@ -92,13 +100,15 @@ struct Placed {
   int64_t values_off;       // of its `values` member, or -1
 };
 
-// `.values = { [i] = &prog }`: clang leaves the array zero and puts one
-// R_BPF_64_ABS64 relocation per slot against the program's symbol, 8 bytes
-// per slot after the `values` member. The symbol must be a function in a
-// program section; whether it is a program is checked once programs are
-// known (check_init_progs).
-Status collect_init_progs(const ElfFile& file, const Section& sec, const std::vector<Placed>& placed,
-                          Object& obj) {
+// `.values = { [i] = &target }`: clang leaves the array zero and puts one
+// R_BPF_64_ABS64 relocation per slot against the target's symbol, 8 bytes
+// per slot after the `values` member (bpf_object__collect_map_relos). A prog
+// array's targets are functions in program sections (whether they are
+// programs is checked once programs are known: check_init_progs); a map of
+// maps' targets are other BTF-defined maps of the object, and a hash of
+// maps takes the slot as its 4-byte key.
+Status collect_init_values(const ElfFile& file, const Section& sec, const std::vector<Placed>& placed,
+                           Object& obj) {
   auto rels = file.relocations_for(sec.index);
   if (!rels) return rels.error();
   for (const ElfFile::Rel& r : *rels) {
@@ -113,25 +123,39 @@ Status collect_init_progs(const ElfFile& file, const Section& sec, const std::ve
     if (p->values_off < 0 || rel < static_cast<uint64_t>(p->values_off) || (rel - p->values_off) % 8)
       return map_error(m.name, "relocation against '" + sym.name + "' at byte " + std::to_string(rel) +
                                    " of its definition, which is not a slot of `values`");
-    if (m.type != static_cast<uint32_t>(MapType::ProgArray))
-      return map_error(m.name, "initial values (`.values`) are only supported for prog arrays, not for " +
+    const bool of_maps = is_map_in_map(m.type);
+    if (!of_maps && m.type != static_cast<uint32_t>(MapType::ProgArray))
+      return map_error(m.name, "initial values (`.values`) are only supported for prog arrays and maps of maps, not for " +
                                    map_type_string(m.type) + " maps");
     const uint64_t slot = (rel - p->values_off) / 8;
-    if (slot >= m.max_entries)
+    // (A hash of maps' slot is a key, which may be any number.)
+    if (slot >= m.max_entries && m.type != static_cast<uint32_t>(MapType::HashOfMaps))
       return map_error(m.name, "`.values` slot " + std::to_string(slot) + " ('" + sym.name +
                                    "') is past max_entries " + std::to_string(m.max_entries));
-    const Section* target = file.section_at(sym.section);
-    if (sym.type != STT_FUNC || !target || !target->executable())
+    if (!of_maps) {
+      const Section* target = file.section_at(sym.section);
+      if (sym.type != STT_FUNC || !target || !target->executable())
+        return map_error(m.name, "`.values` slot " + std::to_string(slot) + " refers to '" + sym.name +
+                                     "', which is not a program");
+      m.init_progs.emplace_back(static_cast<uint32_t>(slot), sym.name);
+      continue;
+    }
+    if (sym.section != sec.index || obj.find_map(sym.name) < 0)
       return map_error(m.name, "`.values` slot " + std::to_string(slot) + " refers to '" + sym.name +
-                                   "', which is not a program");
-    m.init_progs.emplace_back(static_cast<uint32_t>(slot), sym.name);
+                                   "', which is not a map defined in .maps");
+    if (m.type == static_cast<uint32_t>(MapType::HashOfMaps) && m.key_size != 4)
+      return map_error(m.name, "a hash of maps with `.values` must have 4-byte keys (the slot is the key), not " +
+                                   std::to_string(m.key_size));
+    m.init_maps.emplace_back(static_cast<uint32_t>(slot), sym.name);
   }
   return {};
 }
 
 // Fills `m` from its definition; `values_off`: where its `values` member
-// starts (initial programs, see collect_init_progs), or -1.
-Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& values_off) {
+// starts (initial values, see collect_init_values), or -1. `inner`: this is
+// a map of maps' inner template (libbpf's "NAME.inner"), which can have
+// neither values nor a pin.
+Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& values_off, bool inner = false) {
   const btf_type* st = btf.type(btf.skip_modifiers(struct_id));
   if (!st || !btf_is_struct(st))
     return map_error(m.name, "its definition in .maps is not a struct");
@@ -150,10 +174,12 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& 
       (f == "key" ? m.btf_key_type_id : m.btf_value_type_id) = v;
       continue;
     }
-    if (f == "values") {  // initial programs: collect_init_progs()
+    if (f == "values") {
+      if (Status s = parse_values(btf, st, i, m, inner); !s) return s;
       values_off = btf_member_bit_offset(st, i) / 8;
       continue;
     }
+    if (f == "pinning" && inner) return map_error(m.name, "an inner map definition cannot be pinned");
     if (!int_field(btf, mem[i].type, v))
       return map_error(m.name, "'" + f + "' must be declared with __uint()");
     if (f == "type") m.type = v;
@@ -166,7 +192,7 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& 
     else return map_error(m.name, "unknown field '" + f + "' in its definition");
   }
   if (m.type == 0) return map_error(m.name, "no map type (__uint(type, …))");
-  // __array(values, …): the values are program (or map) references, 4 bytes
+  // __array(values, …): the values are program or map references, 4 bytes
   // each as the kernel sees them (ids / fds), as libbpf sets it.
   if (values_off >= 0) {
     if (m.value_size && m.value_size != 4)
@@ -174,6 +200,42 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& 
     m.value_size = 4;
   }
   return set_fields(btf, m);
+}
+
+// The `values` member (member `i` of `st`), as libbpf's parse_btf_map_def
+// reads it: the last member, a zero-sized array of pointers — to a function
+// type for a prog array, to a map definition (the inner template, named or
+// anonymous) for a map of maps.
+Status parse_values(const Btf& btf, const btf_type* st, uint16_t i, MapDef& m, bool inner) {
+  if (inner) return Error{EOPNOTSUPP, "map '" + m.name + "': multi-level inner maps are not supported"};
+  if (i + 1 != btf_vlen(st)) return map_error(m.name, "'values' must be the last member of its definition");
+  const bool of_maps = is_map_in_map(m.type);
+  if (!of_maps && m.type != static_cast<uint32_t>(MapType::ProgArray))
+    return Error{EOPNOTSUPP, "map '" + m.name + "': only a map of maps or a prog array can have `values`" +
+                                 (m.type ? " (this is a " + map_type_string(m.type) + " map)" : "")};
+  const char* what = of_maps ? "map-in-map inner" : "prog-array value";
+  const btf_type* arr = btf.type(btf_members(st)[i].type);
+  if (!arr || !btf_is_array(arr) || btf_array(arr)->nelems)
+    return map_error(m.name, std::string(what) + " spec is not a zero-sized array (declare it with __array())");
+  const btf_type* ptr = btf.type(btf.skip_modifiers(btf_array(arr)->type));
+  if (!ptr || !btf_is_ptr(ptr))
+    return map_error(m.name, std::string(what) + " spec is not an array of pointers");
+  const uint32_t target_id = btf.skip_modifiers(ptr->type);
+  const btf_type* target = btf.type(target_id);
+  if (!of_maps) {
+    if (!target || !btf_is_func_proto(target))
+      return map_error(m.name, "a prog array's `values` must point to a function type");
+    return {};
+  }
+  if (!target || !btf_is_struct(target))
+    return map_error(m.name, "a map of maps' `values` must point to the inner map's definition (a struct)");
+  auto tmpl = std::make_shared<MapDef>();
+  tmpl->name = m.name + ".inner";
+  tmpl->section = ".maps";
+  int64_t unused;
+  if (Status s = parse_map_struct(btf, target_id, *tmpl, unused, true); !s) return s;
+  m.inner_map = std::move(tmpl);
+  return {};
 }
 
 Status collect_btf_maps(const ElfFile& file, Object& obj) {
@@ -193,7 +255,7 @@ Status collect_btf_maps(const ElfFile& file, Object& obj) {
     placed.push_back({obj.maps.size(), v.offset, v.size, values_off});
     obj.maps.push_back(std::move(m));
   }
-  return collect_init_progs(file, *sec, placed, obj);
+  return collect_init_values(file, *sec, placed, obj);
 }
 
 }  // namespace

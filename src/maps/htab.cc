@@ -23,7 +23,7 @@ constexpr uint64_t kKernelBucketSize = 16;    // sizeof(struct bucket)
 
 }  // namespace
 
-Htab::Htab(const MapDef& def, bool percpu) : Map(def), percpu_(percpu) {}
+Htab::Htab(const MapDef& def, bool percpu) : Map(def), value_bytes_(def.value_size), percpu_(percpu) {}
 
 Status Htab::check_def(const MapDef& def, bool percpu) {
   const char* type = percpu ? "percpu_hash" : "hash";

@@ -77,10 +77,16 @@ class Htab : public Map {
   long do_host_get_next_key(const void* key, void* next_key) override;
   long do_host_lookup_and_delete(const void* key, void* value_out, uint64_t flags, int cpu) override;
 
- private:
   // ---- operations (htab_ops.cc) ----
   long update(int cpu, const void* key, const void* value, uint64_t flags, bool all_cpus);
   long remove(int cpu, const void* key, void* value_out, bool locked = false);
+
+  // Bytes an update copies into a plain hash's value and a host lookup
+  // copies out: value_size, except for a hash of maps, whose 4-byte values
+  // (map ids) are stored as 8-byte pointers in the value's rounded-up room.
+  uint32_t value_bytes_ = 0;
+
+ private:
   HtabElem* find_locked(Bucket& b, const void* key, uint32_t hash,
                         std::atomic<uintptr_t>** link_to_it) const;
   HtabElem* new_elem(int cpu, const void* key, uint32_t hash, const void* value, bool all_cpus);

@@ -12,7 +12,7 @@ namespace ringb::maps::detail {
 
 void Htab::copy_value_out(HtabElem* e, void* out) const {
   if (!percpu_) {
-    copy_value_from_map(out, value_of(e), def_.value_size, holes_);
+    copy_value_from_map(out, value_of(e), value_bytes_, holes_);
     return;
   }
   // Every cpu's copy, round_up(value_size, 8) apart, as bpf_long_memcpy does.

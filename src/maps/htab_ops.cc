@@ -65,7 +65,7 @@ void Htab::fill_elem(HtabElem* e, int cpu, const void* key, uint32_t hash, const
   if (percpu_) {
     write_percpu_value(e, cpu, value, all_cpus, true);
   } else {
-    copy_value_to_map(value_of(e), value, def_.value_size, holes_);
+    copy_value_to_map(value_of(e), value, value_bytes_, holes_);
     prepare_value_fields(value_of(e));
   }
   seq_write_end(e, s);

@@ -64,6 +64,8 @@ detail::MapResult create_of_type(const MapDef& def, const Options& options) {
     case MapType::Queue: return detail::create_queue_map(def, options);
     case MapType::Stack: return detail::create_stack_map(def, options);
     case MapType::ProgArray: return detail::create_prog_array_map(def, options);
+    case MapType::ArrayOfMaps: return detail::create_array_of_maps(def, options);
+    case MapType::HashOfMaps: return detail::create_hash_of_maps(def, options);
     default: break;
   }
   if (!is_known_type(def.type))
@@ -136,6 +138,8 @@ const ProgRef* Map::prog_at(uint32_t) const { return nullptr; }
 void Map::clear_progs() {}
 bool Map::claim_prog_type(uint32_t) { return true; }
 long Map::do_set_prog(uint32_t, const ProgRef&) { return -EINVAL; }
+const MapDef* Map::inner_meta() const { return nullptr; }
+void Map::host_write_done() {}
 
 // ---- host side ------------------------------------------------------------------
 
@@ -188,9 +192,14 @@ long Map::host_update(const void* key, size_t key_size, const void* value, size_
   if ((flags & kFLock) && def_.spin_lock_off < 0) return -EINVAL;  // no bpf_spin_lock to copy under
   if (long err = check_key(def_, key)) return err;
   if (!value) return -EFAULT;
-  HostScope scope;
-  if (scope.cpu() < 0) return -EBUSY;
-  return do_host_update(key, value, flags, scope.cpu());
+  long err;
+  {
+    HostScope scope;
+    if (scope.cpu() < 0) return -EBUSY;
+    err = do_host_update(key, value, flags, scope.cpu());
+  }
+  host_write_done();
+  return err;
 }
 
 long Map::host_set_prog(uint32_t index, const ProgRef& prog) {
@@ -205,9 +214,14 @@ long Map::host_delete(const void* key, size_t key_size) {
   if (key_size != def_.key_size) return -EINVAL;
   if ((def_.map_flags & kFRdonly) || frozen_.load(std::memory_order_acquire)) return -EPERM;
   if (long err = check_key(def_, key)) return err;
-  HostScope scope;
-  if (scope.cpu() < 0) return -EBUSY;
-  return do_host_delete(key, scope.cpu());
+  long err;
+  {
+    HostScope scope;
+    if (scope.cpu() < 0) return -EBUSY;
+    err = do_host_delete(key, scope.cpu());
+  }
+  host_write_done();
+  return err;
 }
 
 long Map::host_get_next_key(const void* key, void* next_key, size_t key_size) {

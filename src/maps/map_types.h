@@ -19,5 +19,7 @@ MapResult create_percpu_hash_map(const MapDef& def, const Options& options);   /
 MapResult create_queue_map(const MapDef& def, const Options& options);         // queue_stack_map.cc
 MapResult create_stack_map(const MapDef& def, const Options& options);         // queue_stack_map.cc
 MapResult create_prog_array_map(const MapDef& def, const Options& options);    // prog_array_map.cc
+MapResult create_array_of_maps(const MapDef& def, const Options& options);     // map_in_map.cc
+MapResult create_hash_of_maps(const MapDef& def, const Options& options);      // map_in_map.cc
 
 }  // namespace ringb::maps::detail

@@ -150,6 +150,54 @@ TEST(LoaderValues, BadRelocationsAreRefusedNamingMapAndSymbol) {
   EXPECT_NE(data.find("'some_data', which is not a program"), std::string::npos) << data;
 }
 
+// ---- maps of maps: inner templates and `.values` -----------------------------
+
+TEST(LoaderMapsOfMaps, TemplatesAndSlotsComeFromBtfAndRelocations) {
+  auto obj = Object::open_file(bpf_corpus::object_path("maps_in_maps"));
+  ASSERT_TRUE(obj.ok()) << obj.error().message;
+  auto map = [&](const char* name) -> const MapDef& { return obj->maps[static_cast<size_t>(obj->find_map(name))]; };
+  using Slots = std::vector<std::pair<uint32_t, std::string>>;
+  const MapDef& outer = map("outer_arr");
+  EXPECT_EQ(outer.type, static_cast<uint32_t>(MapType::ArrayOfMaps));
+  EXPECT_EQ(outer.value_size, 4u);
+  ASSERT_NE(outer.inner_map, nullptr);
+  EXPECT_EQ(outer.inner_map->name, "outer_arr.inner");
+  EXPECT_EQ(outer.inner_map->type, static_cast<uint32_t>(MapType::Array));
+  EXPECT_EQ(outer.inner_map->key_size, 4u);
+  EXPECT_EQ(outer.inner_map->value_size, 8u);
+  EXPECT_EQ(outer.inner_map->max_entries, 4u);
+  EXPECT_EQ(obj->btf->describe(outer.inner_map->btf_value_type_id), "__u64");
+  EXPECT_EQ(outer.init_maps, (Slots{{0, "inner_arr_a"}, {3, "inner_arr_b"}}));
+  EXPECT_TRUE(outer.init_progs.empty());
+  // An anonymous template, a hash of struct values.
+  const MapDef& of_hashes = map("outer_of_hashes");
+  ASSERT_NE(of_hashes.inner_map, nullptr);
+  EXPECT_EQ(of_hashes.inner_map->type, static_cast<uint32_t>(MapType::Hash));
+  EXPECT_EQ(of_hashes.inner_map->value_size, 24u);
+  EXPECT_EQ(of_hashes.inner_map->max_entries, 8u);
+  EXPECT_EQ(obj->btf->describe(of_hashes.inner_map->btf_value_type_id), "struct point");
+  EXPECT_EQ(of_hashes.init_maps, (Slots{{0, "inner_hash_a"}}));
+  // A hash of maps' slot is its key, past max_entries or not.
+  EXPECT_EQ(map("outer_hash").init_maps, (Slots{{7, "inner_arr_b"}}));
+  EXPECT_EQ(map("outer_sized").inner_map->map_flags, uint32_t{1u << 12});  // BPF_F_INNER_MAP
+  EXPECT_EQ(map("inner_arr_a").inner_map, nullptr);
+}
+
+TEST(LoaderMapsOfMaps, BadTemplatesAndValuesAreRefused) {
+  const std::string not_map = load_error("bad_inner", 1);
+  EXPECT_NE(not_map.find("map 'bad_outer': `.values` slot 1 refers to 'some_data', which is not a map defined in .maps"),
+            std::string::npos) << not_map;
+  EXPECT_NE(load_error("bad_inner", 2).find("map 'bad_outer.inner': multi-level inner maps are not supported"),
+            std::string::npos) << load_error("bad_inner", 2);
+  EXPECT_NE(load_error("bad_inner", 3).find("must have 4-byte keys"), std::string::npos) << load_error("bad_inner", 3);
+  EXPECT_NE(load_error("bad_inner", 4).find("only a map of maps or a prog array can have `values` (this is a hash map)"),
+            std::string::npos) << load_error("bad_inner", 4);
+  EXPECT_NE(load_error("bad_inner", 5).find("slot 5 ('inner_a') is past max_entries 2"), std::string::npos)
+      << load_error("bad_inner", 5);
+  EXPECT_NE(load_error("bad_inner", 6).find("map 'bad_outer.inner': an inner map definition cannot be pinned"),
+            std::string::npos) << load_error("bad_inner", 6);
+}
+
 TEST(LoaderExterns, BadKconfigVariablesAreRefusedByName) {
   const std::string huge = load_error("bad_externs", 1);
   EXPECT_NE(huge.find("extern 'CONFIG_RINGB_HUGE'"), std::string::npos) << huge;

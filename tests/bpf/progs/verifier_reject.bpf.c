@@ -49,3 +49,35 @@ __attribute__((naked)) int reject_reachable_write_to_r10(void)
 {
 	asm volatile("r0 = 0; r10 = 0; exit;");
 }
+
+/* Programs may only look a map of maps up: the host stores inner maps
+ * (check_map_func_compatibility). */
+struct reject_inner_def {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct reject_inner_def);
+} reject_outer SEC(".maps");
+
+SEC("syscall") __failure __msg("cannot pass map_type 12 into func bpf_map_update_elem")
+int reject_update_of_map_of_maps(void *ctx)
+{
+	__u32 key = 0, value = 0;
+
+	return bpf_map_update_elem(&reject_outer, &key, &value, BPF_ANY);
+}
+
+SEC("syscall") __failure __msg("cannot pass map_type 12 into func bpf_map_delete_elem")
+int reject_delete_of_map_of_maps(void *ctx)
+{
+	__u32 key = 0;
+
+	return bpf_map_delete_elem(&reject_outer, &key);
+}
