@@ -154,8 +154,9 @@ int kptr_bag_left_in_map(struct __sk_buff *skb) {
   return 2;
 }
 
-/* Per-cpu objects: each cpu's copy is zeroed; this cpu's copy is written
- * through bpf_this_cpu_ptr and read back through bpf_per_cpu_ptr. */
+/* Per-cpu objects: this cpu's copy is written through bpf_this_cpu_ptr and
+ * read back through bpf_per_cpu_ptr. (Not read before writing: the kernel
+ * may hand out a reused area as it is.) */
 SEC("tc") __retval(7)
 int percpu_obj_stash(struct __sk_buff *skb) {
   struct slot *s = at(3);
@@ -172,7 +173,6 @@ int percpu_obj_stash(struct __sk_buff *skb) {
   pc = s->pc;
   if (pc) {
     c = bpf_this_cpu_ptr(pc);
-    v += c->hits;  /* 0 */
     c->hits = 7;
     c = bpf_per_cpu_ptr(pc, bpf_get_smp_processor_id());
     if (c) v += c->hits;
