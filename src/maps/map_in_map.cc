@@ -73,10 +73,20 @@ Status check_inner_map(const MapDef& meta, const MapDef& inner) {
     return differs("value_size", std::to_string(inner.value_size), std::to_string(meta.value_size));
   if ((inner.map_flags & ~kFdOnlyFlags) != (meta.map_flags & ~kFdOnlyFlags))
     return differs("map_flags", hex(inner.map_flags & ~kFdOnlyFlags), hex(meta.map_flags & ~kFdOnlyFlags));
-  // btf_record_equal(): the special fields of the value. ringb's maps know
-  // one so far, the bpf_spin_lock.
+  // btf_record_equal(): the special fields of the value, field by field —
+  // kind, place, and what a kptr or a root holds (by name: the two maps may
+  // come from different objects' BTF).
   if (inner.spin_lock_off != meta.spin_lock_off)
     return differs("a bpf_spin_lock at", std::to_string(inner.spin_lock_off), std::to_string(meta.spin_lock_off));
+  const auto& a = inner.fields.fields;
+  const auto& b = meta.fields.fields;
+  if (a.size() != b.size())
+    return differs("special fields", describe_record(inner.fields), describe_record(meta.fields));
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].kind != b[i].kind || a[i].offset != b[i].offset || a[i].size != b[i].size ||
+        a[i].pointee_name != b[i].pointee_name || a[i].node_struct_name != b[i].node_struct_name ||
+        a[i].node_offset != b[i].node_offset)
+      return differs("the special field", describe_field(a[i]), describe_field(b[i]));
   // array_map_meta_equal(): only a plain array's size is part of its type,
   // and BPF_F_INNER_MAP lifts that.
   if (meta.type == static_cast<uint32_t>(MapType::Array) && !(meta.map_flags & kFInnerMap) &&

@@ -227,6 +227,31 @@ TEST(MapInMap, CompatibilityIsTheKernelsMetaEqual) {
   EXPECT_TRUE(check_inner_map(def_of(MapType::Queue, 0, 8, 1), def_of(MapType::Queue, 0, 8, 9)));
 }
 
+// btf_record_equal(): an inner map whose values hold other special fields
+// (a list head of another node, or none) is not the template's kind of map.
+TEST(MapInMap, CompatibilityComparesSpecialFields) {
+  MapDef meta = def_of(MapType::Array, 4, 24, 4);
+  Field head;
+  head.kind = FieldKind::ListHead;
+  head.offset = 8;
+  head.size = 16;
+  head.node_struct_name = "elem";
+  head.node_offset = 8;
+  meta.fields.fields.push_back(head);
+  meta.fields.mask = static_cast<uint32_t>(FieldKind::ListHead);
+  EXPECT_TRUE(check_inner_map(meta, meta));
+  MapDef none = def_of(MapType::Array, 4, 24, 4);
+  Status s = check_inner_map(meta, none);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, EINVAL);
+  EXPECT_NE(s.error().message.find("special fields"), std::string::npos) << s.error().message;
+  MapDef other = meta;
+  other.fields.fields[0].node_struct_name = "task";
+  s = check_inner_map(meta, other);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("the special field"), std::string::npos) << s.error().message;
+}
+
 TEST(MapInMap, IncompatibleAndUnknownMapsAreRefused) {
   Registry reg;
   reg.add(1, kArray4);
