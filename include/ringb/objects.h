@@ -121,7 +121,8 @@ Status init();  // idempotent; call from task context before any program runs
 
 // A zeroed object of type t with its fields initialised (refcount 1, heads
 // empty), or nullptr when memory is exhausted, t.size is 0 or above
-// kMaxObjSize, or init() has not run. The object remembers t (type_of).
+// kMaxObjSize, or init() has not run. The object remembers t (type_of),
+// which must outlive it.
 inline constexpr uint32_t kMaxObjSize = 4080;  // the allocator's 4088, less the type word
 void* obj_new(const Type& t);
 // The type an object of obj_new was made with.

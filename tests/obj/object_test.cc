@@ -17,9 +17,9 @@ TEST(Object, NewIsZeroedWithRefcountOne) {
   const Type t = elem_type();
   // Dirty memory of that class first, so that reuse would show.
   std::vector<void*> dirty;
+  Type raw;  // outlives its objects: each one remembers its type
+  raw.size = sizeof(Elem);
   for (int i = 0; i < 64; ++i) {
-    Type raw;
-    raw.size = sizeof(Elem);
     void* p = obj_new(raw);
     ASSERT_NE(p, nullptr);
     std::memset(p, 0xab, sizeof(Elem));
