@@ -218,6 +218,9 @@ class Analysis {
       if (half_[i]) continue;
       const Insn& in = p_.insns[i];
       const uint8_t c = cls(in.code);
+      // A register past r10 traps when the run reaches it (decode.cc): no
+      // state flows on from it.
+      if (in.dst > 10 || in.src > 10) return;
       if (is_ld_imm64(in)) {
         const Insn& next = p_.insns[i + 1];
         AbstractValue v;
