@@ -30,7 +30,6 @@
 // Every object the allocator holds is in exactly one place:
 //   held = Σ free_cnt + Σ |reserve| + Σ |trim_outbox| + Σ |free_extra|
 //        + Σ |free_rcu_inbox| + in_flight + (objects the callers hold)
-// (a staged reserve's objects still count in in_flight until taken).
 // where in_flight counts free_by_rcu, waiting_for_gp, free_by_rcu_ttrace and
 // waiting_ttrace. Objects back in the slab (slab.h) are not held.
 #pragma once
@@ -72,10 +71,8 @@ struct alignas(64) Cache {
   SlabCursor slab;                   // owner: where fresh objects come from
   // A whole list a refill took from a donor, beyond the batch it needed
   // (refill in mem_alloc.cc): later refills draw from here first, a batch at
-  // a time, so no object is walked more than once on its way in. Staged:
-  // it came from free_by_rcu_ttrace (its objects count in in_flight).
+  // a time, so no object is walked more than once on its way in.
   Node* reserve = nullptr;
-  bool reserve_staged = false;
 
   // ---- hand-offs ----------------------------------------------------------
   alignas(64) AtomicStack trim_outbox;  // owner → worker: chains trimmed above high

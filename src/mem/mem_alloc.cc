@@ -175,10 +175,6 @@ int take_reserve(Cache* c, int want) {
     n->next = c->free_list;
     c->free_list = n;
   }
-  if (c->reserve_staged && got) {
-    c->ma->in_flight.fetch_sub(static_cast<uint64_t>(got), std::memory_order_relaxed);
-    c->ma->reused.fetch_add(static_cast<uint64_t>(got), std::memory_order_relaxed);
-  }
   return got;
 }
 
@@ -200,8 +196,13 @@ int detail::refill(Cache* c) {
       if (got >= c->batch) break;
       Node* chain = list->take_all();  // the reserve is empty: got < batch
       if (!chain) continue;
+      if (list == &donor->free_by_rcu_ttrace) {  // staged: no longer waiting for a grace period
+        int n;
+        detail::chain_tail(chain, &n);  // once per list taken, never again
+        ma->in_flight.fetch_sub(static_cast<uint64_t>(n), std::memory_order_relaxed);
+        ma->reused.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+      }
       c->reserve = chain;
-      c->reserve_staged = list == &donor->free_by_rcu_ttrace;
       got += take_reserve(c, c->batch - got);
     }
   }

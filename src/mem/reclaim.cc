@@ -235,11 +235,6 @@ void cache_work(WorkItem* w) {
 void drain_cache(Cache* c) {
   free_all(c, c->free_list);
   c->free_list = nullptr;
-  if (c->reserve && c->reserve_staged) {
-    int n = 0;
-    detail::chain_tail(c->reserve, &n);
-    c->ma->in_flight.fetch_sub(static_cast<uint64_t>(n), std::memory_order_relaxed);
-  }
   free_all(c, c->reserve);
   c->reserve = nullptr;
   c->free_cnt.store(0, std::memory_order_relaxed);
