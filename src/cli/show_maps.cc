@@ -95,6 +95,13 @@ void each_value(maps::Map& m, const std::function<void(const void* key, void* va
       &ctx);
 }
 
+// Whether any list, tree or kptr of the value holds an object.
+bool holds_objects(const obj::Record& r, const void* value) {
+  for (const auto& c : obj::contents(r, value))
+    if (!c.objects.empty()) return true;
+  return false;
+}
+
 std::string key_text(const MapDef& def, const void* key) {
   uint64_t k = 0;
   std::memcpy(&k, key, def.key_size < 8 ? def.key_size : 8);
@@ -156,10 +163,7 @@ void show_maps(const LoadedObject& lo, FILE* out) {
     if (!rec || !obj.btf) continue;
     TextPrinter p(*obj.btf, out);
     each_value(*m, [&](const void* key, void* value) {
-      if (obj::contents(*rec, value).empty()) return;
-      bool any = false;
-      for (const auto& c : obj::contents(*rec, value)) any |= !c.objects.empty();
-      if (!any) return;  // nothing held: not worth a line
+      if (!holds_objects(*rec, value)) return;  // nothing held: not worth a line
       std::fprintf(out, "  [%s] %s\n", key_text(def, key).c_str(),
                    scalars(*obj.btf, def.btf_value_type_id, value, &rec->fields).c_str());
       p.fields(*rec, value, 0);
@@ -256,9 +260,7 @@ Expected<std::string> write_dot(const LoadedObject& lo, const std::string& path)
     const obj::Record* rec = lo.map_record(def.name);
     if (!m || !rec) continue;
     each_value(*m, [&](const void* key, void* value) {
-      bool any = false;
-      for (const auto& c : obj::contents(*rec, value)) any |= !c.objects.empty();
-      if (!any) return;
+      if (!holds_objects(*rec, value)) return;
       const std::string id = w.node_for_value(def.name + "[" + key_text(def, key) + "]");
       w.fields(id, *rec, value, 0);
     });

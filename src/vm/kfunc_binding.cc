@@ -29,37 +29,6 @@ std::vector<bool> find_jump_targets(const std::vector<Insn>& insns, const std::v
 
 namespace {
 
-// The constant in register `reg` just before instruction `at`, when the
-// instructions before it in the same straight-line block set it (clang puts
-// bpf_core_type_id_local's `r1 = ID ll` there). False when unknown.
-bool constant_before(const KfuncSite& s, int reg, uint64_t& value) {
-  const auto& insns = s.prog.insns;
-  for (size_t j = s.insn; j-- > 0;) {
-    if (s.jump_targets[j + 1]) return false;  // control may arrive from elsewhere
-    if (s.second_half[j]) continue;
-    const Insn& in = insns[j];
-    const uint8_t c = cls(in.code);
-    if (c == kJmp || c == kJmp32) return false;
-    if (is_ld_imm64(in)) {
-      if (in.dst != reg) continue;
-      if (in.src != 0) return false;
-      value = static_cast<uint32_t>(in.imm) | (uint64_t{static_cast<uint32_t>(insns[j + 1].imm)} << 32);
-      return true;
-    }
-    if (c == kSt || (c == kStx && mode(in.code) != kAtomic)) continue;  // memory only
-    if (c == kStx) {  // an atomic: the fetching ones write src (cmpxchg: r0)
-      if ((in.imm & kFetch) && (in.src == reg || reg == 0)) return false;
-      continue;
-    }
-    if (c == kAlu64 && op(in.code) == kMov && src_bit(in.code) == kK && in.dst == reg && in.off == 0) {
-      value = static_cast<uint64_t>(static_cast<int64_t>(in.imm));
-      return true;
-    }
-    if (in.dst == reg) return false;  // computed some other way
-  }
-  return false;
-}
-
 std::string node_list(const std::vector<Bindings::Node>& nodes) {
   std::string s;
   for (const auto& n : nodes) {
@@ -71,7 +40,7 @@ std::string node_list(const std::vector<Bindings::Node>& nodes) {
 
 }  // namespace
 
-Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const KfuncSite& site, const std::string& name,
+Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const CallSiteArgs* args, const std::string& name,
                                                      const Functions::Kfunc& k, const Bindings& b) {
   const kfuncs::Proto& p = *k.proto;
   if (b.btf)
@@ -90,12 +59,11 @@ Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const KfuncSite& site, cons
   const int off = p.arg_index(kfuncs::Arg::NodeOffset);
   if (type_id >= 0 && meta >= 0) {
     // bpf_obj_new_impl(type_id, meta): the type is bound here when the id is
-    // a constant; otherwise the kfunc looks it up by id (an array index).
-    uint64_t id = 0;
+    // a constant the pointer analysis saw (the type id is r1); otherwise the
+    // kfunc finds it by id in the object's types at run time.
     const obj::Type* t = nullptr;
-    const bool known = site.args && site.args->r1.kind == AbstractValue::Kind::Const;
-    if (known) id = static_cast<uint64_t>(site.args->r1.value);
-    if (b.types && (known || constant_before(site, type_id + 1, id))) {
+    if (b.types && args && args->r1.kind == AbstractValue::Kind::Const) {
+      const uint64_t id = static_cast<uint64_t>(args->r1.value);
       t = b.types->type(static_cast<uint32_t>(id));
       if (!t) return Error{EINVAL, name + ": type id " + std::to_string(id) + " is not a struct of the object's BTF"};
     }
@@ -108,7 +76,7 @@ Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const KfuncSite& site, cons
     const bool list = p.args[0].type == "bpf_list_head";
     const auto& nodes = list ? b.list_nodes : b.rb_nodes;
     const char* root = list ? "bpf_list_head" : "bpf_rb_root";
-    const Field* f = site.args ? field_at(site.args->r1) : nullptr;
+    const Field* f = args ? field_at(args->r1) : nullptr;
     if (f && f->kind == (list ? FieldKind::ListHead : FieldKind::RbRoot) && b.types) {
       if (const obj::Type* t = b.types->type(f->node_struct_id)) {
         set(meta, reinterpret_cast<uint64_t>(t));

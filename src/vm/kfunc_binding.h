@@ -22,18 +22,11 @@ namespace ringb::vm {
 std::vector<bool> find_jump_targets(const std::vector<Insn>& insns, const std::vector<bool>& second_half,
                                     const std::vector<size_t>& function_starts);
 
-struct KfuncSite {
-  const Program& prog;
-  const std::vector<bool>& second_half;
-  const std::vector<bool>& jump_targets;
-  size_t insn;                  // the call
-  const CallSiteArgs* args;     // what provenance.h found for r1/r2 there, or null
-};
-
-// The bound call, nullptr when the kfunc has nothing implicit, or an error
+// The bound call for the kfunc call whose r1/r2 the pointer analysis found
+// to be `args` (null: nothing known), nullptr when the kfunc has nothing implicit, or an error
 // (a declaration that does not match, a type id that is not a struct, node
 // offsets ringb cannot tell without the verifier).
-Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const KfuncSite& site, const std::string& name,
+Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const CallSiteArgs* args, const std::string& name,
                                                      const Functions::Kfunc& k, const Bindings& bindings);
 
 }  // namespace ringb::vm
