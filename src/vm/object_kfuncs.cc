@@ -27,13 +27,25 @@ const obj::Type* type_for(RunState& rs, uint64_t type_id, uint64_t meta) {
   return types && type_id <= UINT32_MAX ? types->type(static_cast<uint32_t>(type_id)) : nullptr;
 }
 
+// An id that names no struct is the program's error (the kernel's verifier
+// refuses it), not an allocation that failed: the run stops with it.
+constexpr const char* kNoSuchType = "bpf_obj_new_impl: the type id is not a struct of the object's BTF";
+
 uint64_t obj_new(RunState& rs, uint64_t type_id, uint64_t meta, uint64_t, uint64_t, uint64_t) {
   const obj::Type* t = type_for(rs, type_id, meta);
-  return t ? u(obj::obj_new(*t)) : 0;
+  if (!t) {
+    rs.fail(kNoSuchType, EINVAL, rs.exe, -1);
+    return 0;
+  }
+  return u(obj::obj_new(*t));
 }
 uint64_t percpu_obj_new(RunState& rs, uint64_t type_id, uint64_t meta, uint64_t, uint64_t, uint64_t) {
   const obj::Type* t = type_for(rs, type_id, meta);
-  return t ? u(obj::percpu_obj_new(*t)) : 0;
+  if (!t) {
+    rs.fail(kNoSuchType, EINVAL, rs.exe, -1);
+    return 0;
+  }
+  return u(obj::percpu_obj_new(*t));
 }
 uint64_t obj_drop(RunState&, uint64_t p, uint64_t, uint64_t, uint64_t, uint64_t) {
   if (p) obj::obj_drop(as<void>(p), nullptr);  // the object knows its type
