@@ -28,6 +28,9 @@ void usage(FILE* out) {
                "      --dot: the same as a Graphviz graph (and FILE.svg when dot is installed)\n"
                "  test OBJ...\n"
                "      run every program annotated with __retval and compare\n"
+               "  compare [--data-in FILE] [--run-all] [--verbose] OBJ...\n"
+               "      every program judged by the live kernel and by ringb, each loaded\n"
+               "      alone; annotated ones run in both; differences and a summary\n"
                "  bench [--objects DIR] [--repeat N]\n"
                "      interpreter and hash-map costs, ringb against the live kernel\n"
                "  help    this text\n");
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
   if (cmd == "dump") return ringb::cli::run_dump(argc - 2, argv + 2);
   if (cmd == "run") return ringb::cli::run_run(argc - 2, argv + 2);
   if (cmd == "test") return ringb::cli::run_test(argc - 2, argv + 2);
+  if (cmd == "compare") return ringb::cli::run_compare(argc - 2, argv + 2);
   if (cmd == "bench") return ringb::cli::run_bench(argc - 2, argv + 2);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     usage(stdout);

@@ -34,6 +34,18 @@ bool int_field(const Btf& btf, uint32_t type_id, uint32_t& value) {
   return true;
 }
 
+// map_extra may also be __ulong(name, N), libbpf's form for 64-bit values:
+// an anonymous enum with the one enumerator N as the field's type.
+bool long_field(const Btf& btf, uint32_t type_id, uint64_t& value) {
+  uint32_t v32 = 0;
+  if (int_field(btf, type_id, v32)) return value = v32, true;
+  const btf_type* t = btf.type(btf.skip_modifiers(type_id));
+  if (!t || btf_vlen(t) != 1) return false;
+  if (btf_is_enum(t)) return value = static_cast<uint64_t>(static_cast<int64_t>(btf_enum(t)->val)), true;
+  if (btf_is_enum64(t)) return value = btf_enum64_value(btf_enum64(t)), true;
+  return false;
+}
+
 // __type(name, T) is `T *name`.
 bool type_field(const Btf& btf, uint32_t type_id, uint32_t& pointee) {
   const btf_type* t = btf.type(btf.skip_modifiers(type_id));
@@ -180,6 +192,11 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& 
       continue;
     }
     if (f == "pinning" && inner) return map_error(m.name, "an inner map definition cannot be pinned");
+    if (f == "map_extra") {
+      if (!long_field(btf, mem[i].type, m.map_extra))
+        return map_error(m.name, "'map_extra' must be declared with __uint() or __ulong()");
+      continue;
+    }
     if (!int_field(btf, mem[i].type, v))
       return map_error(m.name, "'" + f + "' must be declared with __uint()");
     if (f == "type") m.type = v;
@@ -187,7 +204,6 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& 
     else if (f == "map_flags") m.map_flags = v;
     else if (f == "key_size") m.key_size = v;
     else if (f == "value_size") m.value_size = v;
-    else if (f == "map_extra") m.map_extra = v;
     else if (f == "numa_node" || f == "pinning") continue;
     else return map_error(m.name, "unknown field '" + f + "' in its definition");
   }

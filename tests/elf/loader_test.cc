@@ -183,6 +183,22 @@ TEST(LoaderMapsOfMaps, TemplatesAndSlotsComeFromBtfAndRelocations) {
   EXPECT_EQ(map("inner_arr_a").inner_map, nullptr);
 }
 
+// map_extra is 64 bits: libbpf reads it from __uint() and from __ulong(),
+// whose enumerator may be an ENUM64.
+TEST(LoaderMapForms, MapExtraComesFromUintAndUlong) {
+  auto obj = Object::open_file(std::string(RINGB_ELF_BPF_DIR) + "/map_forms.bpf.o");
+  ASSERT_TRUE(obj.ok()) << obj.error().message;
+  auto extra = [&](const std::string& name) {
+    for (const MapDef& m : obj->maps)
+      if (m.name == name) return m.map_extra;
+    ADD_FAILURE() << "no map " << name;
+    return uint64_t{0};
+  };
+  EXPECT_EQ(extra("bloom_small"), 3u);
+  EXPECT_EQ(extra("bloom_wide"), 0x100000003ull);
+  EXPECT_EQ(extra("bloom_uint"), 5u);
+}
+
 TEST(LoaderMapsOfMaps, BadTemplatesAndValuesAreRefused) {
   const std::string not_map = load_error("bad_inner", 1);
   EXPECT_NE(not_map.find("map 'bad_outer': `.values` slot 1 refers to 'some_data', which is not a map defined in .maps"),

@@ -1,0 +1,194 @@
+// compare.cc — `ringb compare [--data-in F] [--run-all] [--verbose] OBJ…`:
+// every program of every object, judged by the live kernel and by ringb
+// side by side. Each program loads alone (with the object's __auxiliary
+// programs), in a fresh object, as the kernel selftests' test_loader does;
+// programs with a __retval (all test-runnable ones with --run-all) are run
+// once in each, with 64 zero bytes as data_in unless --data-in says
+// otherwise, and their results compared.
+//
+// The closing summary counts programs the kernel accepts that ringb loads
+// and runs to the same result, those it cannot load (grouped by cause, the
+// instruction and names taken out of the message), and programs the kernel
+// refuses that ringb refuses too. Differences are printed one per line.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "kernel_verdict.h"
+#include "load.h"
+
+namespace ringb::cli {
+namespace {
+
+struct Tally {
+  int programs = 0, not_here = 0, ringb_cannot_open = 0;
+  int k_accepts = 0, r_loads = 0, r_fails = 0, ran = 0, same_retval = 0, retval_differs = 0, run_fails = 0;
+  int k_rejects = 0, r_rejects = 0, r_accepts_rejected = 0;
+  std::map<std::string, int> causes;     // ringb load failures of accepted programs
+  std::map<std::string, int> not_here_why;
+};
+
+// A load error as a cause to count: without the program name and the
+// instruction, so the same cause in many programs counts once per program.
+std::string cause_of(std::string msg, const std::string& object = "") {
+  if (!object.empty() && msg.compare(0, object.size() + 2, object + ": ") == 0) msg.erase(0, object.size() + 2);
+  for (const char* lead : {"instruction ", "program '"}) {
+    size_t at;
+    while ((at = msg.find(lead)) != std::string::npos) {
+      const size_t colon = msg.find(": ", at);
+      const size_t comma = msg.find(", ", at);
+      const size_t cut = std::min(colon, comma);
+      if (cut == std::string::npos) break;
+      msg.erase(at, cut + 2 - at);
+    }
+  }
+  if (msg.size() > 110) msg.resize(110);
+  return msg;
+}
+
+bool runnable(ProgType t) {
+  switch (t) {
+    case ProgType::SocketFilter: case ProgType::SchedCls: case ProgType::SchedAct:
+    case ProgType::Xdp: case ProgType::Syscall: return true;
+    default: return false;
+  }
+}
+
+struct Options {
+  std::vector<uint8_t> data_in = default_packet();
+  bool run_all = false, verbose = false;
+};
+
+void compare_program(const Runtime& rt, const std::string& path, const Object& obj, const Program& prog,
+                     const TestAnnotations& ann, const std::vector<std::string>& aux, const Options& o,
+                     Tally& t) {
+  ++t.programs;
+  const std::string who = obj.name + "/" + prog.name;
+  const bool want_run = (ann.has_retval || (o.run_all && runnable(prog.type))) && runnable(prog.type);
+  const KernelVerdict k = kernel_verdict(path, prog.name, aux, want_run, o.data_in);
+  if (k.kind == KernelVerdict::Kind::NotHere) {
+    ++t.not_here;
+    ++t.not_here_why[cause_of(k.why)];
+    if (o.verbose) std::printf("skip %s: %s\n", who.c_str(), k.why.c_str());
+    return;
+  }
+  Runtime::LoadOptions lo;
+  lo.programs = aux;
+  lo.programs.push_back(prog.name);
+  auto loaded = rt.load(obj, lo);
+  if (k.kind == KernelVerdict::Kind::Rejected) {
+    ++t.k_rejects;
+    if (!loaded) {
+      ++t.r_rejects;
+      if (o.verbose) std::printf("same %s: both refuse\n", who.c_str());
+    } else {
+      ++t.r_accepts_rejected;
+      if (o.verbose) std::printf("DIFF %s: the kernel refuses, ringb loads it\n", who.c_str());
+    }
+    return;
+  }
+  ++t.k_accepts;
+  if (!loaded) {
+    ++t.r_fails;
+    ++t.causes[cause_of(loaded.error().message, obj.name)];
+    std::printf("DIFF %s: the kernel accepts; ringb: %s\n", who.c_str(), loaded.error().message.c_str());
+    return;
+  }
+  ++t.r_loads;
+  if (!want_run || !k.ran) {
+    if (o.verbose) std::printf("same %s: both load\n", who.c_str());
+    return;
+  }
+  TestRunOptions ro;
+  ro.data_in = prog.type == ProgType::Syscall ? std::vector<uint8_t>{} : o.data_in;
+  auto r = (*loaded)->test_run(prog.name, ro);
+  ++t.ran;
+  if (!r) {
+    ++t.run_fails;
+    std::printf("DIFF %s: kernel returns %d; ringb's run fails: %s\n", who.c_str(), static_cast<int32_t>(k.retval),
+                r.error().message.c_str());
+  } else if (r->retval != k.retval && !(ann.has_retval && ann.retval.any)) {
+    ++t.retval_differs;
+    std::printf("DIFF %s: kernel returns %d, ringb %d\n", who.c_str(), static_cast<int32_t>(k.retval),
+                static_cast<int32_t>(r->retval));
+  } else {
+    ++t.same_retval;
+    if (o.verbose) std::printf("same %s: both return %d\n", who.c_str(), static_cast<int32_t>(r->retval));
+  }
+}
+
+void print_top(const char* title, const std::map<std::string, int>& counts) {
+  if (counts.empty()) return;
+  std::vector<std::pair<int, std::string>> v;
+  for (const auto& [what, n] : counts) v.emplace_back(n, what);
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  std::printf("%s\n", title);
+  for (const auto& [n, what] : v) std::printf("  %5d  %s\n", n, what.c_str());
+}
+
+void print_summary(const Tally& t) {
+  std::printf("\n%d programs; %d without a verdict here (see below), %d in objects ringb cannot open\n",
+              t.programs, t.not_here, t.ringb_cannot_open);
+  std::printf("kernel accepts %d: ringb loads %d, cannot load %d; of %d run in both, %d return the same, "
+              "%d differ, %d fail in ringb\n",
+              t.k_accepts, t.r_loads, t.r_fails, t.ran, t.same_retval, t.retval_differs, t.run_fails);
+  std::printf("kernel refuses %d: ringb refuses %d, loads %d\n", t.k_rejects, t.r_rejects, t.r_accepts_rejected);
+  print_top("why ringb cannot load programs the kernel accepts (programs, cause):", t.causes);
+  print_top("why the kernel gave no verdict (programs, reason):", t.not_here_why);
+}
+
+}  // namespace
+
+int run_compare(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> paths;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--data-in" && i + 1 < argc) {
+      auto d = read_file(argv[++i]);
+      if (!d) return std::fprintf(stderr, "ringb compare: %s\n", d.error().message.c_str()), 2;
+      o.data_in = std::move(d.value());
+    } else if (a == "--run-all") {
+      o.run_all = true;
+    } else if (a == "--verbose") {
+      o.verbose = true;
+    } else if (!a.empty() && a[0] == '-') {
+      std::fprintf(stderr, "ringb compare: unknown option %s\n", a.c_str());
+      return 2;
+    } else {
+      paths.push_back(a);
+    }
+  }
+  if (paths.empty()) {
+    std::fprintf(stderr, "usage: ringb compare [--data-in FILE] [--run-all] [--verbose] OBJ...\n");
+    return 2;
+  }
+  Tally t;
+  Runtime rt;
+  for (const std::string& path : paths) {
+    auto obj = Object::open_file(path);
+    if (!obj) {
+      std::printf("DIFF %s: ringb cannot open it: %s\n", path.c_str(), obj.error().message.c_str());
+      ++t.ringb_cannot_open;
+      ++t.causes["cannot open: " + cause_of(obj.error().message, path)];
+      continue;
+    }
+    std::vector<TestAnnotations> ann;
+    std::vector<std::string> aux;
+    for (const Program& p : obj->programs) {
+      ann.push_back(annotations_of(*obj, p));
+      if (ann.back().auxiliary) aux.push_back(p.name);
+    }
+    for (size_t i = 0; i < obj->programs.size(); ++i)
+      if (!ann[i].auxiliary) compare_program(rt, path, *obj, obj->programs[i], ann[i], aux, o, t);
+    std::fflush(stdout);
+  }
+  print_summary(t);
+  return 0;
+}
+
+}  // namespace ringb::cli
