@@ -27,16 +27,17 @@ namespace {
 struct Tally {
   int programs = 0, not_here = 0, ringb_cannot_open = 0;
   int k_accepts = 0, r_loads = 0, r_fails = 0, ran = 0, same_retval = 0, retval_differs = 0, run_fails = 0;
-  int k_rejects = 0, r_rejects = 0, r_accepts_rejected = 0;
+  int k_rejects = 0, r_rejects = 0, same_message = 0, r_accepts_rejected = 0;
   std::map<std::string, int> causes;     // ringb load failures of accepted programs
   std::map<std::string, int> not_here_why;
 };
 
-// A load error as a cause to count: without the program name and the
-// instruction, so the same cause in many programs counts once per program.
+// A load error as a cause to count: without the object and program names
+// and the instruction, so the same cause in many programs counts once per
+// program.
 std::string cause_of(std::string msg, const std::string& object = "") {
   if (!object.empty() && msg.compare(0, object.size() + 2, object + ": ") == 0) msg.erase(0, object.size() + 2);
-  for (const char* lead : {"instruction ", "program '"}) {
+  for (const char* lead : {"instruction ", "program '", "section '", "function '"}) {
     size_t at;
     while ((at = msg.find(lead)) != std::string::npos) {
       const size_t colon = msg.find(": ", at);
@@ -48,6 +49,38 @@ std::string cause_of(std::string msg, const std::string& object = "") {
   }
   if (msg.size() > 110) msg.resize(110);
   return msg;
+}
+
+// The causes of one failed load: each helper and kfunc a "calls … ringb
+// lacks" list names ("helper 156 (bpf_task_storage_get)"), else the message.
+std::vector<std::string> causes_of(const std::string& msg, const std::string& object) {
+  std::vector<std::string> out;
+  size_t line = 0;
+  while ((line = msg.find('\n', line)) != std::string::npos) {
+    ++line;
+    const size_t text = msg.find_first_not_of(' ', line);
+    if (text == std::string::npos) break;
+    const size_t end = msg.find('\n', text);
+    std::string l = msg.substr(text, end == std::string::npos ? std::string::npos : end - text);
+    if (l.rfind("helper ", 0) != 0 && l.rfind("kfunc ", 0) != 0) continue;
+    if (const size_t at = l.find(" at instruction"); at != std::string::npos) l.resize(at);
+    if (std::find(out.begin(), out.end(), "lacks " + l) == out.end()) out.push_back("lacks " + l);
+  }
+  if (out.empty()) out.push_back(cause_of(msg.substr(0, msg.find('\n')), object));
+  return out;
+}
+
+// Why libbpf gave up: its last line that is not the closing "failed to
+// load object", with quoted names taken out.
+std::string libbpf_reason(const std::string& why) {
+  std::string r = why;
+  for (size_t q; (q = r.find('\'')) != std::string::npos;) {
+    const size_t e = r.find('\'', q + 1);
+    if (e == std::string::npos) break;
+    r.replace(q, e - q + 1, "…");
+  }
+  if (r.size() > 110) r.resize(110);
+  return r;
 }
 
 bool runnable(ProgType t) {
@@ -72,7 +105,7 @@ void compare_program(const Runtime& rt, const std::string& path, const Object& o
   const KernelVerdict k = kernel_verdict(path, prog.name, aux, want_run, o.data_in);
   if (k.kind == KernelVerdict::Kind::NotHere) {
     ++t.not_here;
-    ++t.not_here_why[cause_of(k.why)];
+    ++t.not_here_why[libbpf_reason(k.why)];
     if (o.verbose) std::printf("skip %s: %s\n", who.c_str(), k.why.c_str());
     return;
   }
@@ -84,7 +117,10 @@ void compare_program(const Runtime& rt, const std::string& path, const Object& o
     ++t.k_rejects;
     if (!loaded) {
       ++t.r_rejects;
-      if (o.verbose) std::printf("same %s: both refuse\n", who.c_str());
+      // ringb's reason, in the kernel's words when it is the verifier's.
+      const std::string why = cause_of(loaded.error().message.substr(0, loaded.error().message.find('\n')), obj.name);
+      if (k.log.find(why) != std::string::npos) ++t.same_message;
+      if (o.verbose) std::printf("same %s: both refuse (ringb: %s)\n", who.c_str(), why.c_str());
     } else {
       ++t.r_accepts_rejected;
       if (o.verbose) std::printf("DIFF %s: the kernel refuses, ringb loads it\n", who.c_str());
@@ -94,7 +130,7 @@ void compare_program(const Runtime& rt, const std::string& path, const Object& o
   ++t.k_accepts;
   if (!loaded) {
     ++t.r_fails;
-    ++t.causes[cause_of(loaded.error().message, obj.name)];
+    for (const std::string& c : causes_of(loaded.error().message, obj.name)) ++t.causes[c];
     std::printf("DIFF %s: the kernel accepts; ringb: %s\n", who.c_str(), loaded.error().message.c_str());
     return;
   }
@@ -136,7 +172,8 @@ void print_summary(const Tally& t) {
   std::printf("kernel accepts %d: ringb loads %d, cannot load %d; of %d run in both, %d return the same, "
               "%d differ, %d fail in ringb\n",
               t.k_accepts, t.r_loads, t.r_fails, t.ran, t.same_retval, t.retval_differs, t.run_fails);
-  std::printf("kernel refuses %d: ringb refuses %d, loads %d\n", t.k_rejects, t.r_rejects, t.r_accepts_rejected);
+  std::printf("kernel refuses %d: ringb refuses %d (%d with a message the kernel's log has), loads %d\n",
+              t.k_rejects, t.r_rejects, t.same_message, t.r_accepts_rejected);
   print_top("why ringb cannot load programs the kernel accepts (programs, cause):", t.causes);
   print_top("why the kernel gave no verdict (programs, reason):", t.not_here_why);
 }

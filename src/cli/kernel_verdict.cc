@@ -18,9 +18,16 @@ namespace {
 std::string g_printed;
 
 int keep(enum libbpf_print_level, const char* fmt, va_list ap) {
-  char buf[4096];
-  const int n = std::vsnprintf(buf, sizeof buf, fmt, ap);
-  if (n > 0) g_printed.append(buf, std::min<size_t>(static_cast<size_t>(n), sizeof buf - 1));
+  va_list again;
+  va_copy(again, ap);
+  const int n = std::vsnprintf(nullptr, 0, fmt, ap);  // a verifier log comes in one piece
+  if (n > 0) {
+    const size_t at = g_printed.size();
+    g_printed.resize(at + static_cast<size_t>(n) + 1);
+    std::vsnprintf(g_printed.data() + at, static_cast<size_t>(n) + 1, fmt, again);
+    g_printed.resize(at + static_cast<size_t>(n));
+  }
+  va_end(again);
   return 0;
 }
 
@@ -33,12 +40,20 @@ std::string between(const std::string& s, const char* open, const char* close) {
   return s.substr(from + 1, b - from - 1);
 }
 
-// The last line libbpf printed, for a failure that is not the verifier's.
+// The last line libbpf printed before its closing "failed to load
+// object", for a failure that is not the verifier's.
 std::string last_line(const std::string& s) {
-  size_t end = s.find_last_not_of("\n");
-  if (end == std::string::npos) return {};
-  const size_t start = s.rfind('\n', end);
-  return s.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  std::string best;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find('\n', start);
+    if (end == std::string::npos) end = s.size();
+    std::string l = s.substr(start, end - start);
+    if (l.rfind("libbpf: ", 0) == 0) l.erase(0, 8);
+    if (!l.empty() && l.find("failed to load object") == std::string::npos) best = l;
+    start = end + 1;
+  }
+  return best;
 }
 
 bool has_struct_ops(bpf_object* obj) {

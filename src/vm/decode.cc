@@ -156,8 +156,14 @@ Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_ta
     case kExit:
       if (!is64) return bad(i, "exit in the 32-bit jump class");
       return Kind::EXIT;
-    case 0xe0:  // may_goto
-      return bad(i, "may_goto is not supported by ringb yet");
+    case 0xe0: {  // may_goto: jumps to off when the frame's loop budget is spent
+      if (!is64) return bad(i, "unknown opcode " + hex(in.code));
+      const int64_t t = static_cast<int64_t>(i) + 1 + in.off;
+      if (Status s = check_target(i, t); !s) return s.error();
+      aux = static_cast<uint64_t>(t);
+      is_target = true;
+      return Kind::MAY_GOTO;
+    }
     case kCall: {
       if (!is64) return bad(i, "call in the 32-bit jump class");
       if (in.src == kPseudoCall) {

@@ -7,6 +7,8 @@
 // as relaxed atomics in TSan builds (see load()).
 // Two instantiations: one counts executed instructions (ringb run --stats),
 // the other does not pay for it.
+#include <time.h>
+
 #include <cstring>
 
 #include "ops.h"
@@ -67,6 +69,30 @@ struct Frame {
   const Executable* exe;  // the caller's program: a tail call in the callee replaces rs->exe
   uint64_t saved[4];      // r6..r9
 };
+
+// may_goto's budget, per function invocation, as the kernel's timed
+// may_goto on x86 keeps it in two hidden stack slots: 0xffff jumps not
+// taken, then a look at the clock that renews the count until 250 ms have
+// passed since the first renewal; after that every may_goto of the frame
+// jumps (bpf_check_timed_may_goto).
+struct LoopBudget {
+  uint64_t count;     // jumps left before the next look at the clock
+  uint64_t since_ns;  // the first renewal, 0 before it
+};
+constexpr LoopBudget kFreshBudget{0xffff, 0};  // BPF_MAX_TIMED_LOOPS
+inline uint64_t mono_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+inline uint64_t renew_budget(LoopBudget& b) {
+  const uint64_t now = mono_ns();
+  if (!b.since_ns) {
+    b.since_ns = now;
+    return 0xffff;
+  }
+  return now - b.since_ns >= 250000000ull ? 0 : 0xffff;
+}
 
 // __sk_buff.data / data_end: 32-bit fields that hold the packet pointers
 // (ringb places packets below 4 GiB, see test_run.cc).
@@ -133,6 +159,8 @@ uint64_t run(const Op* ops, const Op* entry, const uint64_t args[5], RunState* r
   R[10] = reinterpret_cast<uint64_t>(stack + kStackArena);
   const uint64_t stack_lo = reinterpret_cast<uint64_t>(stack);
   Frame frames[kMaxRunFrames];
+  LoopBudget loops[kMaxRunFrames];  // by depth, set as each call starts (not all at once)
+  loops[0] = kFreshBudget;
   int depth = 0;
   uint64_t count = 0;
   const Op* op = entry;
@@ -444,6 +472,16 @@ L_JA:
   op = reinterpret_cast<const Op*>(op->aux);
   DISPATCH();
 
+L_MAY_GOTO: {
+  LoopBudget& b = loops[depth];
+  if (b.count == 0) {
+    op = reinterpret_cast<const Op*>(op->aux);
+    DISPATCH();
+  }
+  if (--b.count == 0) b.count = renew_budget(b);
+  NEXT();
+}
+
 L_CALL_FN:
   R[0] = reinterpret_cast<Function>(op->aux)(*rs, R[1], R[2], R[3], R[4], R[5]);
   if (rs->error) goto L_EXIT_ALL;  // a callback the helper ran failed
@@ -472,6 +510,7 @@ L_CALL_LOCAL: {
   frames[depth].exe = rs->exe;
   for (int i = 0; i < 4; ++i) frames[depth].saved[i] = R[6 + i];
   ++depth;
+  loops[depth] = kFreshBudget;
   R[10] = callee_r10;
   op = reinterpret_cast<const Op*>(op->aux);
   DISPATCH();
@@ -491,6 +530,7 @@ L_TAIL_CALL: {
   if (R[10] - next->stack_depth() < stack_lo)
     FAIL("stack exhausted: the tail call's target does not fit below its caller's frames", E2BIG);
   ++rs->tail_calls;
+  loops[depth] = kFreshBudget;  // the target's prologue sets its own budget
   rs->exe = next;
   op = rs->exe->ops(kCount);
   DISPATCH();

@@ -36,7 +36,7 @@ namespace ringb::vm {
   X(LOAD_ACQ_B) X(LOAD_ACQ_H) X(LOAD_ACQ_W) X(LOAD_ACQ_DW)                                  \
   X(STORE_REL_B) X(STORE_REL_H) X(STORE_REL_W) X(STORE_REL_DW)                              \
   X(LD_IMM64) X(LD_ABS_B) X(LD_ABS_H) X(LD_ABS_W) X(LD_IND_B) X(LD_IND_H) X(LD_IND_W)     \
-  X(JA) X(CALL_FN) X(CALL_BOUND) X(CALL_LOCAL) X(TAIL_CALL) X(EXIT) X(TRAP) X(INVALID)
+  X(JA) X(MAY_GOTO) X(CALL_FN) X(CALL_BOUND) X(CALL_LOCAL) X(TAIL_CALL) X(EXIT) X(TRAP) X(INVALID)
 
 enum class Kind : uint16_t {
 #define RINGB_KIND4(n) n##64_K, n##64_X, n##32_K, n##32_X,

@@ -13,4 +13,32 @@
 #include <bpf/bpf_core_read.h>
 #include "bpf_objects.h"
 
+/* may_goto (BPF_JMP | BPF_JCOND): falls through while the frame's loop
+ * budget lasts, jumps once it is spent. can_loop is true while it lasts;
+ * cond_break leaves the enclosing loop when it is spent. */
+#ifndef can_loop
+#define can_loop                                                  \
+	({                                                        \
+		__label__ l_break, l_continue;                    \
+		int __can_loop = 1;                               \
+		asm volatile goto("may_goto %l[l_break]" :::: l_break); \
+		goto l_continue;                                  \
+	l_break:                                                  \
+		__can_loop = 0;                                   \
+	l_continue:;                                              \
+		__can_loop;                                       \
+	})
+#endif
+#ifndef cond_break
+#define cond_break                                                \
+	({                                                        \
+		__label__ l_break, l_continue;                    \
+		asm volatile goto("may_goto %l[l_break]" :::: l_break); \
+		goto l_continue;                                  \
+	l_break:                                                  \
+		break;                                            \
+	l_continue:;                                              \
+	})
+#endif
+
 #endif /* RINGB_BPF_EXPERIMENTAL_H */
