@@ -174,7 +174,7 @@ void print_summary(const Tally& t) {
               t.k_accepts, t.r_loads, t.r_fails, t.ran, t.same_retval, t.retval_differs, t.run_fails);
   std::printf("kernel refuses %d: ringb refuses %d (%d with a message the kernel's log has), loads %d\n",
               t.k_rejects, t.r_rejects, t.same_message, t.r_accepts_rejected);
-  print_top("why ringb cannot load programs the kernel accepts (programs, cause):", t.causes);
+  print_top("why ringb cannot load programs the kernel accepts, or objects (count, cause):", t.causes);
   print_top("why the kernel gave no verdict (programs, reason):", t.not_here_why);
 }
 
