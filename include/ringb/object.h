@@ -76,6 +76,11 @@ struct Program {
     uint32_t btf_id;
   };
   std::vector<Func> funcs;
+  // The exception callback (`__exception_cb(fn)`, the decl tag
+  // "exception_callback:fn" on the program): where fn starts in `insns`.
+  // bpf_throw returns through it; without one the program returns the cookie.
+  static constexpr uint32_t kNoExceptionCallback = UINT32_MAX;
+  uint32_t exception_cb = kNoExceptionCallback;
   // What the loader resolved, in order, for `ringb dump`: ELF relocations
   // ("map", "global data", "kconfig", "ksym", "kfunc", "call", "callback")
   // and CO-RE records ("CO-RE field_byte_offset", ...).

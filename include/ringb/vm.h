@@ -135,6 +135,20 @@ struct RunState {
     error_insn = insn;
   }
 
+  // bpf_throw: the run unwinds as a failing one does (error is kThrown
+  // meanwhile), then Executable::run returns the cookie, or what the
+  // throwing program's exception callback returns for it.
+  static constexpr const char* kThrown = "bpf_throw";
+  uint64_t thrown_cookie = 0;
+  const Executable* thrower = nullptr;
+  void raise(uint64_t cookie) {
+    if (error) return;
+    error = kThrown;
+    thrown_cookie = cookie;
+    thrower = exe;
+  }
+  uint64_t finish_throw();
+
   // Memory a tracing program's fault-tolerant loads may read without a
   // probe (the context buffer); anything else goes through the probe.
   uint64_t known_lo = 0, known_hi = 0;

@@ -83,6 +83,24 @@ std::string libbpf_reason(const std::string& why) {
   return r;
 }
 
+// The verifier's own reason: the log's last line before its statistics
+// ("processed N insns …").
+std::string verifier_reason(const std::string& log) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < log.size()) {
+    size_t end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    if (end > start) lines.push_back(log.substr(start, end - start));
+    start = end + 1;
+  }
+  for (size_t i = lines.size(); i-- > 0;)
+    if (lines[i].rfind("processed ", 0) != 0 && lines[i].rfind("verification time", 0) != 0 &&
+        lines[i].rfind("stack depth", 0) != 0)
+      return lines[i];
+  return {};
+}
+
 bool runnable(ProgType t) {
   switch (t) {
     case ProgType::SocketFilter: case ProgType::SchedCls: case ProgType::SchedAct:
@@ -115,6 +133,7 @@ void compare_program(const Runtime& rt, const std::string& path, const Object& o
   auto loaded = rt.load(obj, lo);
   if (k.kind == KernelVerdict::Kind::Rejected) {
     ++t.k_rejects;
+    if (o.verbose) std::printf("     the kernel's reason: %s\n", verifier_reason(k.log).c_str());
     if (!loaded) {
       ++t.r_rejects;
       // ringb's reason, in the kernel's words when it is the verifier's.

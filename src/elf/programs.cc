@@ -55,6 +55,7 @@ class Linker {
   };
 
   Expected<Program> link(const Func& main);
+  Expected<const Func*> exception_callback(const Func& main, const std::string& prog);
   Status link_function(Program& p, std::vector<Placed>& placed, size_t which);
   // Applies the relocation of one instruction; sets `target` (section index
   // and instruction) when the instruction refers to code.
@@ -313,6 +314,28 @@ void Linker::add_line_info(Program& p, const Placed& pl) {
   p.funcs.push_back(Program::Func{static_cast<uint32_t>(pl.at), f.name, btf_id});
 }
 
+// The function a program names with __exception_cb ("exception_callback:fn"
+// on its BTF FUNC), or nullptr; an error when it names none of the object's
+// functions. libbpf appends it to the program as it does a called subprogram.
+Expected<const Func*> Linker::exception_callback(const Func& main, const std::string& prog) {
+  if (!ext_ || !obj_.btf) return nullptr;
+  uint32_t btf_id = 0;
+  if (auto it = ext_->func_info.find(main.sec->name); it != ext_->func_info.end())
+    for (const BtfExt::FuncInfo& fi : it->second)
+      if (fi.insn_off / sizeof(Insn) == main.start) btf_id = fi.type_id;
+  if (!btf_id) return nullptr;
+  constexpr std::string_view kTag = "exception_callback:";
+  for (const std::string& tag : obj_.btf->decl_tags(btf_id)) {
+    if (tag.compare(0, kTag.size(), kTag) != 0) continue;
+    const std::string name = tag.substr(kTag.size());
+    for (const Func& f : funcs_)
+      if (f.name == name && !f.program) return &f;
+    return Error{EINVAL, "program '" + prog + "': its exception callback '" + name +
+                             "' (__exception_cb) is not a function of this object outside program sections"};
+  }
+  return nullptr;
+}
+
 Expected<Program> Linker::link(const Func& main) {
   Program p;
   p.name = main.name;
@@ -324,6 +347,16 @@ Expected<Program> Linker::link(const Func& main) {
   if (!classify_section(p.section, p.type, p.sleepable)) p.type = ProgType::Unspec;
   append_code(p.insns, main);
   std::vector<Placed> placed{{&main, 0}};
+  auto cb = exception_callback(main, p.name);
+  if (!cb) return cb.error();
+  if (*cb) {
+    if (p.insns.size() + (*cb)->len > kMaxInsns)
+      return Error{EINVAL, "program '" + p.name + "' is too large: over " + std::to_string(kMaxInsns) +
+                               " instructions once linked"};
+    p.exception_cb = static_cast<uint32_t>(p.insns.size());
+    append_code(p.insns, **cb);
+    placed.push_back({*cb, p.exception_cb});
+  }
   for (size_t i = 0; i < placed.size(); ++i)
     if (Status s = link_function(p, placed, i); !s) return s.error();
   for (const Placed& pl : placed) {

@@ -52,6 +52,8 @@ std::vector<Proto> make_table() {
        kGeneric, ""},
       {"bpf_rbtree_right", kRetNull, Ret::Pointer, "bpf_rb_node", {ptr("bpf_rb_root"), ptr("bpf_rb_node")},
        kGeneric, ""},
+      // Exceptions: bpf_throw(cookie) ends the program (vm::RunState::raise).
+      {"bpf_throw", 0, Ret::Void, "", {kScalar}, kGeneric, ""},
       // RCU and resilient locks.
       {"bpf_rcu_read_lock", 0, Ret::Void, "", {}, kAnyProg, ""},
       {"bpf_rcu_read_unlock", 0, Ret::Void, "", {}, kAnyProg, ""},

@@ -465,7 +465,25 @@ uint64_t Executable::run(uint64_t ctx, RunState& rs) const {
   rs.error_insn = -1;
   rs.error_prog = nullptr;
   const uint64_t args[5] = {ctx, 0, 0, 0, 0};
-  return interpret(counting, ops.data(), ops.data(), args, rs, stack);
+  const uint64_t r = interpret(counting, ops.data(), ops.data(), args, rs, stack);
+  return rs.error == RunState::kThrown ? rs.finish_throw() : r;
+}
+
+// After a bpf_throw has unwound the run: the cookie, or the result of the
+// exception callback of the program that threw (a tail call's target has
+// its own), called with r1 = cookie.
+uint64_t RunState::finish_throw() {
+  error = nullptr;
+  const Executable* prog = thrower;
+  const uint32_t cb = prog ? prog->program().exception_cb : Program::kNoExceptionCallback;
+  if (cb == Program::kNoExceptionCallback) return thrown_cookie;
+  exe = prog;
+  const uint64_t r = call_callback(cb, thrown_cookie, 0, 0, 0, 0);
+  if (error == kThrown) {
+    error = nullptr;
+    fail("bpf_throw in the exception callback", EINVAL, prog, cb);
+  }
+  return r;
 }
 
 uint64_t RunState::call_callback(uint64_t target, uint64_t r1, uint64_t r2, uint64_t r3,

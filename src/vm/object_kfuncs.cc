@@ -112,6 +112,13 @@ uint64_t rbtree_right(RunState&, uint64_t root, uint64_t node, uint64_t, uint64_
 // A program run is inside an RCU read-side section from start to end
 // (runtime.h), so these only mark what the verifier checks.
 uint64_t rcu_read_lock(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return 0; }
+
+// The run unwinds from here: every frame, callback loops included
+// (Executable::run finishes the throw).
+uint64_t throw_(RunState& rs, uint64_t cookie, uint64_t, uint64_t, uint64_t, uint64_t) {
+  rs.raise(cookie);
+  return 0;
+}
 uint64_t rcu_read_unlock(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return 0; }
 
 uint64_t res_spin_lock(RunState& rs, uint64_t lock, uint64_t, uint64_t, uint64_t, uint64_t) {
@@ -167,6 +174,7 @@ const std::map<std::string, Function>& object_kfuncs() {
       {"bpf_rbtree_root", rbtree_root},
       {"bpf_rbtree_left", rbtree_left},
       {"bpf_rbtree_right", rbtree_right},
+      {"bpf_throw", throw_},
       {"bpf_rcu_read_lock", rcu_read_lock},
       {"bpf_rcu_read_unlock", rcu_read_unlock},
       {"bpf_res_spin_lock", res_spin_lock},

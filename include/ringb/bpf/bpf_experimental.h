@@ -13,6 +13,14 @@
 #include <bpf/bpf_core_read.h>
 #include "bpf_objects.h"
 
+/* BPF exceptions: bpf_throw(cookie) ends the program from any depth. The
+ * program then returns the cookie, or, when it is declared with
+ * __exception_cb(fn), what the global function fn(cookie) returns. */
+extern void bpf_throw(__u64 cookie) __ksym;
+#ifndef __exception_cb
+#define __exception_cb(name) __attribute__((btf_decl_tag("exception_callback:" #name)))
+#endif
+
 /* may_goto (BPF_JMP | BPF_JCOND): falls through while the frame's loop
  * budget lasts, jumps once it is spent. can_loop is true while it lasts;
  * cond_break leaves the enclosing loop when it is spent. */
