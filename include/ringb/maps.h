@@ -1,5 +1,6 @@
 // ringb/maps.h — BPF maps with the kernel's semantics: ARRAY, PERCPU_ARRAY,
-// HASH, PERCPU_HASH, QUEUE, STACK, PROG_ARRAY, ARRAY_OF_MAPS and HASH_OF_MAPS.
+// HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH, QUEUE, STACK, BLOOM_FILTER,
+// PROG_ARRAY, ARRAY_OF_MAPS and HASH_OF_MAPS.
 //
 // A Map has two faces, as in the kernel:
 //
@@ -148,6 +149,7 @@ struct Stats {
   size_t memory_bytes = 0;    // the map's own areas plus what its allocators hold
   bool prealloc = false;      // hash: elements preallocated
   bool percpu_counter = false;  // hash: element count is a per-cpu counter
+  uint64_t nodes_in_use = 0;  // LRU hash: elements taken from the allocator, not given back
 };
 
 class Map {

@@ -109,6 +109,7 @@ enum class MapType : uint32_t {
   Queue = 22,
   Stack = 23,
   RingBuf = 27,
+  BloomFilter = 30,
 };
 
 // "hash", "ringbuf", … for every bpf_map_type of Linux 6.18; "unknown" past them.

@@ -52,8 +52,8 @@ Status Htab::check_def(const MapDef& def, bool percpu) {
 Status Htab::init(const Options& options) {
   set_record(options.record);
   nr_cpus_ = cpu::nr_cpus();
-  prealloc_ = !(def_.map_flags & kFNoPrealloc) && !options.force_dyn_alloc;
-  if (!prealloc_) def_.map_flags |= kFNoPrealloc;  // as bpf_force_dyn_alloc does
+  prealloc_ = !lru_ && !(def_.map_flags & kFNoPrealloc) && !options.force_dyn_alloc;
+  if (!prealloc_ && !lru_) def_.map_flags |= kFNoPrealloc;  // as bpf_force_dyn_alloc does
   key_rounded_ = static_cast<uint32_t>(round_up8(def_.key_size));
   value_rounded_ = static_cast<uint32_t>(round_up8(def_.value_size));
   elem_size_ = static_cast<uint32_t>(sizeof(HtabElem)) + key_rounded_ + (percpu_ ? 0 : value_rounded_);
@@ -102,7 +102,7 @@ Status Htab::init_prealloc(const Options& options) {
 Status Htab::init_dynamic(const Options& options) {
   mem::Options mo;
   mo.name = "htab '" + def_.name + "'";
-  mo.unit_size = elem_size_;
+  mo.unit_size = elem_size_ + tail_bytes_;
   mo.cgroup = options.cgroup;
   mo.constructor = [](void* p) { new (p) HtabElem{}; };
   auto ma = mem::MemAlloc::create(mo);

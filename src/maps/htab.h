@@ -85,8 +85,12 @@ class Htab : public Map {
   // copies out: value_size, except for a hash of maps, whose 4-byte values
   // (map ids) are stored as 8-byte pointers in the value's rounded-up room.
   uint32_t value_bytes_ = 0;
+  // LRU hash maps (lru_htab.h): elements always on the allocator (without
+  // adding BPF_F_NO_PREALLOC to the flags), each tail_bytes_ longer.
+  bool lru_ = false;
+  uint32_t tail_bytes_ = 0;
 
- private:
+  // (The LRU hash maps build on these too.)
   HtabElem* find_locked(Bucket& b, const void* key, uint32_t hash,
                         std::atomic<uintptr_t>** link_to_it) const;
   HtabElem* new_elem(int cpu, const void* key, uint32_t hash, const void* value, bool all_cpus);
@@ -105,6 +109,7 @@ class Htab : public Map {
   // element's next key.)
   void prepare_value_fields(char* value) const;
   long no_elem_error(int cpu, Bucket& b, const void* key, uint32_t hash, uint64_t flags);
+  static long check_flags(const HtabElem* old, uint64_t flags);
 
   // ---- element memory (htab.cc) ----
   Status init_prealloc(const Options& options);

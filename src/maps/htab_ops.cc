@@ -100,7 +100,7 @@ void Htab::write_percpu_value(HtabElem* e, int cpu, const void* value, bool all_
 }
 
 // check_flags() of the kernel's htab_map_update_elem().
-static long check_flags(const HtabElem* old, uint64_t flags) {
+long Htab::check_flags(const HtabElem* old, uint64_t flags) {
   if (old && flags == kNoExist) return -EEXIST;
   if (!old && flags == kExist) return -ENOENT;
   return 0;

@@ -66,6 +66,9 @@ detail::MapResult create_of_type(const MapDef& def, const Options& options) {
     case MapType::ProgArray: return detail::create_prog_array_map(def, options);
     case MapType::ArrayOfMaps: return detail::create_array_of_maps(def, options);
     case MapType::HashOfMaps: return detail::create_hash_of_maps(def, options);
+    case MapType::LruHash: return detail::create_lru_hash_map(def, options);
+    case MapType::LruPercpuHash: return detail::create_lru_percpu_hash_map(def, options);
+    case MapType::BloomFilter: return detail::create_bloom_filter_map(def, options);
     default: break;
   }
   if (!is_known_type(def.type))
@@ -80,7 +83,7 @@ detail::MapResult create_of_type(const MapDef& def, const Options& options) {
 Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& options) {
   // map_create(): map_extra only for bloom filters and arenas; access flags
   // must agree (bpf_get_file_flag).
-  if (def.map_extra != 0)
+  if (def.map_extra != 0 && def.type != static_cast<uint32_t>(MapType::BloomFilter))
     return detail::einval("map_extra must be 0 for a " + std::string(map_type_name(def.type)) +
                           " map");
   if (!detail::access_flags_ok(def.map_flags))
@@ -94,7 +97,8 @@ Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& opt
 
 Map::Map(const MapDef& def) : def_(def), value_size_for_host_(def.value_size) {
   if (def.type == static_cast<uint32_t>(MapType::PercpuArray) ||
-      def.type == static_cast<uint32_t>(MapType::PercpuHash))
+      def.type == static_cast<uint32_t>(MapType::PercpuHash) ||
+      def.type == static_cast<uint32_t>(MapType::LruPercpuHash))
     value_size_for_host_ = detail::round_up8(def.value_size) * cpu::nr_cpus();
   if (def.spin_lock_off >= 0 && uint64_t(def.spin_lock_off) + 4 <= def.value_size)
     holes_.push_back({static_cast<uint32_t>(def.spin_lock_off), 4});

@@ -21,5 +21,8 @@ MapResult create_stack_map(const MapDef& def, const Options& options);         /
 MapResult create_prog_array_map(const MapDef& def, const Options& options);    // prog_array_map.cc
 MapResult create_array_of_maps(const MapDef& def, const Options& options);     // map_in_map.cc
 MapResult create_hash_of_maps(const MapDef& def, const Options& options);      // map_in_map.cc
+MapResult create_lru_hash_map(const MapDef& def, const Options& options);         // lru_hash_map.cc
+MapResult create_lru_percpu_hash_map(const MapDef& def, const Options& options);  // lru_hash_map.cc
+MapResult create_bloom_filter_map(const MapDef& def, const Options& options);     // bloom_filter_map.cc
 
 }  // namespace ringb::maps::detail
