@@ -4,6 +4,8 @@
 //                 the kernel's JIT, and ringb's ns per executed instruction
 //   htab_ops      10 × (update, lookup, delete) on hash maps, preallocated
 //                 or not, plain or per-cpu; plus no-prealloc / prealloc
+//   lru_ops       the same on LRU hash maps, and inserts into full ones
+//                 (evicting) against a hash map deleting by hand; LRU / hash
 //   objects       the object model (obj_new/drop, lists, rbtrees, refcounts,
 //                 kptrs, cpumasks) against the kernel and the same work in
 //                 native C++ (bench_native.h)
@@ -135,6 +137,9 @@ int run_bench(int argc, char** argv) {
       {"interp_loops", "alu_loop"},        {"interp_loops", "div_loop"},
       {"htab_ops", "ops_prealloc"},        {"htab_ops", "ops_dynamic"},
       {"htab_ops", "ops_percpu_prealloc"}, {"htab_ops", "ops_percpu_dynamic"},
+      {"lru_ops", "lru_ops"},              {"lru_ops", "lru_percpu_ops"},
+      {"lru_ops", "lru_evict"},            {"lru_ops", "lru_nc_evict"},
+      {"lru_ops", "hash_churn"},
   };
   std::vector<Row> rows;
   for (const auto& [object, prog] : cases) {
@@ -170,6 +175,17 @@ int run_bench(int argc, char** argv) {
   std::printf("  percpu hash  ringb %.2f   kernel %.2f\n",
               ratio(ringb_of["ops_percpu_dynamic"], ringb_of["ops_percpu_prealloc"]),
               ratio(kernel_of["ops_percpu_dynamic"], kernel_of["ops_percpu_prealloc"]));
+  std::printf("\nLRU / hash (LRU maps on the allocator; the kernel's are preallocated)\n");
+  std::printf("  update+lookup+delete  lru/hash ringb %.2f  kernel %.2f;  lru/hash(no prealloc) ringb %.2f  kernel %.2f\n",
+              ratio(ringb_of["lru_ops"], ringb_of["ops_prealloc"]), ratio(kernel_of["lru_ops"], kernel_of["ops_prealloc"]),
+              ratio(ringb_of["lru_ops"], ringb_of["ops_dynamic"]), ratio(kernel_of["lru_ops"], kernel_of["ops_dynamic"]));
+  std::printf("  per-cpu               lru/hash ringb %.2f  kernel %.2f\n",
+              ratio(ringb_of["lru_percpu_ops"], ringb_of["ops_percpu_prealloc"]),
+              ratio(kernel_of["lru_percpu_ops"], kernel_of["ops_percpu_prealloc"]));
+  std::printf("  insert into full      lru_evict/hash_churn ringb %.2f  kernel %.2f;  no_common ringb %.2f  kernel %.2f\n",
+              ratio(ringb_of["lru_evict"], ringb_of["hash_churn"]), ratio(kernel_of["lru_evict"], kernel_of["hash_churn"]),
+              ratio(ringb_of["lru_nc_evict"], ringb_of["hash_churn"]),
+              ratio(kernel_of["lru_nc_evict"], kernel_of["hash_churn"]));
   if (!bench_objects(rt, dir, repeat, pkt)) mismatch = true;
   return mismatch ? 1 : 0;
 }

@@ -32,7 +32,7 @@ inline constexpr uint32_t kU32Max = UINT32_MAX;
 inline constexpr uint64_t kGiB = uint64_t{1} << 30;
 
 inline const std::vector<CreateCase>& create_cases() {
-  constexpr uint32_t H = 1, A = 2, PG = 3, PH = 5, PA = 6, Q = 22, S = 23;
+  constexpr uint32_t H = 1, A = 2, PG = 3, PH = 5, PA = 6, LH = 9, LPH = 10, Q = 22, S = 23, BL = 30;
   static const std::vector<CreateCase> cases = {
       // hash
       {"hash", H, 4, 8, 16, 0, 0, 0, false},
@@ -135,8 +135,43 @@ inline const std::vector<CreateCase>& create_cases() {
       // types
       {"type_0", 0, 4, 8, 16, 0, 0, EINVAL, false},
       {"type_200", 200, 4, 8, 16, 0, 0, EINVAL, false},
-      // Not implemented in ringb yet: a clear EINVAL instead of a half map.
-      {"lru_hash_not_supported", 9, 4, 8, 16, 0, 0, EINVAL, true},
+      // LRU hash (lru_htab.cc): always "preallocated" (ENOTSUPP, 524, for
+      // BPF_F_NO_PREALLOC); BPF_F_NO_COMMON_LRU rounds max_entries to a
+      // multiple of the cpus (UINT32_MAX rounds down, past 2^31: E2BIG).
+      {"lru_hash", LH, 4, 8, 16, 0, 0, 0, false},
+      {"lru_percpu_hash", LPH, 4, 8, 16, 0, 0, 0, false},
+      {"lru_hash_no_prealloc", LH, 4, 8, 16, kFNoPrealloc, 0, int(kENOTSUPP), false},
+      {"lru_percpu_hash_no_prealloc", LPH, 4, 8, 16, kFNoPrealloc, 0, int(kENOTSUPP), false},
+      {"lru_hash_no_common_lru", LH, 4, 8, 16, kFNoCommonLru, 0, 0, false},
+      {"lru_hash_no_common_lru_1", LH, 4, 8, 1, kFNoCommonLru, 0, 0, false},
+      {"lru_percpu_no_common_lru", LPH, 4, 8, 3, kFNoCommonLru, 0, 0, false},
+      {"lru_hash_numa", LH, 4, 8, 16, kFNumaNode, 0, 0, false},
+      {"lru_hash_no_common_numa", LH, 4, 8, 16, kFNoCommonLru | kFNumaNode, 0, EINVAL, false},
+      {"lru_percpu_numa", LPH, 4, 8, 16, kFNumaNode, 0, EINVAL, false},
+      {"lru_hash_zero_seed", LH, 4, 8, 16, kFZeroSeed, 0, 0, false},
+      {"lru_hash_mmapable", LH, 4, 8, 16, kFMmapable, 0, EINVAL, false},
+      {"lru_hash_map_extra", LH, 4, 8, 16, 0, 1, EINVAL, false},
+      {"lru_hash_key_size_0", LH, 0, 8, 16, 0, 0, EINVAL, false},
+      {"lru_hash_value_size_0", LH, 4, 0, 16, 0, 0, EINVAL, false},
+      {"lru_hash_max_entries_0", LH, 4, 8, 0, 0, 0, EINVAL, false},
+      {"lru_hash_key_plus_value_at_limit", LH, 4, 4194252, 1, 0, 0, E2BIG, false},
+      {"lru_percpu_value_too_big", LPH, 4, 32769, 16, 0, 0, E2BIG, false},
+      {"lru_hash_past_2_31", LH, 4, 8, (1u << 31) + 1, 0, 0, E2BIG, false},
+      {"lru_hash_no_common_u32_max", LH, 4, 8, kU32Max, kFNoCommonLru, 0, E2BIG, false},
+      // bloom filter (bloom_filter_map.cc): keyless, map_extra = hashes (0..15)
+      {"bloom", BL, 0, 4, 100, 0, 0, 0, false},
+      {"bloom_15_hashes", BL, 0, 4, 100, 0, 15, 0, false},
+      {"bloom_16_hashes", BL, 0, 4, 100, 0, 16, EINVAL, false},
+      {"bloom_key_size_4", BL, 4, 4, 100, 0, 0, EINVAL, false},
+      {"bloom_value_size_0", BL, 0, 0, 100, 0, 0, EINVAL, false},
+      {"bloom_max_entries_0", BL, 0, 4, 0, 0, 0, EINVAL, false},
+      {"bloom_zero_seed_numa", BL, 0, 4, 100, kFZeroSeed | kFNumaNode, 0, 0, false},
+      {"bloom_no_prealloc", BL, 0, 4, 100, kFNoPrealloc, 0, EINVAL, false},
+      {"bloom_value_too_big", BL, 0, (4u << 20) + 1, 100, 0, 0, E2BIG, false},
+      {"bloom_rdonly_prog", BL, 0, 4, 100, kFRdonlyProg, 0, 0, false},
+      // Not implemented in ringb yet: a clear EINVAL naming the type.
+      {"devmap_not_supported", 14, 4, 4, 16, 0, 0, EINVAL, true},
+      {"lpm_trie_not_supported", 11, 8, 8, 16, kFNoPrealloc, 0, EINVAL, true},
       {"ringbuf_not_supported", 27, 0, 0, 4096, 0, 0, EINVAL, true},
   };
   return cases;
