@@ -42,7 +42,7 @@ TEST(PerProgram, AProgramLoadsWithoutTheOthersNeeds) {
   ASSERT_TRUE(lo.ok()) << lo.error().message;
   EXPECT_EQ(run(**lo, "good"), 5u);
   EXPECT_NE((*lo)->map("counts"), nullptr);
-  EXPECT_EQ((*lo)->map("lru"), nullptr) << "no loaded program uses it: not created";
+  EXPECT_EQ((*lo)->map("dev"), nullptr) << "no loaded program uses it: not created";
   EXPECT_EQ((*lo)->program("needs_kfuncs"), nullptr);
   EXPECT_EQ((*lo)->program_id("needs_kfuncs"), 0u);
   auto other = (*lo)->test_run("needs_kfuncs", {});
@@ -53,9 +53,9 @@ TEST(PerProgram, AProgramLoadsWithoutTheOthersNeeds) {
 }
 
 TEST(PerProgram, AMapTheProgramUsesIsCreatedAndNamedByTypeWhenItCannotBe) {
-  auto lo = load_only(kObject, {"uses_lru"});
+  auto lo = load_only(kObject, {"uses_devmap"});
   ASSERT_FALSE(lo.ok());
-  EXPECT_NE(lo.error().message.find("map 'lru': map type lru_hash is not supported yet"), std::string::npos)
+  EXPECT_NE(lo.error().message.find("map 'dev': map type devmap is not supported yet"), std::string::npos)
       << lo.error().message;
 }
 
