@@ -80,7 +80,7 @@ Stats LruHtab::stats() const {
 
 // ---- elements and slots ----------------------------------------------------------
 
-HtabElem* LruHtab::pop_elem(int cpu, uint32_t hash) {
+HtabElem* LruHtab::lru_pop(int cpu, uint32_t hash) {
   HtabElem* e = alloc_elem(cpu);
   if (!e) return nullptr;
   nodes_[static_cast<unsigned>(cpu)].v.fetch_add(1, std::memory_order_relaxed);
@@ -98,7 +98,7 @@ HtabElem* LruHtab::pop_elem(int cpu, uint32_t hash) {
   return e;
 }
 
-void LruHtab::push_elem(int cpu, HtabElem* e) {
+void LruHtab::lru_push_free(int cpu, HtabElem* e) {
   free_value_fields(e);
   count_->dec(cpu);
   BpfLru::Released out;
@@ -190,11 +190,11 @@ long LruHtab::lru_update(int cpu, const void* key, const void* value, uint64_t f
   const uint32_t hash = hash_of(key);
   Bucket& b = buckets_[hash & (n_buckets_ - 1)];
   // Popped before the bucket lock: eviction takes bucket locks.
-  HtabElem* fresh = pop_elem(cpu, hash);
+  HtabElem* fresh = lru_pop(cpu, hash);
   if (!fresh) return -ENOMEM;
   fill_elem(fresh, cpu, key, hash, value, all_cpus);
   if (int err = b.lock.lock(lock_tag(cpu))) {
-    push_elem(cpu, fresh);
+    lru_push_free(cpu, fresh);
     return err;
   }
   std::atomic<uintptr_t>* link_to_old = nullptr;
@@ -206,9 +206,9 @@ long LruHtab::lru_update(int cpu, const void* key, const void* value, uint64_t f
   }
   b.lock.unlock();
   if (err)
-    push_elem(cpu, fresh);
+    lru_push_free(cpu, fresh);
   else if (old)
-    push_elem(cpu, old);
+    lru_push_free(cpu, old);
   return err;
 }
 
@@ -219,11 +219,11 @@ long LruHtab::lru_percpu_update(int cpu, const void* key, const void* value, uin
   Bucket& b = buckets_[hash & (n_buckets_ - 1)];
   HtabElem* fresh = nullptr;
   if (flags != kExist) {
-    fresh = pop_elem(cpu, hash);
+    fresh = lru_pop(cpu, hash);
     if (!fresh) return -ENOMEM;
   }
   if (int err = b.lock.lock(lock_tag(cpu))) {
-    if (fresh) push_elem(cpu, fresh);
+    if (fresh) lru_push_free(cpu, fresh);
     return err;
   }
   std::atomic<uintptr_t>* link_to_old = nullptr;
@@ -238,7 +238,7 @@ long LruHtab::lru_percpu_update(int cpu, const void* key, const void* value, uin
     fresh = nullptr;
   }
   b.lock.unlock();
-  if (fresh) push_elem(cpu, fresh);
+  if (fresh) lru_push_free(cpu, fresh);
   return err;
 }
 
@@ -272,7 +272,7 @@ long LruHtab::lru_remove(int cpu, const void* key, void* value_out) {
   if (value_out) copy_value_out(e, value_out);
   link_to_it->store(e->next.load(std::memory_order_relaxed), std::memory_order_release);
   b.lock.unlock();
-  push_elem(cpu, e);
+  lru_push_free(cpu, e);
   return 0;
 }
 

@@ -73,9 +73,9 @@ class LruHtab : public Htab {
   long lru_remove(int cpu, const void* key, void* value_out);
   // prealloc_lru_pop(): an element with a slot, on this cpu's pending (or
   // inactive) list; nullptr: -ENOMEM.
-  HtabElem* pop_elem(int cpu, uint32_t hash);
+  HtabElem* lru_pop(int cpu, uint32_t hash);
   // htab_lru_push_free(): an element out of the table (or never linked).
-  void push_elem(int cpu, HtabElem* e);
+  void lru_push_free(int cpu, HtabElem* e);
   void release(int cpu, BpfLru::Released& out);
   // htab_lru_map_delete_node(), the LRU's eviction callback.
   static bool delete_node(void* self, LruNode* node);
