@@ -5,6 +5,7 @@
 // are created, and nothing is ever attached.
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -115,7 +116,7 @@ struct RingbTarget : Target {
 };
 
 void run_script(const MapDef& def, const std::vector<Step>& steps) {
-  const int fd = kernel_create(def.type, def.key_size, def.value_size, def.max_entries, def.map_flags);
+  const int fd = kernel_create(def.type, def.key_size, def.value_size, def.max_entries, def.map_flags, def.map_extra);
   ASSERT_GE(fd, 0) << "kernel map: " << -fd;
   KernelTarget kernel(fd);
   RingbTarget ringb(make(def));
@@ -126,7 +127,7 @@ void run_script(const MapDef& def, const std::vector<Step>& steps) {
     const uint32_t key = static_cast<uint32_t>(s.key);
     const void* keyp = s.key < 0 ? nullptr : &key;
     std::vector<uint8_t> kout(std::max<size_t>(vsize, 8), 0x5a), rout(kout);
-    if (s.op == Op::Update) {
+    if (s.op == Op::Update || s.fill) {  // (a bloom filter's lookup takes a value too)
       std::fill(kout.begin(), kout.end(), s.fill);
       std::fill(rout.begin(), rout.end(), s.fill);
     }
@@ -229,6 +230,66 @@ TEST(KernelParity, ReadOnlyAndWriteOnlyMaps) {
   run_script(def_of(MapType::Hash, 4, 8, 2, kFWronly),
              {{O::Update, 1, 1, kAny}, {O::Lookup, 1}, {O::NextKey, -1}, {O::LookupAndDelete, 1},
               {O::Delete, 1}, {O::Delete, 1}, {O::Freeze, -1}});
+}
+
+// LRU maps from the host, on one cpu (the thread pinned, so the kernel's
+// syscalls and ringb's host calls each use a single cpu's lists): the same
+// errnos step by step, and the same keys left — host lookups do not set the
+// reference bit, a full map evicts even for an update that fails its flags.
+class PinnedToOneCpu {
+ public:
+  PinnedToOneCpu() {
+    sched_getaffinity(0, sizeof old_, &old_);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+      if (CPU_ISSET(c, &old_)) {
+        CPU_SET(c, &one);
+        break;
+      }
+    sched_setaffinity(0, sizeof one, &one);
+  }
+  ~PinnedToOneCpu() { sched_setaffinity(0, sizeof old_, &old_); }
+
+ private:
+  cpu_set_t old_;
+};
+
+TEST(KernelParity, LruMaps) {
+  REQUIRE_KERNEL();
+  if (libbpf_num_possible_cpus() != static_cast<int>(cpu::nr_cpus()))
+    GTEST_SKIP() << "ringb's cpu count differs from the kernel's possible cpus";
+  PinnedToOneCpu pin;
+  for (MapType t : {MapType::LruHash, MapType::LruPercpuHash})
+    for (uint32_t flags : {0u, kFNoCommonLru}) {
+      SCOPED_TRACE(std::to_string(static_cast<int>(t)) + "/" + std::to_string(flags));
+      run_script(def_of(t, 4, 8, 4, flags),
+                 {{O::Update, 1, 1, kAny},     {O::Update, 2, 2, kAny},      {O::Update, 3, 3, kAny},
+                  {O::Update, 4, 4, kAny},     {O::Lookup, 1},               {O::Update, 5, 5, kAny},
+                  {O::Lookup, 1},              {O::Update, 5, 6, kNoExist},  {O::Update, 9, 6, kExist},
+                  {O::Update, 3, 7, kFLock},   {O::Update, 3, 7, 3},         {O::Delete, 4},
+                  {O::Delete, 4},              {O::Update, 6, 8, kAny},      {O::LookupAndDelete, 6},
+                  {O::LookupAndDelete, 6},     {O::LookupAndDelete, 5, 0, kFLock},
+                  {O::Update, 7, 9, kAny},     {O::Update, 8, 9, kAny},      {O::Update, 7, 10, kExist},
+                  {O::Lookup, 7},              {O::Update, 10, 11, kAny},    {O::Update, 11, 11, kAny}});
+    }
+}
+
+// Bloom filters from the host with BPF_F_ZERO_SEED: the kernel's bits, so the
+// same hits, misses and false positives (a 64-bit filter, 1 hash: after 1,
+// the value 13 is a false positive), and the same errnos for the rest.
+TEST(KernelParity, BloomFilter) {
+  REQUIRE_KERNEL();
+  MapDef d = def_of(MapType::BloomFilter, 0, 4, 1, kFZeroSeed);
+  d.map_extra = 1;
+  std::vector<Step> steps = {{O::Update, -1, 1, kAny}, {O::Update, -1, 1, kExist}, {O::Delete, -1},
+                             {O::NextKey, -1},         {O::LookupAndDelete, -1},   {O::Lookup, -1}};
+  run_script(d, steps);
+  // Values 0x01010101 pushed; peek every one-byte-filled value: the same
+  // answers (each value's 4 bytes are the step's fill byte).
+  std::vector<Step> peeks = {{O::Update, -1, 1, kAny}};
+  for (int b = 0; b < 256; ++b) peeks.push_back({O::Lookup, -1, static_cast<uint8_t>(b), 0, false});
+  run_script(d, peeks);
 }
 
 }  // namespace
