@@ -12,6 +12,8 @@
 #include <cstring>
 #include <random>
 
+#include "helper_sets.h"
+#include "iter_kfuncs.h"
 #include "object_kfuncs.h"
 #include "printk.h"
 #include "ringb/disasm.h"
@@ -58,6 +60,9 @@ uint64_t ktime_get_ns(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_
 }
 uint64_t ktime_get_boot_ns(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return clock_ns(CLOCK_BOOTTIME);
+}
+uint64_t ktime_get_coarse_ns(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return clock_ns(CLOCK_MONOTONIC_COARSE);
 }
 uint64_t ktime_get_tai_ns(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return clock_ns(CLOCK_TAI);
@@ -186,35 +191,6 @@ uint64_t strncmp_(RunState&, uint64_t s1, uint64_t s1_sz, uint64_t s2, uint64_t,
   return 0;
 }
 
-// __sk_buff.data/data_end hold the packet bounds (see api/test_run.cc).
-bool skb_range(uint64_t skb, uint64_t offset, uint64_t len, uint8_t*& at) {
-  uint32_t data, end;
-  std::memcpy(&data, reinterpret_cast<const char*>(skb) + 76, 4);
-  std::memcpy(&end, reinterpret_cast<const char*>(skb) + 80, 4);
-  if (offset > 0xffff || len == 0 || data + offset + len > end) return false;
-  at = reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(data) + offset);
-  return true;
-}
-
-uint64_t skb_load_bytes(RunState&, uint64_t skb, uint64_t offset, uint64_t to, uint64_t len, uint64_t) {
-  uint8_t* at;
-  if (!skb_range(skb, offset, len, at)) {
-    std::memset(ptr(to), 0, len);
-    return ret(-EFAULT);
-  }
-  std::memcpy(ptr(to), at, len);
-  return 0;
-}
-
-uint64_t skb_store_bytes(RunState&, uint64_t skb, uint64_t offset, uint64_t from, uint64_t len,
-                         uint64_t flags) {
-  if (flags & ~uint64_t{3}) return ret(-EINVAL);  // BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH
-  uint8_t* at;
-  if (!skb_range(skb, offset, len, at)) return ret(-EFAULT);
-  std::memmove(at, ptr(from), len);
-  return 0;
-}
-
 }  // namespace
 
 Functions Functions::builtin() {
@@ -229,15 +205,19 @@ Functions Functions::builtin() {
       {16, get_current_comm}, {42, get_numa_node_id},     {87, map_push_elem},
       {88, map_pop_elem},     {89, map_peek_elem},        {93, spin_lock},
       {94, spin_unlock},      {125, ktime_get_boot_ns},   {181, loop},
-      {208, ktime_get_tai_ns}, {9, skb_store_bytes},      {26, skb_load_bytes},
+      {208, ktime_get_tai_ns}, {160, ktime_get_coarse_ns},
       {118, jiffies64},       {165, snprintf_},           {182, strncmp_},
       {164, for_each_map_elem}, {195, map_lookup_percpu_elem},
       {153, per_cpu_ptr_helper}, {154, this_cpu_ptr_helper}, {194, kptr_xchg_helper},
   };
   for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
+  add_skb_helpers(f);
+  add_xdp_helpers(f);
+  add_trace_helpers(f);
+  add_string_helpers(f);
   // Every built-in kfunc prototype has its body in one of these tables.
   for (const kfuncs::Proto& p : kfuncs::builtin()) {
-    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs()})
+    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs(), &iter_kfuncs()})
       if (auto it = bodies->find(p.name); it != bodies->end()) f.add_kfunc(p, it->second);
   }
   return f;
