@@ -32,7 +32,7 @@ namespace {
 constexpr uint64_t kTaskSize = 0x7ffffffff000ull;  // TASK_SIZE_MAX, 4-level paging
 constexpr uint64_t kKernelHalf = 0xffff800000000000ull;
 constexpr uint64_t kVsyscall = 0xffffffffff600000ull;
-constexpr uint64_t kPage = 4096;
+constexpr uint64_t kPage = 4096;  // the vsyscall page's size
 
 void* ptr(uint64_t r) { return reinterpret_cast<void*>(r); }
 uint64_t ret(long v) { return static_cast<uint64_t>(v); }
@@ -58,22 +58,12 @@ long read(RunState& rs, void* dst, uint64_t addr, uint64_t n) {
   return -EFAULT;
 }
 
-// Copies a string of at most n bytes, page by page so that a string ending
-// before an unmapped page reads as in the kernel (which copies bytewise).
-// The bytes copied with their NUL, n when truncated, or -EFAULT.
 long read_str(RunState& rs, char* dst, uint64_t addr, uint64_t n) {
   if (!n) return 0;
-  uint64_t done = 0;
-  while (done < n) {
-    const uint64_t a = addr + done;
-    const uint64_t chunk = std::min(n - done, kPage - (a & (kPage - 1)));
-    if (long e = read(rs, dst + done, a, chunk)) return e;
-    if (const void* z = std::memchr(dst + done, 0, chunk))
-      return static_cast<long>(static_cast<const char*>(z) - dst) + 1;
-    done += chunk;
-  }
-  dst[n - 1] = 0;
-  return static_cast<long>(n);
+  bool unavailable;
+  const long r = probe_read_str(dst, addr, n, &unavailable);
+  if (unavailable) rs.fail("a probe read could not be made (process_vm_readv refused)", EFAULT, rs.exe, -1);
+  return r;
 }
 
 uint64_t finish(long r, uint64_t dst, uint64_t size) {
