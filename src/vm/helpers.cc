@@ -109,8 +109,13 @@ uint64_t trace_printk(RunState& rs, uint64_t fmt, uint64_t fmt_size, uint64_t a1
   if (!len || out[len - 1] != '\n') out[len++] = '\n';
   FILE* f = rs.options && rs.options->trace ? rs.options->trace : stderr;
   const int saved = errno;
-  if (f != stderr) std::fflush(f);  // what the host wrote with stdio comes first
-  [[maybe_unused]] const ssize_t w = ::write(fileno(f), out, len);
+  const int fd = fileno(f);
+  if (fd < 0) {  // a memory stream: stdio it is
+    std::fwrite(out, 1, len, f);
+  } else {
+    if (f != stderr) std::fflush(f);  // what the host wrote with stdio comes first
+    [[maybe_unused]] const ssize_t w = ::write(fd, out, len);
+  }
   errno = saved;
   return static_cast<uint64_t>(n);
 }

@@ -4,6 +4,9 @@
 // kernel's structs have, and the flow dissector's ctx_in rules.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+
 #include <cstring>
 #include <string>
 
@@ -70,6 +73,34 @@ TEST(ProgTypes, TracingContextsComeFromCtxIn) {
   ASSERT_TRUE(tp.ok()) << tp.error().message;
   EXPECT_EQ(tp->retval, 0x33u);
   EXPECT_EQ(tp->ctx_out, t.ctx_in);
+}
+
+TEST(ProgTypes, FlowDissectorKeysAndCtxIn) {
+  Runtime rt;
+  auto lo = rt.load(obj("prog_type_ctx"));
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  TestRunOptions o;
+  o.data_in.assign(40, 0);
+  o.data_in[12] = 0x86, o.data_in[13] = 0xdd;  // IPv6
+  bpf_flow_keys in{};
+  in.flags = BPF_FLOW_DISSECTOR_F_PARSE_1ST_FRAG;
+  o.ctx_in.assign(reinterpret_cast<uint8_t*>(&in), reinterpret_cast<uint8_t*>(&in) + sizeof in);
+  auto r = (*lo)->test_run("fd_offsets", o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->retval, BPF_FLOW_DISSECTOR_F_PARSE_1ST_FRAG);
+  ASSERT_EQ(r->data_out.size(), sizeof(bpf_flow_keys));
+  bpf_flow_keys out;
+  std::memcpy(&out, r->data_out.data(), sizeof out);
+  EXPECT_EQ(out.nhoff, 40);  // clamped to the packet's length
+  EXPECT_EQ(out.thoff, 40);  // then to [nhoff, length]
+  EXPECT_EQ(out.n_proto, htons(0x86dd));
+  // ctx_in may set the flags only, and data_in needs an Ethernet header.
+  in.nhoff = 3;
+  o.ctx_in.assign(reinterpret_cast<uint8_t*>(&in), reinterpret_cast<uint8_t*>(&in) + sizeof in);
+  EXPECT_FALSE((*lo)->test_run("fd_offsets", o).ok());
+  o.ctx_in.clear();
+  o.data_in.resize(13);
+  EXPECT_FALSE((*lo)->test_run("fd_offsets", o).ok());
 }
 
 }  // namespace

@@ -27,6 +27,14 @@ SEC("kprobe/f") int kprobe_rdi(struct pt_regs *regs) { return regs->rdi; }
 SEC("perf_event") int perf_period(struct bpf_perf_event_data *ctx) { return ctx->sample_period; }
 /* raw_tp: arguments. */
 SEC("raw_tp/x") int raw_tp_arg2(__u64 *args) { return args[2]; }
+/* flow_dissector: offsets out of range (clamped afterwards), the flags given. */
+SEC("flow_dissector") int fd_offsets(struct __sk_buff *skb)
+{
+	struct bpf_flow_keys *k = skb->flow_keys;
+	k->nhoff = 1000;
+	k->thoff = 5;
+	return k->flags;
+}
 /* tracepoint: the record as given (read-only, as in the kernel). */
 SEC("tracepoint/x/y") int tp_read(__u64 *rec) { return rec[1] + 3; }
 #endif

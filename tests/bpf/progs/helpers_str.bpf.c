@@ -165,3 +165,69 @@ int comm_numa_time(struct __sk_buff *skb)
 	if (bpf_ktime_get_coarse_ns() > 0) r |= 4;
 	return r;
 }
+
+/* ---- the format language ------------------------------------------------ */
+
+static int streq(const char *a, const char *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i] != b[i]) return 0;
+	return 1;
+}
+
+/* Flags and widths: "%05d|%-4d|%+d|% d|%x|%lld|%c" of -42, 7, 3, 5,
+ * (int)-1, -9 (as a long long), 'Z' is "-0042|7   |+3| 5|ffffffff|-9|Z"
+ * (30 characters; 31 with the NUL). */
+SEC("tc") __retval(31)
+int snprintf_flags(struct __sk_buff *skb)
+{
+	static const char fmt[] = "%05d|%-4d|%+d|% d|%x|%lld|%c";
+	static const char want[] = "-0042|7   |+3| 5|ffffffff|-9|Z";
+	char out[40];
+	__u64 args[7] = {-42, 7, 3, 5, 0xffffffffffffffffULL, -9, 'Z'};
+	long n = bpf_snprintf(out, sizeof(out), fmt, args, sizeof(args));
+	return streq(out, want, sizeof(want)) ? n : -1;
+}
+
+/* Addresses the argument points to: %pI4 and %pi4 of 10.0.0.2. */
+SEC("tc") __retval(1)
+int snprintf_ip4(struct __sk_buff *skb)
+{
+	static const char fmt[] = "%pI4 %pi4";
+	static const char want[] = "10.0.0.2 010.000.000.002";
+	char out[32];
+	__u8 ip[4] = {10, 0, 0, 2};
+	__u64 args[2];
+	args[0] = (__u64)(long)ip;
+	args[1] = (__u64)(long)ip;
+	bpf_snprintf(out, sizeof(out), fmt, args, sizeof(args));
+	return streq(out, want, sizeof(want));
+}
+
+/* %px: 16 hex digits, no 0x. */
+SEC("tc") __retval(1)
+int snprintf_px(struct __sk_buff *skb)
+{
+	static const char fmt[] = "%px";
+	static const char want[] = "00000000deadbeef";
+	char out[20];
+	__u64 args[1] = {0xdeadbeef};
+	bpf_snprintf(out, sizeof(out), fmt, args, sizeof(args));
+	return streq(out, want, sizeof(want));
+}
+
+/* trace_printk's format is checked when it runs: h, z, a precision, a
+ * non-printable character, or more conversions than its three arguments
+ * are -EINVAL. One bit each. */
+SEC("tc") __retval(31)
+int printk_bad_formats(struct __sk_buff *skb)
+{
+	char h[] = "%hd", z[] = "%zu", prec[] = "%.2d", ctl[] = "a\x01", many[] = "%d%d%d%d";
+	int r = 0;
+	if (bpf_trace_printk(h, sizeof(h), 1) == -22) r |= 1;
+	if (bpf_trace_printk(z, sizeof(z), 1) == -22) r |= 2;
+	if (bpf_trace_printk(prec, sizeof(prec), 1) == -22) r |= 4;
+	if (bpf_trace_printk(ctl, sizeof(ctl)) == -22) r |= 8;
+	if (bpf_trace_printk(many, sizeof(many), 1, 2, 3) == -22) r |= 16;
+	return r;
+}
