@@ -188,7 +188,7 @@ TEST_F(Helpers, StrtolCornerCases) {
 }
 
 TEST_F(Helpers, IterNumLimits) {
-  struct { int cur, end; } it;
+  struct { int cur, end; } it = {};
   EXPECT_EQ(kfunc("bpf_iter_num_new", u(&it), 0, 1 << 23), 0u);
   EXPECT_EQ(s(kfunc("bpf_iter_num_new", u(&it), static_cast<uint64_t>(-1), 1 << 23)), -E2BIG);
   EXPECT_EQ(it.cur | it.end, 0);
@@ -214,7 +214,7 @@ TEST_F(Helpers, IterBitsWalksEveryWordSize) {
   for (uint32_t words : {1u, 2u, 7u, 64u, 511u}) {
     std::vector<uint64_t> w(words);
     for (auto& x : w) x = rng() & rng();
-    uint64_t it[2];
+    uint64_t it[2] = {};
     ASSERT_EQ(kfunc("bpf_iter_bits_new", u(it), u(w.data()), words), 0u) << words;
     w[0] = ~0ull;  // new() copied them
     std::vector<int> got, want;
@@ -232,7 +232,7 @@ TEST_F(Helpers, IterBitsWalksEveryWordSize) {
     }
     EXPECT_EQ(got, want) << words;
   }
-  uint64_t it[2], one = 1;
+  uint64_t it[2] = {}, one = 1;
   EXPECT_EQ(s(kfunc("bpf_iter_bits_new", u(it), u(&one), 512)), -E2BIG);
   EXPECT_EQ(kfunc("bpf_iter_bits_next", u(it)), 0u);
   EXPECT_EQ(s(kfunc("bpf_iter_bits_new", u(it), 0, 1)), -EINVAL);
