@@ -44,7 +44,15 @@ enum class ProgType : uint32_t {
   Tracepoint = 5,
   Xdp = 6,
   PerfEvent = 7,
+  CgroupSkb = 8,
+  LwtIn = 10,
+  LwtOut = 11,
+  LwtXmit = 12,
+  SkSkb = 14,
+  SkMsg = 16,
   RawTracepoint = 17,
+  LwtSeg6local = 19,
+  FlowDissector = 22,
   Tracing = 26,  // fentry/fexit/fmod_ret/tp_btf/iter
   StructOps = 27,
   Lsm = 29,
@@ -52,6 +60,9 @@ enum class ProgType : uint32_t {
 };
 
 const char* prog_type_name(ProgType t);
+// Tracing types whose test-run context is what ctx_in holds (pt_regs, a
+// tracepoint record, raw_tp arguments, perf event data), not a packet.
+bool prog_type_takes_ctx_in(ProgType t);
 
 struct LineInfo {
   uint32_t insn;      // index into Program::insns

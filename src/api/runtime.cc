@@ -86,6 +86,9 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
       lo->progs_.emplace_back();
       continue;
     }
+    if (p.type == ProgType::Unspec)
+      return Error{EINVAL, lo->obj_.name + ": program '" + p.name + "' is in section '" + p.section +
+                               "', which names no program type ringb knows"};
     auto exe = vm::Executable::create(p, raw, lo->obj_.kfuncs, fns_, lo->maps_->types->bindings);
     if (!exe) return Error{exe.error().code, lo->obj_.name + ": " + exe.error().message};
     if (Status s = claim_prog_arrays(p, raw); !s) return Error{EINVAL, lo->obj_.name + ": " + s.error().message};

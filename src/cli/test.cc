@@ -36,6 +36,9 @@ void run_case(const Runtime& rt, const Object& obj, const std::string& prog, con
   }
   TestRunOptions opts;
   opts.data_in = data_in;
+  // Tracing programs take the packet's bytes as their context (the corpus's
+  // convention; the kernel test-runs raw_tp with ctx_in only).
+  if (const Program* p = obj.find_program(prog); p && prog_type_takes_ctx_in(p->type)) opts.ctx_in = data_in;
   auto r = (*loaded)->test_run(prog, opts);
   if (!r) {
     std::printf("FAIL %s/%s%s: %s\n", name, prog.c_str(), label, r.error().message.c_str());

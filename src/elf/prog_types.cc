@@ -38,6 +38,16 @@ constexpr SectionDef kSections[] = {
     {"struct_ops", ProgType::StructOps, false}, {"struct_ops.s", ProgType::StructOps, true},
     {"xdp", ProgType::Xdp, false},              {"xdp.frags", ProgType::Xdp, false},
     {"perf_event", ProgType::PerfEvent, false},
+    {"cgroup_skb/ingress", ProgType::CgroupSkb, false},
+    {"cgroup_skb/egress", ProgType::CgroupSkb, false},
+    {"cgroup/skb", ProgType::CgroupSkb, false},
+    {"lwt_in", ProgType::LwtIn, false},         {"lwt_out", ProgType::LwtOut, false},
+    {"lwt_xmit", ProgType::LwtXmit, false},     {"lwt_seg6local", ProgType::LwtSeg6local, false},
+    {"flow_dissector", ProgType::FlowDissector, false},
+    {"sk_skb", ProgType::SkSkb, false},         {"sk_skb/stream_parser", ProgType::SkSkb, false},
+    {"sk_skb/stream_verdict", ProgType::SkSkb, false},
+    {"sk_skb/verdict", ProgType::SkSkb, false},
+    {"sk_msg", ProgType::SkMsg, false},
     {"syscall", ProgType::Syscall, true},
 };
 
@@ -67,6 +77,14 @@ const char* prog_type_name(ProgType t) {
     case ProgType::Xdp: return "xdp";
     case ProgType::PerfEvent: return "perf_event";
     case ProgType::RawTracepoint: return "raw_tracepoint";
+    case ProgType::CgroupSkb: return "cgroup_skb";
+    case ProgType::LwtIn: return "lwt_in";
+    case ProgType::LwtOut: return "lwt_out";
+    case ProgType::LwtXmit: return "lwt_xmit";
+    case ProgType::LwtSeg6local: return "lwt_seg6local";
+    case ProgType::FlowDissector: return "flow_dissector";
+    case ProgType::SkSkb: return "sk_skb";
+    case ProgType::SkMsg: return "sk_msg";
     case ProgType::Tracing: return "tracing";
     case ProgType::StructOps: return "struct_ops";
     case ProgType::Lsm: return "lsm";
@@ -74,6 +92,11 @@ const char* prog_type_name(ProgType t) {
     case ProgType::Unspec: break;
   }
   return "unspec";
+}
+
+bool prog_type_takes_ctx_in(ProgType t) {
+  return t == ProgType::Kprobe || t == ProgType::Tracepoint || t == ProgType::PerfEvent ||
+         t == ProgType::RawTracepoint;
 }
 
 const char* map_type_name(uint32_t type) {

@@ -1,6 +1,7 @@
 // kfunc_table.cc — ringb's built-in kfuncs as data: the kernel's prototypes
 // (Linux 6.18's BTF), its KF_* flags and the program types it registers
 // them for (kernel/bpf/helpers.c generic and common sets, kernel/bpf/cpumask.c).
+#include "kfunc_tables.h"
 #include "ringb/kfuncs.h"
 
 namespace ringb::kfuncs {
@@ -101,6 +102,7 @@ std::vector<Proto> make_table() {
       {"bpf_cpumask_populate", Ret::Scalar, {mask, ptr(""), kScalar}},
   };
   for (const Q& q : queries) t.push_back({q.name, kRcu, q.ret, "", q.args, kCpumaskProgs, ""});
+  for (Proto& p : iter_protos()) t.push_back(std::move(p));
   return t;
 }
 

@@ -15,6 +15,7 @@
 #include "encoding.h"
 #include "kfunc_binding.h"
 #include "ops.h"
+#include "ringb/helper_progs.h"
 #include "ringb/maps.h"
 #include "stack_depth.h"
 
@@ -207,6 +208,9 @@ Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_ta
         return bad(i, "unknown helper " + std::to_string(in.imm) +
                           (name.empty() ? "" : " (" + name + " is not available in ringb)"));
       }
+      if (!platform::helper_allowed(p_.type, in.imm))  // the kernel's get_func_proto for the type
+        return bad(i, "program of this type cannot use helper " + fns_.helper_name(in.imm) + "#" +
+                          std::to_string(in.imm) + " (program type " + prog_type_name(p_.type) + ")");
       aux = reinterpret_cast<uint64_t>(*fn);
       return Kind::CALL_FN;
     }

@@ -1,6 +1,7 @@
 // helpers.cc — ringb's built-in helpers, and the table (vm::Functions) that
 // holds them next to whatever a host registers. Helper ids are the kernel's
 // enum bpf_func_id; semantics and return values follow the kernel's.
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +13,8 @@
 #include <cstring>
 #include <random>
 
+#include "helper_sets.h"
+#include "iter_kfuncs.h"
 #include "object_kfuncs.h"
 #include "printk.h"
 #include "ringb/disasm.h"
@@ -59,6 +62,9 @@ uint64_t ktime_get_ns(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_
 uint64_t ktime_get_boot_ns(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return clock_ns(CLOCK_BOOTTIME);
 }
+uint64_t ktime_get_coarse_ns(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return clock_ns(CLOCK_MONOTONIC_COARSE);
+}
 uint64_t ktime_get_tai_ns(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
   return clock_ns(CLOCK_TAI);
 }
@@ -78,26 +84,39 @@ uint64_t get_current_uid_gid(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, 
 }
 uint64_t get_current_comm(RunState&, uint64_t buf, uint64_t size, uint64_t, uint64_t, uint64_t) {
   if (size == 0) return ret(-EINVAL);
-  char comm[16] = {};
-  if (FILE* f = std::fopen("/proc/thread-self/comm", "r")) {
-    if (std::fgets(comm, sizeof comm, f)) comm[std::strcspn(comm, "\n")] = 0;
-    std::fclose(f);
-  }
-  std::memset(ptr(buf), 0, size);
+  // The calling thread's comm, as the kernel's task->comm: prctl is one
+  // system call, safe in a signal handler (unlike reading /proc).
+  char comm[17] = {};
+  const int saved = errno;
+  prctl(PR_GET_NAME, comm, 0, 0, 0);
+  errno = saved;
+  std::memset(ptr(buf), 0, size);  // strscpy_pad
   std::strncpy(static_cast<char*>(ptr(buf)), comm, size - 1);
   return 0;
 }
 
 // ---- printk, loops, locks -------------------------------------------------------------
+// bpf_trace_printk: at most 1024 bytes of output (MAX_BPRINTF_BUF), written
+// with one write(2) so that a run in a signal handler stays safe; the result
+// is the formatted length.
 uint64_t trace_printk(RunState& rs, uint64_t fmt, uint64_t fmt_size, uint64_t a1, uint64_t a2,
                       uint64_t a3) {
   const uint64_t args[3] = {a1, a2, a3};
-  std::string out;
-  const long n = format_printk(static_cast<const char*>(ptr(fmt)), fmt_size, args, 3, out);
+  char out[1024 + 1];
+  const long n = format_printk(static_cast<const char*>(ptr(fmt)), fmt_size, args, 3, out, sizeof out - 1);
   if (n < 0) return ret(n);
+  size_t len = std::strlen(out);
+  if (!len || out[len - 1] != '\n') out[len++] = '\n';
   FILE* f = rs.options && rs.options->trace ? rs.options->trace : stderr;
-  std::fwrite(out.data(), 1, out.size(), f);
-  if (out.empty() || out.back() != '\n') std::fputc('\n', f);
+  const int saved = errno;
+  const int fd = fileno(f);
+  if (fd < 0) {  // a memory stream: stdio it is
+    std::fwrite(out, 1, len, f);
+  } else {
+    if (f != stderr) std::fflush(f);  // what the host wrote with stdio comes first
+    [[maybe_unused]] const ssize_t w = ::write(fd, out, len);
+  }
+  errno = saved;
   return static_cast<uint64_t>(n);
 }
 
@@ -159,21 +178,19 @@ uint64_t jiffies64(RunState& rs, uint64_t, uint64_t, uint64_t, uint64_t, uint64_
   return initial + ns / 1000000000 * hz + ns % 1000000000 * hz / 1000000000;
 }
 
+// bpf_snprintf: the format is a read-only map value the verifier proved
+// NUL-terminated; data holds data_len / 8 arguments (at most 12). The result
+// counts the terminating NUL, whatever str_size allowed.
 uint64_t snprintf_(RunState&, uint64_t str, uint64_t str_size, uint64_t fmt, uint64_t data,
                    uint64_t data_len) {
   constexpr uint64_t kMaxArgs = 12;  // MAX_BPRINTF_VARARGS
   if (data_len % 8 || data_len / 8 > kMaxArgs || (data_len && !data)) return ret(-EINVAL);
-  std::string out;
   const char* f = static_cast<const char*>(ptr(fmt));
-  const long n = format_printk(f, std::strlen(f) + 1,
-                               static_cast<const uint64_t*>(ptr(data)), static_cast<int>(data_len / 8), out);
+  const uint32_t size = static_cast<uint32_t>(str_size);
+  const long n = format_printk(f, std::strlen(f) + 1, static_cast<const uint64_t*>(ptr(data)),
+                               static_cast<int>(data_len / 8), static_cast<char*>(ptr(str)), size);
   if (n < 0) return ret(n);
-  if (str_size) {
-    const size_t k = std::min<size_t>(out.size(), str_size - 1);
-    std::memcpy(ptr(str), out.data(), k);
-    static_cast<char*>(ptr(str))[k] = 0;
-  }
-  return out.size() + 1;  // the length with its terminating zero
+  return static_cast<uint64_t>(n) + 1;
 }
 
 uint64_t strncmp_(RunState&, uint64_t s1, uint64_t s1_sz, uint64_t s2, uint64_t, uint64_t) {
@@ -183,35 +200,6 @@ uint64_t strncmp_(RunState&, uint64_t s1, uint64_t s1_sz, uint64_t s2, uint64_t,
     if (a[i] != b[i]) return ret(a[i] < b[i] ? -1 : 1);
     if (!a[i]) break;
   }
-  return 0;
-}
-
-// __sk_buff.data/data_end hold the packet bounds (see api/test_run.cc).
-bool skb_range(uint64_t skb, uint64_t offset, uint64_t len, uint8_t*& at) {
-  uint32_t data, end;
-  std::memcpy(&data, reinterpret_cast<const char*>(skb) + 76, 4);
-  std::memcpy(&end, reinterpret_cast<const char*>(skb) + 80, 4);
-  if (offset > 0xffff || len == 0 || data + offset + len > end) return false;
-  at = reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(data) + offset);
-  return true;
-}
-
-uint64_t skb_load_bytes(RunState&, uint64_t skb, uint64_t offset, uint64_t to, uint64_t len, uint64_t) {
-  uint8_t* at;
-  if (!skb_range(skb, offset, len, at)) {
-    std::memset(ptr(to), 0, len);
-    return ret(-EFAULT);
-  }
-  std::memcpy(ptr(to), at, len);
-  return 0;
-}
-
-uint64_t skb_store_bytes(RunState&, uint64_t skb, uint64_t offset, uint64_t from, uint64_t len,
-                         uint64_t flags) {
-  if (flags & ~uint64_t{3}) return ret(-EINVAL);  // BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH
-  uint8_t* at;
-  if (!skb_range(skb, offset, len, at)) return ret(-EFAULT);
-  std::memmove(at, ptr(from), len);
   return 0;
 }
 
@@ -229,15 +217,19 @@ Functions Functions::builtin() {
       {16, get_current_comm}, {42, get_numa_node_id},     {87, map_push_elem},
       {88, map_pop_elem},     {89, map_peek_elem},        {93, spin_lock},
       {94, spin_unlock},      {125, ktime_get_boot_ns},   {181, loop},
-      {208, ktime_get_tai_ns}, {9, skb_store_bytes},      {26, skb_load_bytes},
+      {208, ktime_get_tai_ns}, {160, ktime_get_coarse_ns},
       {118, jiffies64},       {165, snprintf_},           {182, strncmp_},
       {164, for_each_map_elem}, {195, map_lookup_percpu_elem},
       {153, per_cpu_ptr_helper}, {154, this_cpu_ptr_helper}, {194, kptr_xchg_helper},
   };
   for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
+  add_skb_helpers(f);
+  add_xdp_helpers(f);
+  add_trace_helpers(f);
+  add_string_helpers(f);
   // Every built-in kfunc prototype has its body in one of these tables.
   for (const kfuncs::Proto& p : kfuncs::builtin()) {
-    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs()})
+    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs(), &iter_kfuncs()})
       if (auto it = bodies->find(p.name); it != bodies->end()) f.add_kfunc(p, it->second);
   }
   return f;

@@ -5,7 +5,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 namespace ringb::vm {
 
@@ -20,6 +22,25 @@ Probe probe_read(void* dst, uint64_t addr, size_t n) {
   if (r == static_cast<long>(n)) return Probe::Ok;
   if (r >= 0 || err == EFAULT) return Probe::Fault;  // a partial read: the tail is unmapped
   return Probe::Unavailable;
+}
+
+long probe_read_str(char* dst, uint64_t addr, size_t n, bool* unavailable) {
+  constexpr uint64_t kPage = 4096;
+  *unavailable = false;
+  size_t done = 0;
+  while (done < n) {
+    const uint64_t a = addr + done;
+    const size_t chunk = static_cast<size_t>(std::min<uint64_t>(n - done, kPage - (a & (kPage - 1))));
+    const Probe p = probe_read(dst + done, a, chunk);
+    if (p != Probe::Ok) {
+      *unavailable = p == Probe::Unavailable;
+      return -EFAULT;
+    }
+    if (const void* z = std::memchr(dst + done, 0, chunk)) return static_cast<const char*>(z) - dst + 1;
+    done += chunk;
+  }
+  dst[n - 1] = 0;
+  return static_cast<long>(n);
 }
 
 }  // namespace ringb::vm

@@ -23,3 +23,14 @@ inline constexpr uint64_t kProbeNullLimit = 64 * 1024;
 Probe probe_read(void* dst, uint64_t addr, size_t n);
 
 }  // namespace ringb::vm
+
+namespace ringb::vm {
+
+// Copies a NUL-terminated string of at most n bytes (n > 0) at addr, page by
+// page, so that a string ending before an unmapped page reads as the
+// kernel's bytewise strncpy_from_*_nofault does. Returns the bytes copied
+// with their NUL (n when truncated; dst[n-1] is then NUL), or -EFAULT; with
+// *unavailable set when the system refused the probe itself.
+long probe_read_str(char* dst, uint64_t addr, size_t n, bool* unavailable);
+
+}  // namespace ringb::vm

@@ -49,13 +49,22 @@ void PrintTo(const Case& c, std::ostream* os) { *os << c.object << "/" << c.prog
 
 class Corpus : public ::testing::TestWithParam<Case> {};
 
+// The corpus's inputs: the packet as data_in, and as ctx_in for the
+// tracing types (pt_regs, a tracepoint record, raw_tp arguments).
+TestRunOptions corpus_options(const LoadedObject& lo, const std::string& program) {
+  TestRunOptions o;
+  o.data_in = packet();
+  if (const Program* p = lo.object().find_program(program); p && prog_type_takes_ctx_in(p->type))
+    o.ctx_in = packet();
+  return o;
+}
+
 TEST_P(Corpus, RingbReturnsTheAnnotatedValue) {
   const Case& c = GetParam();
   Runtime rt;
   auto lo = rt.load(bpf_corpus::object_path(c.object));
   ASSERT_TRUE(lo.ok()) << lo.error().message;
-  TestRunOptions o;
-  o.data_in = packet();
+  TestRunOptions o = corpus_options(**lo, c.program);
   auto r = (*lo)->test_run(c.program, o);
   ASSERT_TRUE(r.ok()) << r.error().message;
   if (!c.any) {
@@ -84,13 +93,25 @@ TEST_P(Corpus, RingbAgreesWithTheKernel) {
   opts.data_out = out.data();
   opts.data_size_out = static_cast<__u32>(out.size());
   opts.repeat = 1;
-  const bool is_syscall = bpf_program__type(p) == BPF_PROG_TYPE_SYSCALL;
-  if (is_syscall) {  // the kernel takes no packet, and no repeat, for these
+  const bpf_prog_type type = bpf_program__type(p);
+  switch (type) {
+    case BPF_PROG_TYPE_SK_SKB: case BPF_PROG_TYPE_SK_MSG: case BPF_PROG_TYPE_KPROBE:
+    case BPF_PROG_TYPE_TRACEPOINT: case BPF_PROG_TYPE_PERF_EVENT: case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+      bpf_object__close(obj);
+      GTEST_SKIP() << "the kernel has no test run for " << libbpf_bpf_prog_type_str(type) << " programs";
+    default: break;
+  }
+  if (type == BPF_PROG_TYPE_SYSCALL || type == BPF_PROG_TYPE_RAW_TRACEPOINT) {
+    // the kernel takes no packet, and no repeat, for these; raw_tp the packet as ctx_in
     opts.data_in = nullptr;
     opts.data_size_in = 0;
     opts.data_out = nullptr;
     opts.data_size_out = 0;
     opts.repeat = 0;
+    if (type == BPF_PROG_TYPE_RAW_TRACEPOINT) {
+      opts.ctx_in = in.data();
+      opts.ctx_size_in = static_cast<__u32>(in.size());
+    }
   }
   const int rc = bpf_prog_test_run_opts(bpf_program__fd(p), &opts);
   bpf_object__close(obj);
@@ -99,8 +120,7 @@ TEST_P(Corpus, RingbAgreesWithTheKernel) {
   Runtime rt;
   auto lo = rt.load(path);
   ASSERT_TRUE(lo.ok()) << lo.error().message;
-  TestRunOptions o;
-  o.data_in = packet();
+  TestRunOptions o = corpus_options(**lo, c.program);
   auto r = (*lo)->test_run(c.program, o);
   ASSERT_TRUE(r.ok()) << r.error().message;
   if (!c.any) {

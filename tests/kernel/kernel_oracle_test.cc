@@ -2,9 +2,12 @@
 //
 // For every program of every corpus object that carries a __retval
 // annotation, load it into the running kernel with libbpf, run it once with
-// BPF_PROG_TEST_RUN and expect the annotated return value.  SEC("tc")
-// programs get the fixed 64-byte packet of ringb_test_packet.h as data_in;
-// SEC("syscall") programs run without context.  __failure programs must be
+// BPF_PROG_TEST_RUN and expect the annotated return value.  Packet programs
+// (tc, xdp, cgroup_skb, lwt_in/out/xmit, flow_dissector) get the fixed
+// 64-byte packet of ringb_test_packet.h as data_in, raw_tp programs as
+// ctx_in; SEC("syscall") programs run without context. Types the kernel
+// cannot test-run (sk_skb, sk_msg, kprobe, tracepoint, perf_event,
+// lwt_seg6local) are loaded and verified, then skipped.  __failure programs must be
 // rejected by the verifier, with every __msg in the log.
 //
 // Nothing is attached anywhere and nothing is pinned: each test loads one
@@ -287,12 +290,30 @@ TEST_P(KernelOracle, Run) {
   std::memcpy(packet, kPacket, sizeof(packet));
   switch (type) {
     case BPF_PROG_TYPE_SCHED_CLS:
+    case BPF_PROG_TYPE_XDP:
+    case BPF_PROG_TYPE_CGROUP_SKB:
+    case BPF_PROG_TYPE_LWT_IN:
+    case BPF_PROG_TYPE_LWT_OUT:
+    case BPF_PROG_TYPE_LWT_XMIT:
+    case BPF_PROG_TYPE_FLOW_DISSECTOR:
       opts.data_in = packet;
       opts.data_size_in = sizeof(packet);
       opts.repeat = 1;
       break;
+    case BPF_PROG_TYPE_RAW_TRACEPOINT:  // the packet as its arguments; no data, no repeat
+      opts.ctx_in = packet;
+      opts.ctx_size_in = sizeof(packet);
+      break;
     case BPF_PROG_TYPE_SYSCALL:
       break;  // no context; repeat must stay 0 for syscall programs
+    case BPF_PROG_TYPE_SK_SKB:
+    case BPF_PROG_TYPE_SK_MSG:
+    case BPF_PROG_TYPE_KPROBE:
+    case BPF_PROG_TYPE_TRACEPOINT:
+    case BPF_PROG_TYPE_PERF_EVENT:
+    case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+      GTEST_SKIP() << "the kernel has no test run for " << libbpf_bpf_prog_type_str(type)
+                   << " programs (loaded and verified only; ringb's corpus test checks the value)";
     default:
       FAIL() << a.function << ": program type " << libbpf_bpf_prog_type_str(type)
              << " is not supported by this test (use SEC(\"tc\") or SEC(\"syscall\"))";

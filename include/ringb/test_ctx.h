@@ -1,0 +1,56 @@
+// ringb/test_ctx.h — the contexts ringb's test runs build (api/test_run.cc)
+// and the packet helpers work on (vm/skb_helpers.cc, vm/xdp_helpers.cc).
+//
+// A packet program's r1 points at the uapi struct the program was compiled
+// against (__sk_buff, xdp_md), which is the first member of a larger record:
+// what the kernel keeps in its sk_buff / xdp_buff (buffer bounds, headers,
+// checksum state) follows it, where programs never look. Everything lives in
+// one mapping below 4 GiB, so the uapi's 32-bit data/data_end fields are the
+// pointers themselves (docs/vm.md).
+#pragma once
+
+#include <linux/bpf.h>
+
+#include <cstdint>
+
+namespace ringb {
+
+// How an sk_buff was built, which decides what some helpers do.
+enum class SkbKind : uint32_t {
+  L2 = 0,             // tc: data starts at the Ethernet header
+  L3 = 1,             // cgroup_skb, lwt_*, socket filter: data starts at the network header
+  FlowDissector = 2,  // flow_dissector: no sk_buff behind it (skb_load_bytes answers -EFAULT)
+  SkSkb = 3,          // sk_skb: data is the stream's payload
+};
+
+// The kernel's limits the packet helpers check, Linux 6.18 on x86-64.
+inline constexpr uint32_t kSkbMaxLen = 16064;        // BPF_SKB_MAX_LEN = SKB_MAX_ALLOC
+inline constexpr uint32_t kEthHlen = 14;             // ETH_HLEN, also lo's hard_header_len
+inline constexpr uint32_t kLoopbackMtu = 65536;      // the test runs' device: lo
+inline constexpr uint32_t kXdpHeadroom = 256;        // XDP_PACKET_HEADROOM
+inline constexpr uint32_t kXdpFrameSize = 4096;      // a test run's frame: one page
+inline constexpr uint32_t kXdpFrameStruct = 40;      // sizeof(struct xdp_frame), kept at hard_start
+inline constexpr uint32_t kSkbSharedInfo = 320;      // SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+inline constexpr uint32_t kXdpMaxMeta = 255;         // xdp_metalen_invalid: skb_shared_info.meta_len is a u8
+
+struct SkbRun {
+  __sk_buff md;           // what the program sees (r1)
+  SkbKind kind;
+  uint32_t head, end;     // the buffer: [head, end), 32-bit addresses
+  uint32_t mac;           // the mac header's address
+  uint32_t ip_summed;     // CHECKSUM_NONE (0) in test runs, as the kernel's
+  uint32_t csum;
+};
+
+struct XdpRun {
+  xdp_md md;              // what the program sees (r1)
+  uint32_t hard_start;    // the frame's start; data starts kXdpHeadroom later
+  uint32_t frame_sz;
+};
+
+// sk_msg programs: sk_msg_md over the message (data/data_end are 64-bit).
+struct MsgRun {
+  sk_msg_md md;
+};
+
+}  // namespace ringb

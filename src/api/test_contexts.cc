@@ -1,0 +1,219 @@
+// test_contexts.cc — contexts for test runs, per program type, after the
+// kernel's net/bpf/test_run.c:
+//   tc (sched_cls/act)     __sk_buff, data at the Ethernet header, len = data_in
+//   cgroup_skb, lwt_*,     __sk_buff after eth_type_trans: data at the network
+//   socket filter          header, len = data_in - 14 (the kernel's !is_l2)
+//   flow_dissector         __sk_buff with data/data_end over data_in (from the
+//                          Ethernet header) and flow_keys -> struct bpf_flow_keys
+//                          (n_proto, nhoff = thoff = 14, flags from ctx_in);
+//                          data_out is the flow keys (bpf_prog_test_run_flow_dissector)
+//   sk_skb                 __sk_buff over data_in (the stream's payload); the
+//                          kernel has no test run for it
+//   xdp                    xdp_md in a 4096-byte frame, 256 bytes of headroom
+//   sk_msg                 sk_msg_md over data_in (no kernel test run)
+//   kprobe                 struct pt_regs (168 bytes) from ctx_in, zero-filled
+//   perf_event             struct bpf_perf_event_data (184 bytes) from ctx_in
+//   raw_tp                 u64 args[] from ctx_in, at most 12 (MAX_BPF_FUNC_ARGS)
+//   everything else        ctx_in as given (64 zero bytes if absent)
+// Packet buffers have the room the kernel's helpers may grow into
+// (BPF_SKB_MAX_LEN on both sides of an skb; the XDP frame's head and tail).
+#include "test_contexts.h"
+
+#include <cstring>
+
+#include "ringb/test_ctx.h"
+
+namespace ringb::api {
+namespace {
+
+constexpr size_t kSkbPad = 64 + 2;  // NET_SKB_PAD + NET_IP_ALIGN: the kernel's skb headroom
+constexpr size_t kPtRegs = 21 * 8;  // struct pt_regs, x86-64
+constexpr size_t kPerfEventData = kPtRegs + 16;  // struct bpf_perf_event_data
+constexpr size_t kMaxRawTpArgs = 12;             // MAX_BPF_FUNC_ARGS
+
+uint32_t low32(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
+
+bool is_skb(ProgType t) {
+  switch (t) {
+    case ProgType::SchedCls: case ProgType::SchedAct: case ProgType::SocketFilter: case ProgType::CgroupSkb:
+    case ProgType::LwtIn: case ProgType::LwtOut: case ProgType::LwtXmit: case ProgType::LwtSeg6local:
+    case ProgType::FlowDissector: case ProgType::SkSkb:
+      return true;
+    default:
+      return false;
+  }
+}
+
+size_t low_size(ProgType t, const TestRunOptions& o) {
+  if (is_skb(t)) return sizeof(SkbRun) + sizeof(bpf_flow_keys) + 2 * (kSkbMaxLen + kSkbPad) + o.data_in.size() + 64;
+  if (t == ProgType::Xdp) return sizeof(XdpRun) + 64 + kXdpFrameSize;
+  if (t == ProgType::SkMsg) return sizeof(MsgRun) + o.data_in.size() + 64;
+  return 0;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<TestContext>> TestContext::build(ProgType type, const TestRunOptions& o) {
+  std::unique_ptr<TestContext> c(new TestContext(type, low_size(type, o)));
+  Status s;
+  if (is_skb(type)) s = c->build_skb(o);
+  else if (type == ProgType::Xdp) s = c->build_xdp(o);
+  else if (type == ProgType::SkMsg) s = c->build_msg(o);
+  else s = c->build_plain(o);
+  if (!s) return s.error();
+  return c;
+}
+
+Status TestContext::build_skb(const TestRunOptions& o) {
+  const bool sk_skb = type_ == ProgType::SkSkb;
+  if (!sk_skb && o.data_in.size() < kEthHlen)
+    return Error{EINVAL, std::string(prog_type_name(type_)) +
+                             " programs need data_in of at least 14 bytes (an Ethernet header)"};
+  if (!low_.ok()) return Error{ENOMEM, "cannot map packet memory below 4 GiB"};
+  auto* run = reinterpret_cast<SkbRun*>(low_.data());
+  auto* keys = reinterpret_cast<bpf_flow_keys*>(low_.data() + sizeof(SkbRun));
+  uint8_t* head = low_.data() + sizeof(SkbRun) + sizeof(bpf_flow_keys);
+  uint8_t* mac = head + kSkbMaxLen + kSkbPad;
+  const size_t n = o.data_in.size();
+  if (n) std::memcpy(mac, o.data_in.data(), n);
+  run->head = low32(head);
+  run->end = low32(low_.data() + low_.size());
+  run->mac = low32(mac);
+  __sk_buff& md = run->md;
+  uint8_t* data = mac;
+  switch (type_) {
+    case ProgType::SchedCls: case ProgType::SchedAct: run->kind = SkbKind::L2; break;
+    case ProgType::FlowDissector: run->kind = SkbKind::FlowDissector; break;
+    case ProgType::SkSkb: run->kind = SkbKind::SkSkb; break;
+    default: run->kind = SkbKind::L3; data = mac + kEthHlen; break;  // eth_type_trans pulled the header
+  }
+  md.data = low32(data);
+  md.data_end = low32(mac + n);
+  md.data_meta = md.data;
+  md.len = static_cast<uint32_t>(mac + n - data);
+  if (!sk_skb) {
+    uint16_t proto;
+    std::memcpy(&proto, mac + 12, 2);  // eth_type_trans: h_proto, network order
+    md.protocol = proto;
+    md.ifindex = 1;  // the kernel runs tests on the loopback device
+  }
+  md.wire_len = md.len;
+  md.gso_segs = 1;
+  if (type_ == ProgType::FlowDissector) {
+    // bpf_flow_dissect: the keys start zeroed with the protocol and offsets;
+    // a ctx_in may give only flags (verify_user_bpf_flow_keys).
+    if (!o.ctx_in.empty()) {
+      if (o.ctx_in.size() > sizeof(bpf_flow_keys))
+        return Error{EINVAL, "flow_dissector: ctx_in is larger than struct bpf_flow_keys"};
+      bpf_flow_keys user{};
+      std::memcpy(&user, o.ctx_in.data(), o.ctx_in.size());
+      const uint32_t flags = user.flags;
+      user.flags = 0;
+      static const bpf_flow_keys zero{};
+      if (std::memcmp(&user, &zero, sizeof user) != 0)
+        return Error{EINVAL, "flow_dissector: ctx_in may set only bpf_flow_keys.flags"};
+      keys->flags = flags;
+    }
+    keys->n_proto = md.protocol;
+    keys->nhoff = kEthHlen;
+    keys->thoff = kEthHlen;
+    md.flow_keys = keys;
+    md.protocol = 0;
+    md.ifindex = 0;
+    flow_hlen_ = static_cast<uint32_t>(n);
+  }
+  ctx_ = reinterpret_cast<uint64_t>(run);
+  size_ = low_.size();
+  return {};
+}
+
+Status TestContext::build_xdp(const TestRunOptions& o) {
+  const size_t max = kXdpFrameSize - kXdpHeadroom - kSkbSharedInfo;
+  if (o.data_in.size() < kEthHlen) return Error{EINVAL, "xdp programs need data_in of at least 14 bytes"};
+  if (o.data_in.size() > max)
+    return Error{EINVAL, "xdp: data_in is larger than one frame holds (" + std::to_string(max) + " bytes)"};
+  if (!low_.ok()) return Error{ENOMEM, "cannot map packet memory below 4 GiB"};
+  auto* run = reinterpret_cast<XdpRun*>(low_.data());
+  uint8_t* frame = low_.data() + sizeof(XdpRun) + 64 - sizeof(XdpRun) % 64;
+  uint8_t* data = frame + kXdpHeadroom;
+  std::memcpy(data, o.data_in.data(), o.data_in.size());
+  run->hard_start = low32(frame);
+  run->frame_sz = kXdpFrameSize;
+  run->md.data = low32(data);
+  run->md.data_end = low32(data + o.data_in.size());
+  run->md.data_meta = run->md.data;
+  run->md.ingress_ifindex = 1;
+  ctx_ = reinterpret_cast<uint64_t>(run);
+  size_ = low_.size();
+  return {};
+}
+
+Status TestContext::build_msg(const TestRunOptions& o) {
+  if (!low_.ok()) return Error{ENOMEM, "cannot map packet memory below 4 GiB"};
+  auto* run = reinterpret_cast<MsgRun*>(low_.data());
+  uint8_t* data = low_.data() + sizeof(MsgRun);
+  if (!o.data_in.empty()) std::memcpy(data, o.data_in.data(), o.data_in.size());
+  run->md.data = data;
+  run->md.data_end = data + o.data_in.size();
+  run->md.size = static_cast<uint32_t>(o.data_in.size());
+  ctx_ = reinterpret_cast<uint64_t>(run);
+  size_ = low_.size();
+  return {};
+}
+
+Status TestContext::build_plain(const TestRunOptions& o) {
+  size_t size = o.ctx_in.empty() ? 64 : o.ctx_in.size(), limit = 0;
+  const char* what = "";
+  switch (type_) {
+    case ProgType::Kprobe: size = limit = kPtRegs; what = "struct pt_regs"; break;
+    case ProgType::PerfEvent: size = limit = kPerfEventData; what = "struct bpf_perf_event_data"; break;
+    case ProgType::RawTracepoint: size = limit = kMaxRawTpArgs * 8; what = "12 arguments (MAX_BPF_FUNC_ARGS)"; break;
+    default: break;
+  }
+  if (limit && o.ctx_in.size() > limit)
+    return Error{EINVAL, std::string(prog_type_name(type_)) + ": ctx_in is larger than " + what + " (" +
+                             std::to_string(limit) + " bytes)"};
+  plain_.assign(size, 0);
+  if (!o.ctx_in.empty()) std::memcpy(plain_.data(), o.ctx_in.data(), o.ctx_in.size());
+  ctx_ = reinterpret_cast<uint64_t>(plain_.data());
+  size_ = plain_.size();
+  return {};
+}
+
+void TestContext::after_run() {
+  if (type_ != ProgType::FlowDissector) return;
+  auto* keys = reinterpret_cast<bpf_flow_keys*>(low_.data() + sizeof(SkbRun));
+  // bpf_flow_dissect: nhoff into [ETH_HLEN, hlen], thoff into [nhoff, hlen], as u16.
+  auto clamp = [](uint16_t v, uint32_t lo, uint32_t hi) -> uint16_t {
+    return static_cast<uint16_t>(v < lo ? lo : v > hi ? hi : v);
+  };
+  keys->nhoff = clamp(keys->nhoff, kEthHlen, flow_hlen_);
+  keys->thoff = clamp(keys->thoff, keys->nhoff, flow_hlen_);
+}
+
+void TestContext::results(const TestRunOptions& o, TestRunResult& r) const {
+  if (is_skb(type_)) {
+    const auto* run = reinterpret_cast<const SkbRun*>(ctx_);
+    if (type_ == ProgType::FlowDissector) {
+      const auto* keys = reinterpret_cast<const uint8_t*>(low_.data() + sizeof(SkbRun));
+      r.data_out.assign(keys, keys + sizeof(bpf_flow_keys));
+      return;
+    }
+    // The kernel pushes the Ethernet header back before copying (!is_l2).
+    const uint32_t from = run->kind == SkbKind::L3 ? run->md.data - kEthHlen : run->md.data;
+    const auto* p = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(from));
+    r.data_out.assign(p, p + (run->md.data_end - from));
+  } else if (type_ == ProgType::Xdp) {
+    const auto* run = reinterpret_cast<const XdpRun*>(ctx_);
+    const auto* p = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(run->md.data_meta));
+    r.data_out.assign(p, p + (run->md.data_end - run->md.data_meta));
+  } else if (type_ == ProgType::SkMsg) {
+    const auto* run = reinterpret_cast<const MsgRun*>(ctx_);
+    const auto* p = static_cast<const uint8_t*>(run->md.data);
+    r.data_out.assign(p, static_cast<const uint8_t*>(run->md.data_end));
+  } else if (!o.ctx_in.empty()) {
+    r.ctx_out = plain_;
+  }
+}
+
+}  // namespace ringb::api

@@ -1,0 +1,137 @@
+// helper_progs.cc — the program types of each helper ringb has, as the
+// running kernel (Linux 6.18) answers: a program of each type calling the
+// helper loads, or is refused with "program of this type cannot use helper".
+// tests/kernel (kernel_helper_progs_tests) asks the kernel again, row by row.
+#include "ringb/helper_progs.h"
+
+#include <cstdint>
+#include <iterator>
+
+namespace ringb::platform {
+namespace {
+
+constexpr uint32_t kSocketFilter = 1u << 0;
+constexpr uint32_t kKprobe = 1u << 1;
+constexpr uint32_t kSchedCls = 1u << 2;
+constexpr uint32_t kSchedAct = 1u << 3;
+constexpr uint32_t kTracepoint = 1u << 4;
+constexpr uint32_t kXdp = 1u << 5;
+constexpr uint32_t kPerfEvent = 1u << 6;
+constexpr uint32_t kCgroupSkb = 1u << 7;
+constexpr uint32_t kLwtIn = 1u << 8;
+constexpr uint32_t kLwtOut = 1u << 9;
+constexpr uint32_t kLwtXmit = 1u << 10;
+constexpr uint32_t kSkSkb = 1u << 11;
+constexpr uint32_t kSkMsg = 1u << 12;
+constexpr uint32_t kRawTracepoint = 1u << 13;
+constexpr uint32_t kLwtSeg6local = 1u << 14;
+constexpr uint32_t kFlowDissector = 1u << 15;
+constexpr uint32_t kSyscall = 1u << 16;
+constexpr uint32_t kAll = (1u << 17) - 1;
+
+uint32_t bit(ProgType t) {
+  switch (t) {
+    case ProgType::SocketFilter: return kSocketFilter;
+    case ProgType::Kprobe: return kKprobe;
+    case ProgType::SchedCls: return kSchedCls;
+    case ProgType::SchedAct: return kSchedAct;
+    case ProgType::Tracepoint: return kTracepoint;
+    case ProgType::Xdp: return kXdp;
+    case ProgType::PerfEvent: return kPerfEvent;
+    case ProgType::CgroupSkb: return kCgroupSkb;
+    case ProgType::LwtIn: return kLwtIn;
+    case ProgType::LwtOut: return kLwtOut;
+    case ProgType::LwtXmit: return kLwtXmit;
+    case ProgType::SkSkb: return kSkSkb;
+    case ProgType::SkMsg: return kSkMsg;
+    case ProgType::RawTracepoint: return kRawTracepoint;
+    case ProgType::LwtSeg6local: return kLwtSeg6local;
+    case ProgType::FlowDissector: return kFlowDissector;
+    case ProgType::Syscall: return kSyscall;
+    default: return 0;
+  }
+}
+
+struct Row {
+  int id;
+  uint32_t types;
+};
+
+// Helper id -> the program types that may call it.
+constexpr Row kRows[] = {
+    {1, kAll},
+    {2, kAll},
+    {3, kAll},
+    {4, kKprobe | kTracepoint | kPerfEvent | kRawTracepoint | kSyscall},
+    {5, kAll},
+    {6, kAll},
+    {7, kAll},
+    {8, kAll},
+    {9, kSchedCls | kSchedAct | kLwtXmit | kSkSkb},
+    {10, kSchedCls | kSchedAct | kLwtXmit},
+    {11, kSchedCls | kSchedAct | kLwtXmit},
+    {12, kAll},
+    {14, kAll},
+    {15, kAll},
+    {16, kAll},
+    {26, kSocketFilter | kSchedCls | kSchedAct | kCgroupSkb | kLwtIn | kLwtOut | kLwtXmit | kSkSkb | kLwtSeg6local | kFlowDissector},
+    {28, kSchedCls | kSchedAct | kXdp | kLwtIn | kLwtOut | kLwtXmit | kLwtSeg6local},
+    {38, kSchedCls | kSchedAct | kLwtXmit | kSkSkb},
+    {39, kSchedCls | kSchedAct | kLwtIn | kLwtOut | kLwtXmit | kSkSkb | kLwtSeg6local},
+    {40, kSchedCls | kSchedAct | kLwtXmit},
+    {42, kAll},
+    {43, kSchedCls | kSchedAct | kLwtXmit | kSkSkb},
+    {44, kXdp},
+    {45, kKprobe | kTracepoint | kPerfEvent | kRawTracepoint | kSyscall},
+    {54, kXdp},
+    {65, kXdp},
+    {67, kKprobe | kTracepoint | kPerfEvent | kRawTracepoint | kSyscall},
+    {87, kAll},
+    {88, kAll},
+    {89, kAll},
+    {93, kAll},
+    {94, kAll},
+    {105, kAll},
+    {106, kAll},
+    {112, kAll},
+    {113, kAll},
+    {114, kAll},
+    {115, kAll},
+    {118, kAll},
+    {125, kAll},
+    {141, kAll},
+    {153, kAll},
+    {154, kAll},
+    {160, kSocketFilter | kSchedCls | kSchedAct | kXdp | kCgroupSkb | kLwtIn | kLwtOut | kLwtXmit | kSkSkb | kSkMsg | kLwtSeg6local | kFlowDissector},
+    {163, kSchedCls | kSchedAct | kXdp},
+    {164, kAll},
+    {165, kAll},
+    {181, kAll},
+    {182, kAll},
+    {194, kAll},
+    {195, kAll},
+    {208, kAll},
+};
+
+constexpr int kIds[] = {
+1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 26, 28, 38, 39, 40, 42, 43, 44, 45, 54, 65, 67, 87, 88, 89, 93, 94, 105, 106, 112, 113, 114, 115, 118, 125, 141, 153, 154, 160, 163, 164, 165, 181, 182, 194, 195, 208
+};
+
+}  // namespace
+
+bool helper_table_covers(ProgType type) { return bit(type) != 0; }
+
+bool helper_allowed(ProgType type, int id) {
+  const uint32_t b = bit(type);
+  if (!b) return true;
+  for (const Row& r : kRows)
+    if (r.id == id) return (r.types & b) != 0;
+  return true;
+}
+
+const int* helper_table_ids(size_t* count) {
+  *count = std::size(kIds);
+  return kIds;
+}
+
+}  // namespace ringb::platform
