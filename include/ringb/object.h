@@ -104,6 +104,7 @@ enum class MapType : uint32_t {
   Queue = 22,
   Stack = 23,
   RingBuf = 27,
+  UserRingBuf = 31,
 };
 
 // "hash", "ringbuf", … for every bpf_map_type of Linux 6.18; "unknown" past them.

@@ -66,6 +66,8 @@ detail::MapResult create_of_type(const MapDef& def, const Options& options) {
     case MapType::ProgArray: return detail::create_prog_array_map(def, options);
     case MapType::ArrayOfMaps: return detail::create_array_of_maps(def, options);
     case MapType::HashOfMaps: return detail::create_hash_of_maps(def, options);
+    case MapType::RingBuf:
+    case MapType::UserRingBuf: return detail::create_ringbuf_map(def, options);
     default: break;
   }
   if (!is_known_type(def.type))

@@ -21,5 +21,6 @@ MapResult create_stack_map(const MapDef& def, const Options& options);         /
 MapResult create_prog_array_map(const MapDef& def, const Options& options);    // prog_array_map.cc
 MapResult create_array_of_maps(const MapDef& def, const Options& options);     // map_in_map.cc
 MapResult create_hash_of_maps(const MapDef& def, const Options& options);      // map_in_map.cc
+MapResult create_ringbuf_map(const MapDef& def, const Options& options);      // ringbuf_map.cc (also USER_RINGBUF)
 
 }  // namespace ringb::maps::detail

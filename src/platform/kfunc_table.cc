@@ -5,6 +5,8 @@
 
 namespace ringb::kfuncs {
 
+std::vector<Proto> dynptr_protos();  // kfunc_table_dynptr.cc
+
 namespace {
 
 using P = Proto::Param;
@@ -99,6 +101,7 @@ std::vector<Proto> make_table() {
       {"bpf_cpumask_populate", Ret::Scalar, {mask, ptr(""), kScalar}},
   };
   for (const Q& q : queries) t.push_back({q.name, kRcu, q.ret, "", q.args, kCpumaskProgs, ""});
+  for (Proto& p : dynptr_protos()) t.push_back(std::move(p));
   return t;
 }
 

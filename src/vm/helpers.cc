@@ -14,6 +14,7 @@
 
 #include "object_kfuncs.h"
 #include "printk.h"
+#include "ringbuf_helpers.h"
 #include "ringb/disasm.h"
 #include "ringb/maps.h"
 #include "ringb/vm.h"
@@ -235,9 +236,10 @@ Functions Functions::builtin() {
       {153, per_cpu_ptr_helper}, {154, this_cpu_ptr_helper}, {194, kptr_xchg_helper},
   };
   for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
+  add_ringbuf_helpers(f);
   // Every built-in kfunc prototype has its body in one of these tables.
   for (const kfuncs::Proto& p : kfuncs::builtin()) {
-    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs()})
+    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs(), &dynptr_kfuncs()})
       if (auto it = bodies->find(p.name); it != bodies->end()) f.add_kfunc(p, it->second);
   }
   return f;
