@@ -166,6 +166,7 @@ void run(bool storm) {
       }
     });
   // The consumer: this thread (signals go only to the producers).
+  const auto t0 = std::chrono::steady_clock::now();
   const auto deadline = std::chrono::steady_clock::now() + 120s;
   while (std::chrono::steady_clock::now() < deadline) {
     const int n = c.poll(10);
@@ -175,6 +176,7 @@ void run(bool storm) {
       if (p.consumer == p.producer) break;
     }
   }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stop_signals.store(true);
   if (signaller.joinable()) signaller.join();
   for (auto& t : producers) t.join();
@@ -185,6 +187,10 @@ void run(bool storm) {
   }
   g_map = nullptr;
 
+  std::printf("%d producers, %llu records (+%llu discarded) consumed in %.3f s: %.2f M records/s\n", kProducers,
+              static_cast<unsigned long long>(check.total),
+              static_cast<unsigned long long>(kProducers * (kPerProducer - expected_per_producer())), secs,
+              static_cast<double>(check.total) / secs / 1e6);
   EXPECT_EQ(check.errors, 0u) << "records out of order, duplicated, torn or discarded ones delivered";
   for (int i = 0; i < kProducers; ++i) {
     EXPECT_EQ(check.count[i], expected_per_producer()) << "producer " << i;
