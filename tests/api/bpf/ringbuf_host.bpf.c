@@ -30,8 +30,8 @@ int produce(struct __sk_buff *skb)
 	__u64 seq = __sync_fetch_and_add(&counter, 1);
 	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
-	if (!e)
-		return 1; /* full: the host retries */
+	if (!e) /* full: the host retries; 2 when this seq would have been discarded */
+		return seq % 5 == 2 ? 2 : 1;
 	e->seq = seq;
 	e->len = skb->len;
 	e->discarded = seq % 5 == 2;
