@@ -121,6 +121,7 @@ enum class MapType : uint32_t {
   Stack = 23,
   RingBuf = 27,
   BloomFilter = 30,
+  UserRingBuf = 31,
 };
 
 // "hash", "ringbuf", … for every bpf_map_type of Linux 6.18; "unknown" past them.

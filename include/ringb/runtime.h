@@ -21,6 +21,7 @@
 
 #include "ringb/error.h"
 #include "ringb/maps.h"
+#include "ringb/ringbuf.h"
 #include "ringb/mem.h"
 #include "ringb/object.h"
 #include "ringb/objects.h"
@@ -146,6 +147,15 @@ class LoadedObject {
   // (of this object), as host_update() with the program's id would. The
   // array keeps the program alive, even after this object is gone.
   Status prog_array_set(const std::string& map, uint32_t index, const std::string& program) const;
+  // A consumer of ringbuf map `map` (libbpf's ring_buffer__new on its fd;
+  // add() more rings to it), and a producer into user ringbuf map `map`
+  // (user_ring_buffer__new). EINVAL naming the map when the object has no
+  // such map or it is of another type. Both must not outlive this object.
+  // ringb/ringbuf.h, docs/ringbuf.md.
+  Expected<std::unique_ptr<maps::RingBufferConsumer>> ring_buffer(const std::string& map,
+                                                                  maps::RingBufferConsumer::Callback cb,
+                                                                  void* ctx) const;
+  Expected<std::unique_ptr<maps::UserRingBufferProducer>> user_ring_buffer(const std::string& map) const;
 
   // BPF_PROG_TEST_RUN: builds the context for the program's type (an
   // __sk_buff or xdp_md around data_in, or ctx_in), runs it `repeat` times.

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "load.h"
+#include "print_ringbuf.h"
 #include "show_maps.h"
 
 namespace ringb::cli {
@@ -18,7 +19,7 @@ struct RunArgs {
   std::string path, prog, data_in, ctx_in, kconfig, dot;
   uint32_t repeat = 1;
   int threads = 1;
-  bool json = false, stats = false, show_maps = false;
+  bool json = false, stats = false, show_maps = false, ringbuf = false;
 };
 
 bool parse(int argc, char** argv, RunArgs& a) {
@@ -34,6 +35,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
     else if (s == "--json") a.json = true;
     else if (s == "--stats") a.stats = true;
     else if (s == "--show-maps") a.show_maps = true;
+    else if (s == "--ringbuf") a.ringbuf = true;
     else if (s == "--dot" && v) a.dot = argv[++i];
     else if (!s.empty() && s[0] != '-' && a.path.empty()) a.path = s;
     else {
@@ -45,7 +47,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
     std::fprintf(stderr,
                  "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] "
                  "[--kconfig FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--show-maps] "
-                 "[--dot FILE]\n");
+                 "[--dot FILE] [--ringbuf]\n");
     return false;
   }
   return true;
@@ -142,6 +144,7 @@ int run_run(int argc, char** argv) {
                       static_cast<double>(insns));
   }
   if (a.show_maps) show_maps(**obj, stdout);
+  if (a.ringbuf && print_ringbufs(**obj, stdout) < 0) return 1;
   if (!a.dot.empty()) {
     auto written = write_dot(**obj, a.dot);
     if (!written) return std::fprintf(stderr, "ringb run: %s\n", written.error().message.c_str()), 1;

@@ -6,6 +6,8 @@
 
 namespace ringb::kfuncs {
 
+std::vector<Proto> dynptr_protos();  // kfunc_table_dynptr.cc
+
 namespace {
 
 using P = Proto::Param;
@@ -103,6 +105,7 @@ std::vector<Proto> make_table() {
   };
   for (const Q& q : queries) t.push_back({q.name, kRcu, q.ret, "", q.args, kCpumaskProgs, ""});
   for (Proto& p : iter_protos()) t.push_back(std::move(p));
+  for (Proto& p : dynptr_protos()) t.push_back(std::move(p));
   return t;
 }
 

@@ -17,6 +17,7 @@
 #include "iter_kfuncs.h"
 #include "object_kfuncs.h"
 #include "printk.h"
+#include "ringbuf_helpers.h"
 #include "ringb/disasm.h"
 #include "ringb/maps.h"
 #include "ringb/vm.h"
@@ -227,9 +228,10 @@ Functions Functions::builtin() {
   add_xdp_helpers(f);
   add_trace_helpers(f);
   add_string_helpers(f);
+  add_ringbuf_helpers(f);
   // Every built-in kfunc prototype has its body in one of these tables.
   for (const kfuncs::Proto& p : kfuncs::builtin()) {
-    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs(), &iter_kfuncs()})
+    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs(), &iter_kfuncs(), &dynptr_kfuncs()})
       if (auto it = bodies->find(p.name); it != bodies->end()) f.add_kfunc(p, it->second);
   }
   return f;

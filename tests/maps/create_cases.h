@@ -32,7 +32,8 @@ inline constexpr uint32_t kU32Max = UINT32_MAX;
 inline constexpr uint64_t kGiB = uint64_t{1} << 30;
 
 inline const std::vector<CreateCase>& create_cases() {
-  constexpr uint32_t H = 1, A = 2, PG = 3, PH = 5, PA = 6, LH = 9, LPH = 10, Q = 22, S = 23, BL = 30;
+  constexpr uint32_t H = 1, A = 2, PG = 3, PH = 5, PA = 6, LH = 9, LPH = 10, Q = 22, S = 23, RB = 27, BL = 30,
+                     URB = 31;
   static const std::vector<CreateCase> cases = {
       // hash
       {"hash", H, 4, 8, 16, 0, 0, 0, false},
@@ -132,6 +133,22 @@ inline const std::vector<CreateCase>& create_cases() {
       {"prog_array_preserve_elems", PG, 4, 4, 4, kFPreserveElems, 0, EINVAL, false},
       {"prog_array_no_prealloc", PG, 4, 4, 4, kFNoPrealloc, 0, EINVAL, false},
       {"prog_array_u32_max", PG, 4, 4, kU32Max, 0, 0, ENOMEM, false, 32 * kGiB},
+      // ringbuf (27) and user ringbuf (31): no key or value, a power of 2
+      // multiple of the page size, BPF_F_NUMA_NODE alone (ringbuf_map_alloc)
+      {"ringbuf", RB, 0, 0, 4096, 0, 0, 0, false},
+      {"ringbuf_64k_numa", RB, 0, 0, 65536, kFNumaNode, 0, 0, false},
+      {"ringbuf_key_size_4", RB, 4, 0, 4096, 0, 0, EINVAL, false},
+      {"ringbuf_value_size_8", RB, 0, 8, 4096, 0, 0, EINVAL, false},
+      {"ringbuf_max_entries_0", RB, 0, 0, 0, 0, 0, EINVAL, false},
+      {"ringbuf_not_power_of_2", RB, 0, 0, 12288, 0, 0, EINVAL, false},
+      {"ringbuf_below_a_page", RB, 0, 0, 2048, 0, 0, EINVAL, false},
+      {"ringbuf_rdonly_prog", RB, 0, 0, 4096, kFRdonlyProg, 0, EINVAL, false},
+      {"ringbuf_mmapable", RB, 0, 0, 4096, kFMmapable, 0, EINVAL, false},
+      {"ringbuf_rdonly", RB, 0, 0, 4096, kFRdonly, 0, EINVAL, false},
+      {"user_ringbuf", URB, 0, 0, 4096, 0, 0, 0, false},
+      {"user_ringbuf_value_size_4", URB, 0, 4, 4096, 0, 0, EINVAL, false},
+      {"user_ringbuf_not_power_of_2", URB, 0, 0, 4096 * 3, 0, 0, EINVAL, false},
+      {"user_ringbuf_no_prealloc", URB, 0, 0, 4096, kFNoPrealloc, 0, EINVAL, false},
       // types
       {"type_0", 0, 4, 8, 16, 0, 0, EINVAL, false},
       {"type_200", 200, 4, 8, 16, 0, 0, EINVAL, false},
@@ -172,7 +189,6 @@ inline const std::vector<CreateCase>& create_cases() {
       // Not implemented in ringb yet: a clear EINVAL naming the type.
       {"devmap_not_supported", 14, 4, 4, 16, 0, 0, EINVAL, true},
       {"lpm_trie_not_supported", 11, 8, 8, 16, kFNoPrealloc, 0, EINVAL, true},
-      {"ringbuf_not_supported", 27, 0, 0, 4096, 0, 0, EINVAL, true},
   };
   return cases;
 }
