@@ -18,6 +18,9 @@ int run_run(int argc, char** argv);
 // ringb test: every annotated program, checked against its annotation.
 int run_test(int argc, char** argv);
 
+// ringb verify: programs through ringb's verifier.
+int run_verify(int argc, char** argv);
+
 // ringb bench: the same objects in ringb and in the live kernel, as ratios.
 int run_bench(int argc, char** argv);
 

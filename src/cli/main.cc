@@ -26,6 +26,9 @@ void usage(FILE* out) {
                "      --kconfig: CONFIG_X=value lines for __kconfig externs; --show-maps:\n"
                "      what the maps hold afterwards, objects, lists, trees and kptrs included;\n"
                "      --dot: the same as a Graphviz graph (and FILE.svg when dot is installed)\n"
+               "  verify OBJ [--prog NAME] [--json] [--log-level N]\n"
+               "      ringb's verifier on each program: verdict, the kernel's message,\n"
+               "      statistics; --log-level 1/2: the verifier log in the kernel's format\n"
                "  test OBJ...\n"
                "      run every program annotated with __retval and compare\n"
                "  bench [--objects DIR] [--repeat N]\n"
@@ -46,6 +49,7 @@ int main(int argc, char** argv) {
   if (cmd == "run") return ringb::cli::run_run(argc - 2, argv + 2);
   if (cmd == "test") return ringb::cli::run_test(argc - 2, argv + 2);
   if (cmd == "bench") return ringb::cli::run_bench(argc - 2, argv + 2);
+  if (cmd == "verify") return ringb::cli::run_verify(argc - 2, argv + 2);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     usage(stdout);
     return 0;

@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "encoding.h"
+#include "ringb/encoding.h"
 #include "kfunc_binding.h"
 #include "ops.h"
 #include "ringb/maps.h"
@@ -22,6 +22,9 @@ namespace ringb::vm {
 namespace {
 
 using namespace isa;
+using encoding::field_error;
+using encoding::prewalk_error;
+using encoding::register_error;
 
 class Decoder {
  public:
