@@ -15,6 +15,9 @@
 #include <cstdint>
 #include <string>
 
+#include <vector>
+
+#include "ringb/kfuncs.h"
 #include "ringb/object.h"
 
 namespace ringb::verifier {
@@ -25,6 +28,11 @@ struct Options {
   // Either way the log ends with the kernel's statistics line.
   int log_level = 0;
   uint32_t insn_limit = 1000000;  // BPF_COMPLEXITY_LIMIT_INSNS
+  // Kfuncs the host adds (vm::Functions::add_kfunc) beside the built-in
+  // table: checked against their prototypes; those without one are
+  // called unchecked (any arguments, an unknown scalar back).
+  std::vector<kfuncs::Proto> host_kfuncs;
+  std::vector<std::string> unchecked_kfuncs;
 };
 
 struct Stats {

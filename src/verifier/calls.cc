@@ -92,8 +92,8 @@ void Verifier::check_subprog_call(State& st, const Insn& in) {
 
 bool Verifier::check_exit(State& st) {
   if (st.frames.size() > 1) {
-    check_reg_read(st, 0);
     Frame& callee = st.cur();
+    if (callee.in_callback) check_reg_read(st, 0);  // a static function may return nothing
     const Reg r0 = callee.regs[0];
     if (r0.type == RegType::Stack && r0.frameno == st.frames.size() - 1)
       fail("cannot return stack pointer to the caller");
@@ -107,6 +107,8 @@ bool Verifier::check_exit(State& st) {
       const uint32_t callsite = callee.callsite;
       st.frames.pop_back();
       st.insn = callsite;  // the helper runs the callback again, or returns
+      st.from_callback = true;
+      ++st.callback_depth;
       return true;
     }
     const uint32_t callsite = callee.callsite;
@@ -123,6 +125,8 @@ bool Verifier::check_exit(State& st) {
   if (st.rcu_depth) fail("BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region");
   check_reg_read(st, 0);
   if (st.cur().subprog == 0) check_return_range(st);
+  else if (!st.cur().regs[0].is_scalar())
+    fail(std::string("At subprogram exit the register R0 is not a scalar value (") + type_str(st.cur().regs[0]) + ")");
   path_done(st);
   return false;
 }
@@ -187,12 +191,19 @@ void Verifier::check_ld_imm64(State& st, const Insn& in, const Insn& next) {
       d.aux = subprog_of(target);
       return;
     }
-    default:  // a __ksym: a kernel symbol's address
+    default: {  // a __ksym: a kernel symbol's address, read-only memory of its type's size
       mark_known(d, 0);
       d.type = RegType::Mem;
       d.flags = kRdonly;
       d.aux = 0;
+      if (in.imm >= 0 && static_cast<size_t>(in.imm) < obj_.ksyms.size() && obj_.btf) {
+        const uint32_t var = obj_.btf->find(obj_.ksyms[static_cast<size_t>(in.imm)].name, BTF_KIND_VAR);
+        const btf_type* t = var ? obj_.btf->type(var) : nullptr;
+        const int64_t sz = t ? obj_.btf->size_of(t->type) : 0;
+        if (sz > 0) d.aux = static_cast<uint32_t>(sz);
+      }
       return;
+    }
   }
 }
 

@@ -53,7 +53,11 @@ const char* expected_types(ArgKind k) {
 }
 
 
-bool type_ok(const Reg& r, ArgKind k) {
+bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
+  // A syscall program's context is plain memory of the size given at run time.
+  if (pt == ProgType::Syscall && r.type == RegType::Ctx &&
+      (k == ArgKind::MapKey || k == ArgKind::MapValue || k == ArgKind::Mem))
+    return true;
   switch (k) {
     case ArgKind::ConstMapPtr: return r.type == RegType::MapPtr;
     case ArgKind::Ctx: return r.type == RegType::Ctx && r.off == 0;
@@ -165,7 +169,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     }
     const bool null_ok = arg.flags & helpers::kMaybeNull;
     if (r.is_null_const() && null_ok) continue;
-    if (!type_ok(r, arg.kind) || ((r.flags & kMaybeNull) && r.is_pointer()))
+    if (!type_ok(r, arg.kind, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer()))
       fail(R(regno) + " type=" + type_str(r) + " expected=" + expected_types(arg.kind));
     switch (arg.kind) {
       case ArgKind::ConstMapPtr: {

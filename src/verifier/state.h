@@ -107,9 +107,18 @@ struct State {
   int32_t parent = -1;     // explored state this one descends from (states.cc)
   uint32_t insn = 0;       // where the walk is
   uint32_t prev_insn = 0;
+  bool from_callback = false;  // back at a callback's call site from its exit
+  uint32_t callback_depth = 0;  // callback iterations on this path (the kernel's callback_unroll_depth)
 
   Frame& cur() { return frames.back(); }
   const Frame& cur() const { return frames.back(); }
+};
+
+// Registers (bits 0-9) and stack slots of a frame (bit k: fp-8k-8…) that
+// matter at an instruction (liveness.cc).
+struct Locs {
+  uint16_t regs = 0;
+  uint64_t stack = 0;
 };
 
 // An explored state at a prune point (states.cc).
@@ -196,6 +205,8 @@ class Verifier {
   uint32_t acquire_ref(State& st);
   void release_ref(State& st, uint32_t ref_obj_id);
   void check_ref_leak(const State& st, const char* prefix);
+  // ---- liveness.cc
+  void compute_liveness();
   // ---- states.cc
   bool visit_prune_point(State& st);  // true: pruned (path ends here)
   bool states_equal(const State& old, const State& cur, int mode) const;  // 0 range, 1 exact, 2 shape
@@ -222,6 +233,9 @@ class Verifier {
   const Options& opts_;
   const std::vector<Insn>& insns_;
   std::vector<bool> prune_point_;
+  std::vector<bool> second_half_;                 // ld_imm64's second slots
+  std::vector<std::vector<uint32_t>> succ_, pred_;  // within functions (calls: the next insn)
+  std::vector<Locs> live_, precise_;
   std::vector<bool> seen_;
   std::vector<uint32_t> func_start_;  // sorted starts of funcs
   std::vector<uint32_t> stack_depth_;  // per function

@@ -40,8 +40,10 @@ bool same_reg(const Reg& a, const Reg& b) {
 
 // mode: 0 range_within (pruning), 1 exact (loops), 2 shape (scalars always
 // match: used to widen callback iterations).
-bool reg_safe(const Reg& o, const Reg& c, int mode, IdMap& ids) {
+bool reg_safe(const Reg& o, const Reg& c, int mode, IdMap& ids, bool live = true, bool precise = true) {
   const bool exact = mode == 1;
+  if (mode == 0 && !live) return true;  // never read again: anything will do
+  if (mode == 0 && !precise && o.type == RegType::Scalar && c.type == RegType::Scalar) return true;
   if (o.type == RegType::NotInit) return !exact || c.type == RegType::NotInit;
   if (mode == 2 && o.type == RegType::Scalar) return c.type == RegType::Scalar;
   if (exact) return same_reg(o, c) && ids.check(o.id, c.id) && ids.check(o.ref_obj_id, c.ref_obj_id);
@@ -62,7 +64,7 @@ bool reg_safe(const Reg& o, const Reg& c, int mode, IdMap& ids) {
 
 bool is_unknown_scalar(const Reg& r) { return r.is_scalar() && r.var_off.is_unknown() && r.smin == INT64_MIN && r.umax == UINT64_MAX; }
 
-bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids) {
+bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids, const Locs& live, const Locs& prec) {
   const bool exact = mode == 1;
   const size_t n = std::max(o.stack.size(), c.stack.size());
   for (size_t spi = 0; spi < n; ++spi) {
@@ -70,6 +72,18 @@ bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids) {
     const StackSlot& os = spi < o.stack.size() ? o.stack[spi] : kEmpty;
     const StackSlot& cs = spi < c.stack.size() ? c.stack[spi] : kEmpty;
     const bool ospill = os.type[7] == Slot::Spill, cspill = cs.type[7] == Slot::Spill;
+    const bool slot_live = spi >= 64 || (live.stack >> spi & 1), slot_prec = spi >= 64 || (prec.stack >> spi & 1);
+    if (mode == 0 && !slot_live) continue;
+    if (mode == 0 && !slot_prec) {
+      // only the kind of contents matters: data, or a spilled pointer
+      const bool optr = ospill && !os.spilled.is_scalar(), cptr = cspill && !cs.spilled.is_scalar();
+      if (!optr && !cptr) {
+        bool ok = true;
+        for (int i = 0; i < 8; ++i)
+          if (os.type[i] != Slot::Invalid && cs.type[i] == Slot::Invalid && os.type[i] != Slot::Misc) ok = false;
+        if (ok) continue;
+      }
+    }
     if (exact) {
       for (int i = 0; i < 8; ++i)
         if (os.type[i] != cs.type[i]) return false;
@@ -122,9 +136,18 @@ bool Verifier::states_equal(const State& o, const State& c, int mode) const {
     const Frame& of = o.frames[i];
     const Frame& cf = c.frames[i];
     if (of.callsite != cf.callsite || of.subprog != cf.subprog || of.in_callback != cf.in_callback) return false;
-    for (int r = 0; r < kMaxReg; ++r)
-      if (!reg_safe(of.regs[r], cf.regs[r], mode, ids)) return false;
-    if (!stack_safe(of, cf, mode, ids)) return false;
+    // where this frame resumes: the top one here, callers after their call
+    uint32_t at = c.insn;
+    if (i + 1 < c.frames.size()) {
+      const Frame& above = c.frames[i + 1];
+      at = above.in_callback ? above.callsite : above.callsite + 1;
+    }
+    const Locs live = live_[at], prec = precise_[at];
+    for (int r = 0; r < kMaxReg; ++r) {
+      const bool l = r == 10 || (live.regs >> r & 1), p = r == 10 || (prec.regs >> r & 1);
+      if (!reg_safe(of.regs[r], cf.regs[r], mode, ids, l, p)) return false;
+    }
+    if (!stack_safe(of, cf, mode, ids, live, prec)) return false;
   }
   return true;
 }
@@ -170,15 +193,19 @@ bool Verifier::visit_prune_point(State& st) {
   if (calls_callback_[i]) add = true;
   bool looping = false;
   auto& list = explored_at_[i];
-  if (calls_callback_[i]) {
-    // A callback's iterations: where an iteration still being walked has
-    // the same shape, scalars that changed become unknown, so the
-    // iterations converge (what the kernel gets from imprecise scalars).
-    for (int32_t idx : list) {
-      const Explored& e = explored_[static_cast<size_t>(idx)];
-      if (e.branches > 0 && states_equal(e.state, st, 2)) widen(e.state, st);
+  if (calls_callback_[i] && st.from_callback) {
+    // A callback's next iteration: against the previous one (the nearest
+    // state at this call on the path), scalars that changed become
+    // unknown, so the iterations converge (what the kernel gets from
+    // imprecise scalars).
+    for (int32_t p = st.parent; p >= 0; p = explored_[static_cast<size_t>(p)].parent) {
+      const Explored& e = explored_[static_cast<size_t>(p)];
+      if (e.state.insn != i) continue;
+      if (states_equal(e.state, st, 2)) widen(e.state, st);
+      break;
     }
   }
+  st.from_callback = false;
   for (int32_t idx : list) {
     const Explored& e = explored_[static_cast<size_t>(idx)];
     if (e.branches > 0) {
@@ -189,7 +216,7 @@ bool Verifier::visit_prune_point(State& st) {
         }
         continue;
       }
-      if (states_equal(e.state, st, 1)) fail("infinite loop detected at insn " + std::to_string(i));
+      if (e.state.callback_depth == st.callback_depth && states_equal(e.state, st, 1)) fail("infinite loop detected at insn " + std::to_string(i));
       looping = true;
       continue;
     }

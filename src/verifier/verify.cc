@@ -58,7 +58,10 @@ void Verifier::check_function_starts() {
   for (const Program::Func& fn : prog_.funcs) func_start_.push_back(fn.insn);
   if (func_start_.empty() || func_start_[0] != 0) func_start_.insert(func_start_.begin(), 0);
   std::sort(func_start_.begin(), func_start_.end());
-  std::vector<bool> second(n);
+  second_half_.assign(n, false);
+  std::vector<bool>& second = second_half_;
+  succ_.assign(n, {});
+  pred_.assign(n, {});
   for (size_t i = 0; i < n; ++i) {
     cur_insn_ = static_cast<uint32_t>(i);
     if (second[i]) continue;
@@ -78,6 +81,7 @@ void Verifier::check_function_starts() {
           (!is_call && (t < func_start_[fn] || t >= fn_end)))
         fail("jump out of range from insn " + std::to_string(i) + " to " + std::to_string(t));
       succ[i].push_back(static_cast<uint32_t>(t));
+      if (!is_call) succ_[i].push_back(static_cast<uint32_t>(t));
     };
     const size_t next = i + (is_ld_imm64(in) ? 2 : 1);
     const uint8_t c = cls(in.code);
@@ -107,6 +111,7 @@ void Verifier::check_function_starts() {
       if (next >= fn_end) fail(next >= n ? "jump out of range from insn " + std::to_string(i) + " to " + std::to_string(next)
                                          : "jump out of range from insn " + std::to_string(i) + " to " + std::to_string(next));
       succ[i].push_back(static_cast<uint32_t>(next));
+      succ_[i].push_back(static_cast<uint32_t>(next));
     }
     // Prune points, as the kernel marks them.
     if (c == kJmp || c == kJmp32) {
@@ -122,6 +127,8 @@ void Verifier::check_function_starts() {
       }
     }
   }
+  for (size_t i = 0; i < n; ++i)
+    for (uint32_t t : succ_[i]) pred_[t].push_back(static_cast<uint32_t>(i));
   std::vector<bool> reached(n);
   std::vector<uint32_t> work{0};
   reached[0] = true;
@@ -236,6 +243,7 @@ Result Verifier::run() {
   explored_at_.assign(n + 1, {});
   try {
     check_function_starts();
+    compute_liveness();
     stack_depth_.assign(func_start_.size(), 0);
     callees_.assign(func_start_.size(), {});
     global_done_.assign(func_start_.size(), false);
