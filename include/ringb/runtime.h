@@ -70,6 +70,11 @@ class Runtime {
     // __kconfig values, libbpf's format: "CONFIG_X=y\nCONFIG_HZ=250\n".
     // Names not given here come from the running kernel's config.
     std::string kconfig;
+    // Run ringb's verifier (ringb/verifier.h) on every program load() is
+    // about to load, and refuse the load (EACCES, with the verifier's
+    // message) if it rejects one. Off by default for now: docs/verifier.md
+    // says which programs it does not yet judge as the kernel does.
+    bool verify = false;
   };
   Runtime();
   explicit Runtime(const Options& options);

@@ -162,7 +162,7 @@ int Verifier::branch_taken(const Reg& a, const Reg& b, uint8_t o, bool is32) con
   return scalar_taken(view(a, is32), view(b, is32), o);
 }
 
-bool Verifier::refine(Reg& a, Reg& b, uint8_t o, bool is32) const {
+bool Verifier::refine(Reg& a, Reg& b, uint8_t o, bool is32) {
   if (!a.is_scalar() || !b.is_scalar()) return true;
   bool ok;
   if (is32) {

@@ -148,6 +148,10 @@ class Verifier {
   static void coerce_to_size(Reg& r, int bytes);
   static void coerce_to_size_sx(Reg& r, int bytes);
   static bool bounds_valid(const Reg& r);
+  // ---- alu.cc: dst op= src on scalars (op: BPF_ADD…; in is unused)
+  static void scalar_alu(Reg& dst, Reg src, uint8_t op, bool is64, const Insn& in);
+  // ---- jumps.cc: narrow a and b so that "a op b" holds; false: it cannot
+  static bool refine(Reg& a, Reg& b, uint8_t op, bool is32);
 
  private:
   friend struct Access;
@@ -161,12 +165,10 @@ class Verifier {
   void check_reg_write(int r);
   // ---- alu.cc
   void check_alu(State& st, const Insn& in);
-  void scalar_alu(Reg& dst, Reg src, uint8_t op, bool is64, const Insn& in);
   void pointer_alu(State& st, const Insn& in, Reg& dst, const Reg& ptr, const Reg& off_reg, bool ptr_is_dst);
   // ---- jumps.cc
   bool check_jump(State& st, const Insn& in);  // returns false if path ended
   int branch_taken(const Reg& a, const Reg& b, uint8_t op, bool is32) const;
-  bool refine(Reg& a, Reg& b, uint8_t op, bool is32) const;  // false: impossible
   void mark_ptr_or_null(State& st, uint32_t id, bool is_null);
   void find_good_pkt_pointers(State& st, const Reg& dst, RegType t, bool right_open);
   // ---- memory.cc
