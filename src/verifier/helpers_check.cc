@@ -89,7 +89,7 @@ void Verifier::check_helper_mem(State& st, int regno, int64_t size_min, int64_t 
   if (size == 0 && zero_ok) return;
   switch (r.type) {
     case RegType::Stack: {
-      check_stack_bounds(regno, r, r.off, size, " indirect access to");
+      check_stack_bounds(regno, r, r.off, size, write ? " write to" : " read from");
       Frame& target = st.frames[r.frameno];
       const int64_t lo = r.off + (r.var_off.is_const() ? static_cast<int64_t>(r.var_off.value) : r.smin);
       const int64_t hi = r.off + (r.var_off.is_const() ? static_cast<int64_t>(r.var_off.value) : r.smax) + size;
@@ -132,8 +132,11 @@ void Verifier::check_helper_mem(State& st, int regno, int64_t size_min, int64_t 
 
 void Verifier::check_helper_call(State& st, const Insn& in) {
   const helpers::Proto* p = helpers::find(in.imm);
-  if (!p) fail("unknown func " + std::string(helper_name(in.imm)[0] ? helper_name(in.imm) : "") + "#" +
-               std::to_string(in.imm));
+  if (!p) {
+    if (helper_name(in.imm)[0])  // a helper of the kernel's that ringb does not offer
+      fail("program of this type cannot use helper " + std::string(helper_name(in.imm)) + "#" + std::to_string(in.imm));
+    fail("invalid func unknown#" + std::to_string(in.imm));
+  }
   const std::string fname = std::string(p->name) + "#" + std::to_string(p->id);
   if (p->gpl_only && obj_.license != "GPL" && obj_.license.find("GPL") == std::string::npos)
     fail("cannot call GPL-restricted function from non-GPL compatible program");
@@ -175,6 +178,8 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       case ArgKind::ConstMapPtr: {
         map_arg = regno;
         const MapDef& m = map(r.aux);
+        if (p->id == 12 && m.type != static_cast<uint32_t>(MapType::ProgArray))
+          fail("expected prog array map for tail call");
         if (!map_func_ok(m.type, p->id))
           fail("cannot pass map_type " + std::to_string(m.type) + " into func " + fname);
         break;
@@ -283,6 +288,24 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     setup_callback(st, func_sub, p->id);
   }
   Frame& cf = st.cur();
+  // A constant key on the stack (for the array lookup rule below).
+  int64_t key_const = -1;
+  if (p->id == 1 && cf.regs[2].type == RegType::Stack && cf.regs[2].var_off.is_const()) {
+    const int64_t off = cf.regs[2].off + static_cast<int64_t>(cf.regs[2].var_off.value);
+    const Frame& kf = st.frames[cf.regs[2].frameno];
+    const size_t spi = static_cast<size_t>((-off - 1) / 8);
+    if (off < 0 && spi < kf.stack.size()) {
+      const StackSlot& sl = kf.stack[spi];
+      const int b = static_cast<int>((-off - 1) % 8);
+      if (sl.type[b] == Slot::Spill && ((-off) % 8) == 0 && sl.spilled.is_const()) {
+        key_const = static_cast<int64_t>(static_cast<uint32_t>(sl.spilled.var_off.value));
+      } else {
+        bool zero = true;
+        for (int k = 0; k < 4 && b - k >= 0; ++k) zero &= sl.type[b - k] == Slot::Zero;
+        if (zero && b >= 3) key_const = 0;
+      }
+    }
+  }
   const int map_reg_aux = map_arg >= 0 ? static_cast<int>(cf.regs[map_arg].aux) : -1;
   clear_caller_saved(st);
   switch (p->ret) {
@@ -302,7 +325,13 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       } else {
         v.type = RegType::MapValue;
         v.aux = static_cast<uint32_t>(map_reg_aux);
-        // An array lookup with a constant key in range cannot fail.
+        // An array lookup with a constant key in range cannot fail (the
+        // kernel since 6.16 drops _or_null for it).
+        if ((m.type == static_cast<uint32_t>(MapType::Array) || m.type == static_cast<uint32_t>(MapType::PercpuArray)) &&
+            key_const >= 0 && static_cast<uint64_t>(key_const) < m.max_entries) {
+          v.flags = 0;
+          v.id = 0;
+        }
       }
       cf.regs[0] = v;
       break;

@@ -173,7 +173,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
       if (r.var_off.is_const()) {
         const int64_t at = lo;
         if (at % size)
-          fail("misaligned stack access off " + r.var_off.str() + "+" + std::to_string(r.off) + "+" +
+          fail("misaligned stack access off " + std::to_string(r.var_off.value) + "+" + std::to_string(r.off) + "+" +
                std::to_string(insn_off) + " size " + std::to_string(size));
         grow_stack(target, at, target.subprog);
         if (write) {
