@@ -325,8 +325,8 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       } else {
         v.type = RegType::MapValue;
         v.aux = static_cast<uint32_t>(map_reg_aux);
-        // An array lookup with a constant key in range cannot fail (the
-        // kernel since 6.16 drops _or_null for it).
+        // An array lookup with a constant key in range cannot fail: Linux
+        // 6.18 drops _or_null for it, so programs may skip the check.
         if ((m.type == static_cast<uint32_t>(MapType::Array) || m.type == static_cast<uint32_t>(MapType::PercpuArray)) &&
             key_const >= 0 && static_cast<uint64_t>(key_const) < m.max_entries) {
           v.flags = 0;
