@@ -72,9 +72,9 @@ class Runtime {
     std::string kconfig;
     // Run ringb's verifier (ringb/verifier.h) on every program load() is
     // about to load, and refuse the load (EACCES, with the verifier's
-    // message) if it rejects one. Off by default for now: docs/verifier.md
-    // says which programs it does not yet judge as the kernel does.
-    bool verify = false;
+    // message) if it rejects one. On by default, as in the kernel; false
+    // runs unverified code (the vm still stops wild accesses it checks).
+    bool verify = true;
   };
   Runtime();
   explicit Runtime(const Options& options);

@@ -19,7 +19,7 @@ struct RunArgs {
   uint32_t repeat = 1;
   int threads = 1;
   bool json = false, stats = false, show_maps = false;
-  bool verify = false;  // --verify: ringb's verifier first (Runtime::Options::verify)
+  bool verify = true;  // --no-verify: skip ringb's verifier (Runtime::Options::verify)
 };
 
 bool parse(int argc, char** argv, RunArgs& a) {
@@ -33,7 +33,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
     else if (s == "--repeat" && v) a.repeat = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 0));
     else if (s == "--threads" && v) a.threads = std::atoi(argv[++i]);
     else if (s == "--json") a.json = true;
-    else if (s == "--verify") a.verify = true;
+    else if (s == "--no-verify") a.verify = false;
     else if (s == "--stats") a.stats = true;
     else if (s == "--show-maps") a.show_maps = true;
     else if (s == "--dot" && v) a.dot = argv[++i];
@@ -46,7 +46,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
   if (a.path.empty() || a.repeat == 0 || a.threads < 1 || a.threads > 256) {
     std::fprintf(stderr,
                  "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] "
-                 "[--kconfig FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--verify] [--show-maps] "
+                 "[--kconfig FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--no-verify] [--show-maps] "
                  "[--dot FILE]\n");
     return false;
   }
@@ -60,6 +60,8 @@ int run_run(int argc, char** argv) {
   if (!parse(argc, argv, a)) return 2;
   Runtime::Options ro;
   ro.verify = a.verify;
+  if (!a.verify)
+    std::fprintf(stderr, "ringb run: warning: --no-verify runs code no verifier has checked; only the vm's own checks stand between it and this process\n");
   if (!a.kconfig.empty()) {
     auto text = read_file(a.kconfig);
     if (!text) {
