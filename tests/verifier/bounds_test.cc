@@ -48,8 +48,10 @@ TEST(Bounds, SyncKeepsTheValues) {
     r.umin = v - std::min<uint64_t>(v, rng() % 1000);
     r.umax = v + std::min<uint64_t>(~v, rng() % 100000);
     const int64_t s = static_cast<int64_t>(v);
-    if (rng() & 1) r.smin = s - std::min<int64_t>(s - INT64_MIN, static_cast<int64_t>(rng() % 1000));
-    if (rng() & 1) r.smax = s + std::min<int64_t>(INT64_MAX - s, static_cast<int64_t>(rng() % 1000));
+    const uint64_t below = static_cast<uint64_t>(s) - static_cast<uint64_t>(INT64_MIN);  // room under s
+    const uint64_t above = static_cast<uint64_t>(INT64_MAX) - static_cast<uint64_t>(s);
+    if (rng() & 1) r.smin = s - static_cast<int64_t>(std::min<uint64_t>(below, rng() % 1000));
+    if (rng() & 1) r.smax = s + static_cast<int64_t>(std::min<uint64_t>(above, rng() % 1000));
     const uint64_t m = rng() & rng();
     r.var_off = Tnum{v & ~m, m};
     Verifier::bounds_sync(r);
