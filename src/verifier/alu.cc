@@ -247,7 +247,6 @@ void Verifier::check_alu(State& st, const Insn& in) {
   const uint8_t o = op(in.code);
   const bool is64 = cls(in.code) == kAlu64;
   const bool x = src_bit(in.code) == kX;
-  if (const char* e = nullptr; e) fail(e);
   if (o == kNeg || o == kEnd) {
     check_reg_read(st, in.dst);
     check_reg_write(in.dst);

@@ -27,11 +27,7 @@ void Verifier::clear_caller_saved(State& st) {
 }
 
 bool Verifier::check_call(State& st, const Insn& in) {
-  if (in.src == kPseudoCall) {
-    if (st.lock_id == 0) {
-      check_subprog_call(st, in);
-      return true;
-    }
+  if (in.src == kPseudoCall) {  // static functions may be called under a lock (Linux 6.9+)
     check_subprog_call(st, in);
     return true;
   }
@@ -181,7 +177,6 @@ void Verifier::check_ld_imm64(State& st, const Insn& in, const Insn& next) {
              std::to_string(static_cast<uint32_t>(next.imm)));
       d.type = RegType::MapValue;
       d.off = next.imm;
-      d.flags = m.read_only ? 0 : 0;
       return;
     }
     case kPseudoFunc: {
@@ -210,7 +205,6 @@ void Verifier::check_ld_imm64(State& st, const Insn& in, const Insn& next) {
 void Verifier::check_ld_abs(State& st, const Insn& in) {
   if (prog_.type != ProgType::SocketFilter && prog_.type != ProgType::SchedCls && prog_.type != ProgType::SchedAct)
     fail("BPF_LD_[ABS|IND] instructions not allowed for this program type");
-  if (st.frames.size() > 1 && false) fail("");
   if (st.lock_id) fail("BPF_LD_[ABS|IND] cannot be used inside bpf_spin_lock-ed region");
   check_ref_leak(st, "BPF_LD_[ABS|IND]");
   if (st.rcu_depth) fail("BPF_LD_[ABS|IND] cannot be used inside bpf_rcu_read_lock-ed region");

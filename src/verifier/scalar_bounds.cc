@@ -168,8 +168,6 @@ void Verifier::coerce_to_size_sx(Reg& r, int bytes) {
   int64_t smin = lo, smax = hi;
   // Within one sign of the narrow type, the range survives.
   if ((r.umin & ~m) == (r.umax & ~m) && sx(r.umin) <= sx(r.umax)) smin = sx(r.umin), smax = sx(r.umax);
-  const Reg keep = r;
-  (void)keep;
   r.var_off = Tnum::unknown();
   mark_unbounded(r);
   r.smin = smin, r.smax = smax;

@@ -102,14 +102,12 @@ void Verifier::check_function_starts() {
         }
       } else {
         edge(static_cast<int64_t>(i) + in.off + 1, false);
-        if (o == kJcond) {}
       }
     } else if (is_ld_imm64(in) && in.src == kPseudoFunc) {
       edge(static_cast<int64_t>(i) + in.imm + 1, true);
     }
     if (falls) {
-      if (next >= fn_end) fail(next >= n ? "jump out of range from insn " + std::to_string(i) + " to " + std::to_string(next)
-                                         : "jump out of range from insn " + std::to_string(i) + " to " + std::to_string(next));
+      if (next >= fn_end) fail("jump out of range from insn " + std::to_string(i) + " to " + std::to_string(next));
       succ[i].push_back(static_cast<uint32_t>(next));
       succ_[i].push_back(static_cast<uint32_t>(next));
     }
