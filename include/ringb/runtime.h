@@ -71,6 +71,16 @@ class Runtime {
     // __kconfig values, libbpf's format: "CONFIG_X=y\nCONFIG_HZ=250\n".
     // Names not given here come from the running kernel's config.
     std::string kconfig;
+    // Run ringb's verifier (ringb/verifier.h) on every program load() is
+    // about to load, and refuse the load (EACCES, with the verifier's
+    // message) if it rejects one. On by default, as in the kernel; false
+    // runs unverified code (the vm still stops wild accesses it checks).
+    bool verify = true;
+    // A program that uses what the verifier does not model yet (iterators,
+    // dynptrs, ring buffers, may_goto, some helpers and contexts: see
+    // docs/verifier.md) gets no verdict. By default it loads unverified and
+    // LoadedObject::unverified() names it; strict refuses the load instead.
+    bool verify_strict = false;
   };
   Runtime();
   explicit Runtime(const Options& options);
@@ -124,6 +134,9 @@ class Runtime {
 class LoadedObject {
  public:
   const Object& object() const { return obj_; }
+  // The programs loaded without a verdict (Options::verify_strict), each
+  // with what the verifier does not model yet; empty when all were verified.
+  const std::vector<std::string>& unverified() const { return unverified_; }
   // Null when there is no such map or program, or it was not loaded
   // (Runtime::LoadOptions::programs).
   maps::Map* map(const std::string& name) const;
@@ -173,6 +186,7 @@ class LoadedObject {
   Status fill_maps_of_maps();
   std::shared_ptr<api::ProgramHandle> handle_of(const std::string& program) const;
   Object obj_;
+  std::vector<std::string> unverified_;
   std::shared_ptr<api::MapSet> maps_;                      // shared with the programs
   std::vector<std::shared_ptr<api::ProgramHandle>> progs_;  // parallel to obj_.programs
   uint32_t jiffies_hz_ = 250;

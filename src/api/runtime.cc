@@ -9,6 +9,7 @@
 
 #include "externs.h"
 #include "load_plan.h"
+#include "verify_load.h"
 #include "object_types.h"
 #include "programs.h"
 #include "ringb/rcu.h"
@@ -55,7 +56,12 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
   auto plan = api::plan_load(obj, opts.programs);
   if (!plan) return plan.error();
   if (Status s = api::check_calls(obj, *plan, fns_); !s) return s.error();
+  std::vector<std::string> unverified;
+  if (options_.verify)
+    if (Status s = api::verify_programs(obj, *plan, fns_, options_.verify_strict, unverified); !s)
+      return s.error();
   std::unique_ptr<LoadedObject> lo(new LoadedObject());
+  lo->unverified_ = std::move(unverified);
   lo->obj_ = std::move(obj);
   lo->jiffies_hz_ = jiffies_hz_;
   if (Status s = api::resolve_externs(lo->obj_, *plan, options_.kconfig, fns_); !s)

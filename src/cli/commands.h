@@ -21,6 +21,9 @@ int run_test(int argc, char** argv);
 // ringb compare: every program judged by the live kernel and by ringb.
 int run_compare(int argc, char** argv);
 
+// ringb verify: programs through ringb's verifier.
+int run_verify(int argc, char** argv);
+
 // ringb bench: the same objects in ringb and in the live kernel, as ratios.
 int run_bench(int argc, char** argv);
 

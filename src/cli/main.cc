@@ -28,6 +28,9 @@ void usage(FILE* out) {
                "      what the maps hold afterwards, objects, lists, trees and kptrs included;\n"
                "      --dot: the same as a Graphviz graph (and FILE.svg when dot is installed);\n"
                "      --ringbuf: every record left in the object's ringbuf maps, one line each\n"
+               "  verify OBJ [--prog NAME] [--json] [--log-level N]\n"
+               "      ringb's verifier on each program: verdict, the kernel's message,\n"
+               "      statistics; --log-level 1/2: the verifier log in the kernel's format\n"
                "  test OBJ...\n"
                "      run every program annotated with __retval and compare\n"
                "  compare [--data-in FILE] [--run-all] [--verbose] OBJ...\n"
@@ -52,6 +55,7 @@ int main(int argc, char** argv) {
   if (cmd == "test") return ringb::cli::run_test(argc - 2, argv + 2);
   if (cmd == "compare") return ringb::cli::run_compare(argc - 2, argv + 2);
   if (cmd == "bench") return ringb::cli::run_bench(argc - 2, argv + 2);
+  if (cmd == "verify") return ringb::cli::run_verify(argc - 2, argv + 2);
   if (cmd == "help" || cmd == "--help" || cmd == "-h") {
     usage(stdout);
     return 0;

@@ -20,6 +20,7 @@ struct RunArgs {
   uint32_t repeat = 1;
   int threads = 1;
   bool json = false, stats = false, show_maps = false, ringbuf = false;
+  bool verify = true;  // --no-verify: skip ringb's verifier (Runtime::Options::verify)
 };
 
 bool parse(int argc, char** argv, RunArgs& a) {
@@ -33,6 +34,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
     else if (s == "--repeat" && v) a.repeat = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 0));
     else if (s == "--threads" && v) a.threads = std::atoi(argv[++i]);
     else if (s == "--json") a.json = true;
+    else if (s == "--no-verify") a.verify = false;
     else if (s == "--stats") a.stats = true;
     else if (s == "--show-maps") a.show_maps = true;
     else if (s == "--ringbuf") a.ringbuf = true;
@@ -46,7 +48,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
   if (a.path.empty() || a.repeat == 0 || a.threads < 1 || a.threads > 256) {
     std::fprintf(stderr,
                  "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] "
-                 "[--kconfig FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--show-maps] "
+                 "[--kconfig FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--no-verify] [--show-maps] "
                  "[--dot FILE] [--ringbuf]\n");
     return false;
   }
@@ -59,6 +61,9 @@ int run_run(int argc, char** argv) {
   RunArgs a;
   if (!parse(argc, argv, a)) return 2;
   Runtime::Options ro;
+  ro.verify = a.verify;
+  if (!a.verify)
+    std::fprintf(stderr, "ringb run: warning: --no-verify runs code no verifier has checked; only the vm's own checks stand between it and this process\n");
   if (!a.kconfig.empty()) {
     auto text = read_file(a.kconfig);
     if (!text) {
@@ -90,6 +95,7 @@ int run_run(int argc, char** argv) {
     std::fprintf(stderr, "ringb run: %s\n", obj.error().message.c_str());
     return 1;
   }
+  for (const std::string& u : (*obj)->unverified()) std::fprintf(stderr, "ringb run: warning: %s\n", u.c_str());
   TestRunOptions opts;
   opts.repeat = a.repeat;
   opts.count_insns = a.stats;

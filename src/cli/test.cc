@@ -13,6 +13,8 @@
 
 #include "commands.h"
 #include "load.h"
+#include "ringb/test_msg.h"
+#include "ringb/verifier.h"
 
 namespace ringb::cli {
 namespace {
@@ -57,6 +59,41 @@ void run_case(const Runtime& rt, const Object& obj, const std::string& prog, con
   }
 }
 
+// __failure / __success / __msg: the verdict of ringb's verifier, and the
+// messages in its log (level 2), in order.
+bool verdict_case(const Object& o, size_t index, const TestAnnotations& t, Counts& c) {
+  const char* name = o.name.c_str();
+  const char* prog = o.programs[index].name.c_str();
+  verifier::Options vo;
+  vo.log_level = t.messages.empty() ? 0 : 2;
+  const verifier::Result r = verifier::verify(o, index, vo);
+  if (!r.unmodelled.empty()) {  // no verdict: a __failure cannot be judged, a __retval still runs
+    if (!t.expect_failure) return true;
+    std::printf("SKIP %s/%s: %s\n", name, prog, r.message.c_str());
+    ++c.skipped;
+    return false;
+  }
+  if (t.expect_failure && r.ok) {
+    std::printf("FAIL %s/%s: expected a verifier rejection, ringb's verifier accepted it\n", name, prog);
+    ++c.failed;
+    return false;
+  }
+  if (!t.expect_failure && !r.ok) {
+    std::printf("FAIL %s/%s: ringb's verifier rejected it at insn %lld: %s\n", name, prog,
+                static_cast<long long>(r.insn), r.message.c_str());
+    ++c.failed;
+    return false;
+  }
+  std::string missing;
+  if (!test_msgs_match(t.messages, r.log, &missing)) {
+    std::printf("FAIL %s/%s: the verifier log lacks __msg(\"%s\"); ringb said: %s\n", name, prog, missing.c_str(),
+                r.ok ? "(accepted)" : r.message.c_str());
+    ++c.failed;
+    return false;
+  }
+  return true;
+}
+
 void test_object(const Runtime& rt, const Object& o, const std::vector<uint8_t>& data_in, Counts& c) {
   std::vector<TestAnnotations> ann;
   std::vector<std::string> aux;
@@ -74,11 +111,18 @@ void test_object(const Runtime& rt, const Object& o, const std::vector<uint8_t>&
       ++c.failed;
       continue;
     }
+    const bool judged = t.expect_failure || t.expect_success || !t.messages.empty();
+    if (judged && !verdict_case(o, i, t, c)) continue;
     if (t.expect_failure) {
-      std::printf("SKIP %s/%s: expects a verifier rejection (the verifier is not built yet)\n", o.name.c_str(), prog);
-      ++c.skipped;
+      std::printf("ok   %s/%s: rejected: %s\n", o.name.c_str(), prog,
+                  t.messages.empty() ? "" : t.messages.back().c_str());
+      ++c.passed;
     } else if (t.has_retval) {
       run_case(rt, o, prog, aux, t.retval, "", data_in, c);
+    }
+    else if (judged) {
+      std::printf("ok   %s/%s: accepted\n", o.name.c_str(), prog);
+      ++c.passed;
     }
     // ringb has no unprivileged mode: the run is the same, checked against
     // the unprivileged value, when the annotations give one.

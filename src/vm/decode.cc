@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "encoding.h"
+#include "ringb/encoding.h"
 #include "kfunc_binding.h"
 #include "ops.h"
 #include "ringb/helper_progs.h"
@@ -23,6 +23,9 @@ namespace ringb::vm {
 namespace {
 
 using namespace isa;
+using encoding::field_error;
+using encoding::prewalk_error;
+using encoding::register_error;
 
 class Decoder {
  public:

@@ -1,7 +1,7 @@
 // kfunc_binding.cc — see kfunc_binding.h.
 #include "kfunc_binding.h"
 
-#include "encoding.h"
+#include "ringb/encoding.h"
 #include "ringb/btf.h"
 #include "ringb/objects.h"
 

@@ -11,7 +11,9 @@ namespace ringb {
 namespace {
 
 TEST(RunError, ReachableWriteToR10IsAnErrorWithItsReason) {
-  Runtime rt;
+  Runtime::Options ro;
+  ro.verify = false;  // the vm's own trap, for code no verifier has seen
+  Runtime rt(ro);
   auto lo = rt.load(std::string(RINGB_BPF_CORPUS_DIR) + "/verifier_reject.bpf.o");
   ASSERT_TRUE(lo.ok()) << lo.error().message;
   TestRunOptions o;
@@ -34,6 +36,20 @@ TEST(RunError, TailCallHierarchyRunsLikeTheKernel) {
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->retval, 34u) << p;
   }
+}
+
+}  // namespace
+}  // namespace ringb
+
+namespace ringb {
+namespace {
+
+TEST(RunError, TheVerifierRefusesWhatTheKernelRefusesAtLoad) {
+  Runtime rt;  // verifies by default
+  auto lo = rt.load(std::string(RINGB_BPF_CORPUS_DIR) + "/verifier_reject.bpf.o");
+  ASSERT_FALSE(lo.ok());
+  EXPECT_EQ(lo.error().code, EACCES);
+  EXPECT_NE(lo.error().message.find("rejected by the verifier at insn"), std::string::npos) << lo.error().message;
 }
 
 }  // namespace

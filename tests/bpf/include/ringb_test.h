@@ -43,6 +43,12 @@
 /* Free-form description of what the program checks. */
 #define __description(d) __attribute__((btf_decl_tag("comment:test_description=" d)))
 
+/* Operands of naked asm, as bpf_misc.h spells them: a helper or kfunc
+ * (call %[name]), a map's address (r1 = %[map] ll), and every register. */
+#define __imm(name) [name] "i"(name)
+#define __imm_addr(name) [name] "i"(&name)
+#define __clobber_all "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory"
+
 /* Common error numbers returned (negated) by map helpers.  <errno.h> is a
  * libc header and is not available to -target bpf. */
 #define RINGB_EPERM 1

@@ -1,4 +1,4 @@
-// encoding.h — the kernel's rules for one instruction's encoding: which
+// ringb/encoding.h — the kernel's rules for one instruction's encoding: which
 // opcodes exist and which fields must be zero, with the kernel's own
 // messages ("unknown opcode 8d", "BPF_ALU uses reserved fields", …).
 //
@@ -7,7 +7,7 @@
 //                  (the LDX mode/imm check, ld_imm64's second slot and kind,
 //                  the opcode table) — anywhere in the program;
 //   field_error    the reserved fields each check_* function refuses when the
-//                  walk reaches the instruction. ringb has no walk and refuses
+//                  walk reaches the instruction. the vm decodes without a walk and refuses
 //                  them everywhere (clang never emits them, dead or not).
 //   register_error bad registers and writes to r10, which the kernel refuses
 //                  only in reachable code: the decoder turns them into a trap
@@ -19,7 +19,7 @@
 
 #include "ringb/insn.h"
 
-namespace ringb::vm {
+namespace ringb::encoding {
 
 // bpf_opcode_in_insntable for the running kernel (6.18), plus ld_imm64.
 bool opcode_known(uint8_t code);
@@ -31,4 +31,4 @@ std::string field_error(const Insn& in);
 // nullptr, or a static message ("R11 is invalid", "frame pointer is read only").
 const char* register_error(const Insn& in);
 
-}  // namespace ringb::vm
+}  // namespace ringb::encoding

@@ -1,12 +1,12 @@
 // encoding.cc — the kernel's encoding rules (see encoding.h). Written from
 // the kernel's behaviour (kernel/bpf/verifier.c and core.c as reference,
 // checked against the running kernel by tests/kernel/encoding_oracle_test.cc).
-#include "encoding.h"
+#include "ringb/encoding.h"
 
 #include <array>
 #include <cstdio>
 
-namespace ringb::vm {
+namespace ringb::encoding {
 namespace {
 
 using namespace isa;
@@ -203,4 +203,4 @@ const char* register_error(const Insn& in) {
   return nullptr;
 }
 
-}  // namespace ringb::vm
+}  // namespace ringb::encoding

@@ -1,0 +1,21 @@
+// verify_load.h — Runtime::Options::verify: every planned program through
+// ringb's verifier before anything is created.
+#pragma once
+
+#include "load_plan.h"
+#include "ringb/error.h"
+#include "ringb/object.h"
+#include "ringb/vm.h"
+
+namespace ringb::api {
+
+// EACCES naming the program, the instruction and the verifier's message for
+// the first planned program the verifier rejects; success otherwise. The
+// host's kfuncs (fns) are checked against their prototypes, when they have one.
+// A program that uses what the verifier does not model yet gets no verdict:
+// with `strict` that refuses the load (EACCES); otherwise the program loads
+// unverified and `unverified` gets a line naming it and what it uses.
+Status verify_programs(const Object& obj, const LoadPlan& plan, const vm::Functions& fns, bool strict,
+                       std::vector<std::string>& unverified);
+
+}  // namespace ringb::api

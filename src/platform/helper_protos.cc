@@ -1,0 +1,63 @@
+// helper_protos.cc — the bpf_func_proto of every helper ringb implements,
+// written from the kernel's definitions (kernel/bpf/helpers.c, net/core/
+// filter.c, kernel/trace/bpf_trace.c). Keep in step with src/vm/helpers.cc.
+#include "ringb/helpers.h"
+
+namespace ringb::helpers {
+namespace {
+
+using K = ArgKind;
+using R = RetKind;
+
+constexpr Arg a(K k, uint8_t f = 0) { return Arg{k, f}; }
+
+const Proto kProtos[] = {
+    {1, "bpf_map_lookup_elem", R::MapValueOrNull, 0, {a(K::ConstMapPtr), a(K::MapKey)}, false, true},
+    {2, "bpf_map_update_elem", R::Integer, 0,
+     {a(K::ConstMapPtr), a(K::MapKey), a(K::MapValue), a(K::Anything)}, false, true},
+    {3, "bpf_map_delete_elem", R::Integer, 0, {a(K::ConstMapPtr), a(K::MapKey)}, false, true},
+    {5, "bpf_ktime_get_ns", R::Integer, 0, {}, false, false},
+    {6, "bpf_trace_printk", R::Integer, 0,
+     {a(K::Mem, kRdonly), a(K::ConstSize)}, true, false},  // the format's arguments are not checked
+    {7, "bpf_get_prandom_u32", R::Integer, 0, {}, false, false},
+    {8, "bpf_get_smp_processor_id", R::Integer, 0, {}, false, false},
+    {9, "bpf_skb_store_bytes", R::Integer, 0,
+     {a(K::Ctx), a(K::Anything), a(K::Mem, kRdonly), a(K::ConstSize), a(K::Anything)}, false, true},
+    {12, "bpf_tail_call", R::Void, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::Anything)}, false, false},
+    {14, "bpf_get_current_pid_tgid", R::Integer, 0, {}, false, false},
+    {15, "bpf_get_current_uid_gid", R::Integer, 0, {}, false, false},
+    {16, "bpf_get_current_comm", R::Integer, 0, {a(K::Mem, kUninit), a(K::ConstSize)}, false, false},
+    {26, "bpf_skb_load_bytes", R::Integer, 0,
+     {a(K::Ctx), a(K::Anything), a(K::Mem, kUninit), a(K::ConstSize)}, false, true},
+    {42, "bpf_get_numa_node_id", R::Integer, 0, {}, false, false},
+    {87, "bpf_map_push_elem", R::Integer, 0, {a(K::ConstMapPtr), a(K::MapValue), a(K::Anything)}, false, false},
+    {88, "bpf_map_pop_elem", R::Integer, 0, {a(K::ConstMapPtr), a(K::MapValue, kUninit)}, false, false},
+    {89, "bpf_map_peek_elem", R::Integer, 0, {a(K::ConstMapPtr), a(K::MapValue, kUninit)}, false, false},
+    {93, "bpf_spin_lock", R::Void, 0, {a(K::SpinLock)}, false, false},
+    {94, "bpf_spin_unlock", R::Void, 0, {a(K::SpinLock)}, false, false},
+    {118, "bpf_jiffies64", R::Integer, 0, {}, false, false},
+    {125, "bpf_ktime_get_boot_ns", R::Integer, 0, {}, false, false},
+    {153, "bpf_per_cpu_ptr", R::MemOrBtfId, kMaybeNull | kRdonly, {a(K::PercpuBtfId), a(K::Anything)}, false, false},
+    {154, "bpf_this_cpu_ptr", R::MemOrBtfId, kRdonly, {a(K::PercpuBtfId)}, false, false},
+    {164, "bpf_for_each_map_elem", R::Integer, 0,
+     {a(K::ConstMapPtr), a(K::Func), a(K::Stack, kMaybeNull), a(K::Anything)}, false, false},
+    {165, "bpf_snprintf", R::Integer, 0,
+     {a(K::Mem, kMaybeNull | kUninit), a(K::ConstSizeOrZero), a(K::ConstStr), a(K::Mem, kMaybeNull | kRdonly),
+      a(K::ConstSizeOrZero)}, false, false},
+    {181, "bpf_loop", R::Integer, 0, {a(K::Anything), a(K::Func), a(K::Stack, kMaybeNull), a(K::Anything)}, false, false},
+    {182, "bpf_strncmp", R::Integer, 0, {a(K::Mem, kRdonly), a(K::ConstSize), a(K::ConstStr)}, false, false},
+    {194, "bpf_kptr_xchg", R::BtfIdOrNull, kMaybeNull, {a(K::Kptr), a(K::BtfId, kMaybeNull | kRelease)}, false, false},
+    {195, "bpf_map_lookup_percpu_elem", R::MapValueOrNull, 0,
+     {a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, false},
+    {208, "bpf_ktime_get_tai_ns", R::Integer, 0, {}, false, false},
+};
+
+}  // namespace
+
+const Proto* find(int id) {
+  for (const Proto& p : kProtos)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+}  // namespace ringb::helpers

@@ -1,0 +1,242 @@
+// calls.cc — calls and exits: bpf-to-bpf calls (static functions walked in
+// the caller's context, global ones checked once on their own), frames and
+// the stack limit across them, exits from functions, callbacks and the
+// program (return values, references and locks left over), ld_imm64 and
+// LD_ABS/LD_IND.
+#include <algorithm>
+
+#include <bpf/btf.h>
+
+#include "state.h"
+
+namespace ringb::verifier {
+namespace {
+
+using namespace isa;
+
+bool is_global(const Object& obj, const Program::Func& fn) {
+  if (!obj.btf || !fn.btf_id) return false;
+  const btf_type* t = obj.btf->type(fn.btf_id);
+  return t && btf_kind(t) == BTF_KIND_FUNC && btf_vlen(t) == BTF_FUNC_GLOBAL;
+}
+
+}  // namespace
+
+void Verifier::clear_caller_saved(State& st) {
+  for (int r = 0; r <= 5; ++r) st.cur().regs[r] = Reg{};
+}
+
+bool Verifier::check_call(State& st, const Insn& in) {
+  if (in.src == kPseudoCall) {  // static functions may be called under a lock (Linux 6.9+)
+    check_subprog_call(st, in);
+    return true;
+  }
+  if (st.lock_id && in.src == 0 && in.imm != 94) fail("function calls are not allowed while holding a lock");
+  if (in.src == kPseudoKfuncCall) {
+    check_kfunc_call(st, in);
+  } else {
+    check_helper_call(st, in);
+  }
+  return true;
+}
+
+void Verifier::check_subprog_call(State& st, const Insn& in) {
+  const uint32_t here = st.insn;
+  const uint32_t target = static_cast<uint32_t>(static_cast<int64_t>(here) + in.imm + 1);
+  const uint32_t sub = subprog_of(target);
+  const uint32_t caller = st.cur().subprog;
+  if (std::find(callees_[caller].begin(), callees_[caller].end(), sub) == callees_[caller].end())
+    callees_[caller].push_back(sub);
+  const Program::Func& fn = prog_.funcs[sub];
+  if (is_global(obj_, fn)) {
+    // Checked on its own, against its BTF signature; here only the arguments.
+    const btf_type* proto = btf__type_by_id(obj_.btf->raw(), btf__type_by_id(obj_.btf->raw(), fn.btf_id)->type);
+    const int nargs = proto ? btf_vlen(proto) : 0;
+    const btf_param* params = proto ? btf_params(proto) : nullptr;
+    for (int a = 0; a < nargs && a < 5; ++a) {
+      const int regno = a + 1;
+      check_reg_read(st, regno);
+      const Reg& r = st.cur().regs[regno];
+      const uint32_t tid = obj_.btf->skip_modifiers(params[a].type);
+      const btf_type* t = obj_.btf->type(tid);
+      if (t && btf_is_int(t) && !r.is_scalar())
+        fail("R" + std::to_string(regno) + " is not a scalar");
+    }
+    if (!global_done_[sub]) {
+      global_done_[sub] = true;
+      global_queue_.push_back(sub);
+    }
+    clear_caller_saved(st);
+    mark_unknown(st.cur().regs[0]);
+    st.insn = here + 1;
+    return;
+  }
+  if (st.frames.size() >= static_cast<size_t>(kMaxCallFrames))
+    fail("the call stack of " + std::to_string(st.frames.size() + 1) + " frames is too deep !");
+  Frame callee;
+  for (int r = 1; r <= 5; ++r) callee.regs[r] = st.cur().regs[r];
+  callee.regs[10].type = RegType::Stack;
+  callee.regs[10].frameno = static_cast<uint8_t>(st.frames.size());
+  mark_known(callee.regs[10], 0);
+  callee.regs[10].type = RegType::Stack;
+  callee.regs[10].frameno = static_cast<uint8_t>(st.frames.size());
+  callee.callsite = here;
+  callee.subprog = sub;
+  st.frames.push_back(std::move(callee));
+  st.insn = target;
+}
+
+bool Verifier::check_exit(State& st) {
+  if (st.frames.size() > 1) {
+    Frame& callee = st.cur();
+    if (callee.in_callback) check_reg_read(st, 0);  // a static function may return nothing
+    const Reg r0 = callee.regs[0];
+    if (r0.type == RegType::Stack && r0.frameno == st.frames.size() - 1)
+      fail("cannot return stack pointer to the caller");
+    if (callee.in_callback) {
+      if (!r0.is_scalar() || r0.smin < 0 || r0.smax > 1 || static_cast<int64_t>(r0.umax) > 1) {
+        fail("At callback return the register R0 has " +
+             (r0.is_scalar() ? "smin=" + std::to_string(r0.smin) + " smax=" + std::to_string(r0.smax)
+                             : std::string("type=") + type_str(r0)) +
+             " should have been in [0, 1]");
+      }
+      const uint32_t callsite = callee.callsite;
+      st.frames.pop_back();
+      st.insn = callsite;  // the helper runs the callback again, or returns
+      st.from_callback = true;
+      ++st.callback_depth;
+      return true;
+    }
+    const uint32_t callsite = callee.callsite;
+    st.frames.pop_back();
+    Frame& caller = st.cur();
+    for (int r = 1; r <= 5; ++r) caller.regs[r] = Reg{};
+    caller.regs[0] = r0;
+    st.insn = callsite + 1;
+    return true;
+  }
+  // The program's (or a global function's) exit.
+  if (st.lock_id) fail("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
+  check_ref_leak(st, "BPF_EXIT instruction in main prog");
+  if (st.rcu_depth) fail("BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region");
+  check_reg_read(st, 0);
+  if (st.cur().subprog == 0) check_return_range(st);
+  else if (!st.cur().regs[0].is_scalar())
+    fail(std::string("At subprogram exit the register R0 is not a scalar value (") + type_str(st.cur().regs[0]) + ")");
+  path_done(st);
+  return false;
+}
+
+void Verifier::check_return_range(const State& st) {
+  const Reg& r0 = st.cur().regs[0];
+  int64_t lo = 0, hi = 0;
+  if (prog_.type == ProgType::Tracing &&
+      (prog_.section.rfind("fentry", 0) == 0 || prog_.section.rfind("fexit", 0) == 0)) {
+    lo = hi = 0;
+  } else {
+    return;
+  }
+  if (!r0.is_scalar())
+    fail(std::string("At program exit the register R0 is not a known value (") + type_str(r0) + ")");
+  if (r0.smin < lo || r0.smax > hi)
+    fail("At program exit the register R0 has smin=" + std::to_string(r0.smin) + " smax=" + std::to_string(r0.smax) +
+         " should have been in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
+void Verifier::check_ref_leak(const State& st, const char* prefix) {
+  std::string msg;
+  for (const RefState& r : st.refs) {
+    if (r.lock) continue;
+    msg += "Unreleased reference id=" + std::to_string(r.id) + " alloc_insn=" + std::to_string(r.insn) + "\n";
+  }
+  if (!msg.empty()) fail(msg + prefix + " would lead to reference leak");
+}
+
+void Verifier::check_ld_imm64(State& st, const Insn& in, const Insn& next) {
+  check_reg_write(in.dst);
+  Reg& d = st.cur().regs[in.dst];
+  switch (in.src) {
+    case 0:
+      mark_known(d, (static_cast<uint64_t>(static_cast<uint32_t>(next.imm)) << 32) | static_cast<uint32_t>(in.imm));
+      return;
+    case kPseudoMapFd:
+    case kPseudoMapIdx:
+    case kPseudoMapValue:
+    case kPseudoMapIdxValue: {
+      if (in.imm < 0 || static_cast<size_t>(in.imm) >= obj_.maps.size()) fail("fd " + std::to_string(in.imm) + " is not pointing to valid bpf_map");
+      d = Reg{};
+      mark_known(d, 0);
+      d.aux = static_cast<uint32_t>(in.imm);
+      if (in.src == kPseudoMapFd || in.src == kPseudoMapIdx) {
+        d.type = RegType::MapPtr;
+        return;
+      }
+      const MapDef& m = obj_.maps[static_cast<size_t>(in.imm)];
+      if (static_cast<uint32_t>(next.imm) >= m.value_size && m.value_size)
+        fail("invalid access to map value pointer, value_size=" + std::to_string(m.value_size) + " off=" +
+             std::to_string(static_cast<uint32_t>(next.imm)));
+      d.type = RegType::MapValue;
+      d.off = next.imm;
+      return;
+    }
+    case kPseudoFunc: {
+      const uint32_t target = static_cast<uint32_t>(static_cast<int64_t>(st.insn) + in.imm + 1);
+      mark_known(d, 0);
+      d.type = RegType::Func;
+      d.aux = subprog_of(target);
+      return;
+    }
+    default: {  // a __ksym: a kernel symbol's address, read-only memory of its type's size
+      mark_known(d, 0);
+      d.type = RegType::Mem;
+      d.flags = kRdonly;
+      d.aux = 0;
+      if (in.imm >= 0 && static_cast<size_t>(in.imm) < obj_.ksyms.size() && obj_.btf) {
+        const uint32_t var = obj_.btf->find(obj_.ksyms[static_cast<size_t>(in.imm)].name, BTF_KIND_VAR);
+        const btf_type* t = var ? obj_.btf->type(var) : nullptr;
+        const int64_t sz = t ? obj_.btf->size_of(t->type) : 0;
+        if (sz > 0) d.aux = static_cast<uint32_t>(sz);
+      }
+      return;
+    }
+  }
+}
+
+void Verifier::check_ld_abs(State& st, const Insn& in) {
+  if (prog_.type != ProgType::SocketFilter && prog_.type != ProgType::SchedCls && prog_.type != ProgType::SchedAct)
+    fail("BPF_LD_[ABS|IND] instructions not allowed for this program type");
+  if (st.lock_id) fail("BPF_LD_[ABS|IND] cannot be used inside bpf_spin_lock-ed region");
+  check_ref_leak(st, "BPF_LD_[ABS|IND]");
+  if (st.rcu_depth) fail("BPF_LD_[ABS|IND] cannot be used inside bpf_rcu_read_lock-ed region");
+  Frame& f = st.cur();
+  check_reg_read(st, 6);
+  if (f.regs[6].type != RegType::Ctx) fail("at the time of BPF_LD_ABS|IND R6 != pointer to skb");
+  if (isa::mode(in.code) == kInd) check_reg_read(st, in.src);
+  clear_caller_saved(st);
+  mark_unknown(f.regs[0]);
+  const int size = size_bytes(in.code);
+  if (size < 8) coerce_to_size(f.regs[0], size);
+}
+
+// check_max_stack_depth: along every chain of calls from the program, the
+// frames' depths (each rounded up to 32, at least 32) add up to at most 512.
+void Verifier::check_stack_depths() {
+  struct Walk {
+    const Verifier& v;
+    std::string error;
+    void go(uint32_t sub, uint32_t total, int frames) {
+      if (frames > kMaxCallFrames + 1) return;  // recursion: the walk has refused it
+      const uint32_t d = std::max<uint32_t>(v.stack_depth_[sub], 1);
+      total += (d + 31) / 32 * 32;
+      if (total > 512 && error.empty()) {
+        error = "combined stack size of " + std::to_string(frames) + " calls is " + std::to_string(total) + ". Too large";
+        return;
+      }
+      for (uint32_t c : v.callees_[sub]) go(c, total, frames + 1);
+    }
+  } w{*this, {}};
+  w.go(0, 0, 1);
+  if (!w.error.empty()) fail(w.error);
+}
+
+}  // namespace ringb::verifier

@@ -1,0 +1,407 @@
+// helpers_check.cc — a helper call against its prototype (ringb/helpers.h):
+// check_func_arg's type checks and messages, memory the helper reads or
+// writes, map/function compatibility, spin locks, kptr_xchg, callbacks
+// (bpf_loop, bpf_for_each_map_elem), and the type of r0 afterwards.
+#include <algorithm>
+#include <cstring>
+
+#include "ringb/disasm.h"
+#include "ringb/helper_progs.h"
+#include "ringb/helpers.h"
+#include "state.h"
+
+namespace ringb::verifier {
+namespace {
+
+using helpers::ArgKind;
+
+std::string R(int r) { return "R" + std::to_string(r); }
+
+// check_map_func_compatibility, both directions.
+bool map_func_ok(uint32_t type, int func) {
+  const auto t = static_cast<MapType>(type);
+  switch (t) {
+    case MapType::ProgArray: if (func != 12) return false; break;
+    case MapType::ArrayOfMaps:
+    case MapType::HashOfMaps: if (func != 1) return false; break;
+    case MapType::Queue:
+    case MapType::Stack: if (func != 87 && func != 88 && func != 89) return false; break;
+    case MapType::BloomFilter: if (func != 87 && func != 89) return false; break;  // push, peek
+    default: break;
+  }
+  switch (func) {
+    case 12: return t == MapType::ProgArray;
+    case 87: case 89: return t == MapType::Queue || t == MapType::Stack || t == MapType::BloomFilter;
+    case 88: return t == MapType::Queue || t == MapType::Stack;
+    case 164:
+      return t == MapType::Hash || t == MapType::Array || t == MapType::PercpuHash || t == MapType::PercpuArray ||
+             t == MapType::LruHash || t == MapType::LruPercpuHash;
+    case 195: return t == MapType::PercpuArray || t == MapType::PercpuHash || t == MapType::LruPercpuHash;
+    default: return true;
+  }
+}
+
+const char* expected_types(ArgKind k) {
+  switch (k) {
+    case ArgKind::ConstMapPtr: return "map_ptr";
+    case ArgKind::Ctx: return "ctx";
+    case ArgKind::Func: return "func";
+    case ArgKind::Stack: return "fp";
+    case ArgKind::ConstStr: case ArgKind::Kptr: return "map_value";
+    case ArgKind::SpinLock: return "map_value, ptr_";
+    case ArgKind::BtfId: case ArgKind::PercpuBtfId: return "ptr_";
+    default: return "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
+  }
+}
+
+
+bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
+  // A syscall program's context is plain memory of the size given at run time.
+  if (pt == ProgType::Syscall && r.type == RegType::Ctx &&
+      (k == ArgKind::MapKey || k == ArgKind::MapValue || k == ArgKind::Mem))
+    return true;
+  switch (k) {
+    case ArgKind::ConstMapPtr: return r.type == RegType::MapPtr;
+    case ArgKind::Ctx: return r.type == RegType::Ctx && r.off == 0;
+    case ArgKind::Func: return r.type == RegType::Func;
+    case ArgKind::Stack: return r.type == RegType::Stack;
+    case ArgKind::ConstStr: case ArgKind::Kptr: return r.type == RegType::MapValue;
+    case ArgKind::SpinLock: return r.type == RegType::MapValue || (r.type == RegType::BtfId && (r.flags & kAlloc));
+    case ArgKind::BtfId: return r.type == RegType::BtfId;
+    case ArgKind::PercpuBtfId: return r.type == RegType::BtfId && (r.flags & kPercpu);
+    case ArgKind::MapKey: case ArgKind::MapValue: case ArgKind::Mem:
+      return r.type == RegType::Stack || r.type == RegType::Packet || r.type == RegType::PacketMeta ||
+             r.type == RegType::MapKey || r.type == RegType::MapValue || r.type == RegType::Mem ||
+             (r.type == RegType::BtfId && !(r.flags & kUntrusted));
+    default: return true;
+  }
+}
+
+}  // namespace
+
+// Memory of [size_min, size_max] bytes at register `regno`, read or
+// written by a helper (check_helper_mem_access).
+void Verifier::check_helper_mem(State& st, int regno, int64_t size_min, int64_t size_max, bool write, bool zero_ok,
+                                int size_regno) {
+  (void)size_min;
+  (void)size_regno;
+  Frame& f = st.cur();
+  const Reg r = f.regs[regno];
+  const int size = static_cast<int>(size_max);
+  if (size == 0 && zero_ok) return;
+  switch (r.type) {
+    case RegType::Stack: {
+      check_stack_bounds(regno, r, r.off, size, write ? " write to" : " read from");
+      Frame& target = st.frames[r.frameno];
+      const int64_t lo = r.off + (r.var_off.is_const() ? static_cast<int64_t>(r.var_off.value) : r.smin);
+      const int64_t hi = r.off + (r.var_off.is_const() ? static_cast<int64_t>(r.var_off.value) : r.smax) + size;
+      grow_stack(target, lo, target.subprog);
+      if (write) {
+        for (int64_t o = lo; o < hi; ++o) {
+          StackSlot& s = target.stack[static_cast<size_t>((-o - 1) / 8)];
+          for (Slot& t : s.type)
+            if (t == Slot::Spill) t = Slot::Misc;
+          s.type[(-o - 1) % 8] = Slot::Misc;
+        }
+      }
+      return;
+    }
+    case RegType::MapValue:
+      check_map_value_access(st, regno, r, r.off, size, write, true);
+      return;
+    case RegType::Packet:
+    case RegType::PacketMeta:
+      check_packet_access(regno, r, r.off, size, true);
+      return;
+    case RegType::MapKey: {
+      const int64_t ks = map(r.aux).key_size;
+      if (write || r.off < 0 || r.off + r.smin < 0 || static_cast<int64_t>(r.umax) + r.off + size > ks)
+        fail("invalid access to map key, key_size=" + std::to_string(ks) + " off=" + std::to_string(r.off) +
+             " size=" + std::to_string(size));
+      return;
+    }
+    case RegType::Mem: {
+      if (write && (r.flags & kRdonly)) fail(R(regno) + " cannot write into " + type_str(r));
+      const int64_t ms = r.aux;
+      if (r.off + r.smin < 0 || static_cast<int64_t>(r.umax) + r.off + size > ms)
+        fail("invalid access to memory, mem_size=" + std::to_string(ms) + " off=" + std::to_string(r.off) +
+             " size=" + std::to_string(size));
+      return;
+    }
+    default: return;  // BTF pointers: their type's size is the kernel's check
+  }
+}
+
+void Verifier::check_helper_call(State& st, const Insn& in) {
+  // The kernel's get_func_proto of the program type, as data (helper_progs.h).
+  if (!platform::helper_allowed(prog_.type, in.imm) && helper_name(in.imm)[0])
+    fail("program of this type cannot use helper " + std::string(helper_name(in.imm)) + "#" + std::to_string(in.imm) +
+         " (program type " + prog_type_name(prog_.type) + ")");
+  const helpers::Proto* p = helpers::find(in.imm);
+  if (!p) {
+    // A helper of the kernel's: the vm has it (the load checked that before
+    // verifying), but its prototype is not in this verifier's table yet.
+    if (helper_name(in.imm)[0]) unmodelled("helper " + std::string(helper_name(in.imm)) + "#" + std::to_string(in.imm));
+    fail("invalid func unknown#" + std::to_string(in.imm));
+  }
+  const std::string fname = std::string(p->name) + "#" + std::to_string(p->id);
+  if (p->gpl_only && obj_.license != "GPL" && obj_.license.find("GPL") == std::string::npos)
+    fail("cannot call GPL-restricted function from non-GPL compatible program");
+  Frame& f = st.cur();
+  const uint32_t per_cpu_type_ = f.regs[1].aux;
+  int map_arg = -1;  // the register holding the map
+  uint32_t func_sub = 0;
+  bool has_func = false;
+  int release_reg = -1;
+  for (int a = 0; a < 5; ++a) {
+    const helpers::Arg arg = p->args[a];
+    if (arg.kind == ArgKind::None) break;
+    const int regno = a + 1;
+    check_reg_read(st, regno);
+    const Reg& r = f.regs[regno];
+    if (arg.kind == ArgKind::Anything) {
+      continue;
+    }
+    if (arg.kind == ArgKind::ConstSize || arg.kind == ArgKind::ConstSizeOrZero) {
+      if (!r.is_scalar()) fail(R(regno) + " type=" + type_str(r) + " expected=scalar");
+      const bool zero_ok = arg.kind == ArgKind::ConstSizeOrZero;
+      if (r.smin < 0) fail(R(regno) + " min value is negative, either use unsigned or 'var &= const'");
+      if (r.umin == 0 && !zero_ok)
+        fail(R(regno) + " invalid zero-sized read: u64=[" + std::to_string(r.umin) + "," + std::to_string(r.umax) + "]");
+      if (r.umax >= static_cast<uint64_t>(kMaxVarOff))
+        fail(R(regno) + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
+      const helpers::Arg mem = p->args[a - 1];
+      const Reg& m = f.regs[regno - 1];
+      if (m.is_null_const() && (mem.flags & helpers::kMaybeNull)) continue;
+      check_helper_mem(st, regno - 1, static_cast<int64_t>(r.umin), static_cast<int64_t>(r.umax),
+                       mem.flags & helpers::kUninit, zero_ok, regno);
+      continue;
+    }
+    const bool null_ok = arg.flags & helpers::kMaybeNull;
+    if (r.is_null_const() && null_ok) continue;
+    if (!type_ok(r, arg.kind, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer()))
+      fail(R(regno) + " type=" + type_str(r) + " expected=" + expected_types(arg.kind));
+    switch (arg.kind) {
+      case ArgKind::ConstMapPtr: {
+        map_arg = regno;
+        const MapDef& m = map(r.aux);
+        if (p->id == 12 && m.type != static_cast<uint32_t>(MapType::ProgArray))
+          fail("expected prog array map for tail call");
+        if (!map_func_ok(m.type, p->id))
+          fail("cannot pass map_type " + std::to_string(m.type) + " into func " + fname);
+        break;
+      }
+      case ArgKind::MapKey:
+      case ArgKind::MapValue: {
+        if (map_arg < 0) fail(std::string("invalid map_ptr to access map->") + (arg.kind == ArgKind::MapKey ? "key" : "value"));
+        const MapDef& m = map(f.regs[map_arg].aux);
+        const uint32_t n = arg.kind == ArgKind::MapKey ? m.key_size : m.value_size;
+        check_helper_mem(st, regno, n, n, arg.flags & helpers::kUninit, false, -1);
+        break;
+      }
+      case ArgKind::Func:
+        has_func = true;
+        func_sub = r.aux;
+        break;
+      case ArgKind::Stack: break;
+      case ArgKind::ConstStr: {
+        const MapDef& m = map(r.aux);
+        if (!m.read_only) fail(R(regno) + " does not point to a readonly map'");
+        if (!r.var_off.is_const()) fail(R(regno) + " is not a constant address'");
+        const int64_t at = r.off + static_cast<int64_t>(r.var_off.value);
+        const auto& v = m.initial_value;
+        if (at < 0 || static_cast<size_t>(at) >= v.size() ||
+            !std::memchr(v.data() + at, 0, v.size() - static_cast<size_t>(at)))
+          fail("string is not zero-terminated");
+        break;
+      }
+      case ArgKind::SpinLock: {
+        const FieldRecord* rec = record_of(r);
+        if (!r.var_off.is_const())
+          fail(R(regno) + " doesn't have constant offset. bpf_spin_lock has to be at the constant offset");
+        if (!rec || rec->spin_lock_off < 0) {
+          if (r.type == RegType::MapValue) fail("map '" + map(r.aux).name + "' has no valid bpf_spin_lock");
+          fail("has no valid bpf_spin_lock");
+        }
+        const int64_t at = r.off + static_cast<int64_t>(r.var_off.value);
+        if (at != rec->spin_lock_off)
+          fail("off " + std::to_string(at) + " doesn't point to 'struct bpf_spin_lock' that is at " +
+               std::to_string(rec->spin_lock_off));
+        const uint32_t owner = r.type == RegType::MapValue ? (r.id ? r.id : 0x80000000u | r.aux) : r.ref_obj_id ? r.ref_obj_id : r.id;
+        if (p->id == 93) {
+          if (st.lock_id) fail("Locking two bpf_spin_locks are not allowed");
+          st.lock_id = owner ? owner : 1;
+          st.lock_map = r.type == RegType::MapValue ? r.aux + 1 : 0;
+          st.lock_off = static_cast<int32_t>(at);
+        } else {
+          if (!st.lock_id) fail("bpf_spin_unlock without taking a lock");
+          if (st.lock_id != (owner ? owner : 1)) fail("bpf_spin_unlock of different lock");
+          st.lock_id = 0;
+          st.lock_map = 0;
+          st.lock_off = -1;
+          // non-owning references die with the lock
+          for (Frame& fr : st.frames)
+            for (Reg& q : fr.regs)
+              if (q.type == RegType::BtfId && (q.flags & kNonOwn)) mark_unknown(q);
+        }
+        break;
+      }
+      case ArgKind::Kptr: {
+        if (!r.var_off.is_const())
+          fail(R(regno) + " doesn't have constant offset. kptr has to be at the constant offset");
+        const Field* fld = field_at(r);
+        if (!fld || !(static_cast<uint32_t>(fld->kind) & kAnyKptr))
+          fail("off=" + std::to_string(r.off + static_cast<int64_t>(r.var_off.value)) + " doesn't point to kptr");
+        break;
+      }
+      case ArgKind::BtfId:
+        if (arg.flags & helpers::kRelease) {
+          if (!r.ref_obj_id) fail(R(regno) + " must be referenced when passed to release function");
+          release_reg = regno;
+        }
+        break;
+      default: break;
+    }
+  }
+  // What the call leaves behind.
+  Reg ret;
+  mark_unknown(ret);
+  uint32_t kptr_type = 0;
+  bool kptr_local = false, kptr_percpu = false;
+  if (p->id == 194) {
+    const Field* fld = field_at(f.regs[1]);
+    kptr_type = fld ? fld->pointee_id : 0;
+    kptr_percpu = fld && fld->kind == FieldKind::KptrPercpu;
+    for (const StructMeta& sm : obj_.struct_metas)
+      if (sm.btf_id == kptr_type) kptr_local = true;
+    if (obj_.btf && kptr_type) {
+      const btf_type* t = obj_.btf->type(kptr_type);
+      // a local type: the object's own struct (bpf_obj_new'able); kernel types carry no meta
+      if (t && obj_.btf->size_of(kptr_type) > 0 && !kptr_local) {
+        const std::string n = obj_.btf->name(kptr_type);
+        kptr_local = n != "bpf_cpumask" && n != "task_struct" && n != "cgroup";
+      }
+    }
+  }
+  if (release_reg >= 0) release_ref(st, f.regs[release_reg].ref_obj_id);
+  if (p->id == 12) {  // tail call
+    has_tail_call_ = true;
+    if (st.lock_id) fail("tail_call cannot be used inside bpf_spin_lock-ed region");
+    check_ref_leak(st, "tail_call");
+    if (st.rcu_depth) fail("tail_call cannot be used inside bpf_rcu_read_lock-ed region");
+  }
+  if (has_func && (p->id == 181 || p->id == 164)) {
+    calls_callback_[st.insn] = true;
+    setup_callback(st, func_sub, p->id);
+  }
+  Frame& cf = st.cur();
+  // A constant key on the stack (for the array lookup rule below).
+  int64_t key_const = -1;
+  if (p->id == 1 && cf.regs[2].type == RegType::Stack && cf.regs[2].var_off.is_const()) {
+    const int64_t off = cf.regs[2].off + static_cast<int64_t>(cf.regs[2].var_off.value);
+    const Frame& kf = st.frames[cf.regs[2].frameno];
+    const size_t spi = static_cast<size_t>((-off - 1) / 8);
+    if (off < 0 && spi < kf.stack.size()) {
+      const StackSlot& sl = kf.stack[spi];
+      const int b = static_cast<int>((-off - 1) % 8);
+      if (sl.type[b] == Slot::Spill && ((-off) % 8) == 0 && sl.spilled.is_const()) {
+        key_const = static_cast<int64_t>(static_cast<uint32_t>(sl.spilled.var_off.value));
+      } else {
+        bool zero = true;
+        for (int k = 0; k < 4 && b - k >= 0; ++k) zero &= sl.type[b - k] == Slot::Zero;
+        if (zero && b >= 3) key_const = 0;
+      }
+    }
+  }
+  const int map_reg_aux = map_arg >= 0 ? static_cast<int>(cf.regs[map_arg].aux) : -1;
+  clear_caller_saved(st);
+  switch (p->ret) {
+    case helpers::RetKind::Void: cf.regs[0] = Reg{}; break;
+    case helpers::RetKind::Integer: cf.regs[0] = ret; break;
+    case helpers::RetKind::MapValueOrNull: {
+      const MapDef& m = map(static_cast<uint32_t>(map_reg_aux));
+      Reg v;
+      mark_known(v, 0);
+      v.id = ++id_gen_;
+      v.flags = kMaybeNull;
+      if ((m.type == static_cast<uint32_t>(MapType::ArrayOfMaps) || m.type == static_cast<uint32_t>(MapType::HashOfMaps)) &&
+          m.inner_map) {
+        maps_.push_back(m.inner_map.get());
+        v.type = RegType::MapPtr;
+        v.aux = static_cast<uint32_t>(maps_.size() - 1);
+      } else {
+        v.type = RegType::MapValue;
+        v.aux = static_cast<uint32_t>(map_reg_aux);
+        // An array lookup with a constant key in range cannot fail: Linux
+        // 6.18 drops _or_null for it, so programs may skip the check.
+        if ((m.type == static_cast<uint32_t>(MapType::Array) || m.type == static_cast<uint32_t>(MapType::PercpuArray)) &&
+            key_const >= 0 && static_cast<uint64_t>(key_const) < m.max_entries) {
+          v.flags = 0;
+          v.id = 0;
+        }
+      }
+      cf.regs[0] = v;
+      break;
+    }
+    case helpers::RetKind::MemOrBtfId:
+    case helpers::RetKind::BtfIdOrNull: {
+      Reg v;
+      mark_known(v, 0);
+      v.type = RegType::BtfId;
+      v.flags = (p->ret_flags & helpers::kMaybeNull) ? kMaybeNull : 0;
+      if (p->id == 194) {
+        v.aux = kptr_type;
+        if (kptr_local) v.flags |= kAlloc;
+        if (kptr_percpu) v.flags |= kPercpu;
+        v.ref_obj_id = acquire_ref(st);
+        v.id = v.ref_obj_id;
+      } else {
+        const Reg& a1 = f.regs[1];
+        (void)a1;
+        v.aux = 0;
+        v.flags |= kAlloc;
+        v.id = ++id_gen_;
+      }
+      cf.regs[0] = v;
+      break;
+    }
+  }
+  if (p->id == 153 || p->id == 154) {
+    // The object's type comes from the per-cpu pointer's.
+    cf.regs[0].aux = per_cpu_type_;
+  }
+}
+
+void Verifier::setup_callback(State& st, uint32_t subprog, int helper_id) {
+  State cb = st;
+  const Frame& caller = st.cur();
+  Frame callee;
+  callee.callsite = st.insn;
+  callee.subprog = subprog;
+  callee.in_callback = true;
+  if (helper_id == 181) {  // bpf_loop(nr, cb, ctx, flags): cb(u64 index, void *ctx)
+    mark_unknown(callee.regs[1]);
+    callee.regs[2] = caller.regs[3];
+  } else {  // for_each_map_elem(map, cb, ctx, flags): cb(map, key, value, ctx)
+    const Reg& m = caller.regs[1];
+    callee.regs[1] = m;
+    callee.regs[2] = m;
+    callee.regs[2].type = RegType::MapKey;
+    callee.regs[3] = m;
+    callee.regs[3].type = RegType::MapValue;
+    callee.regs[4] = caller.regs[3];
+  }
+  mark_known(callee.regs[10], 0);
+  callee.regs[10].type = RegType::Stack;
+  callee.regs[10].frameno = static_cast<uint8_t>(cb.frames.size());
+  if (cb.frames.size() >= static_cast<size_t>(kMaxCallFrames))
+    fail("the call stack of " + std::to_string(cb.frames.size() + 1) + " frames is too deep !");
+  const uint32_t caller_sub = st.cur().subprog;
+  if (std::find(callees_[caller_sub].begin(), callees_[caller_sub].end(), subprog) == callees_[caller_sub].end())
+    callees_[caller_sub].push_back(subprog);
+  cb.frames.push_back(std::move(callee));
+  cb.insn = prog_.funcs[subprog].insn;
+  push_branch(cb, cb.insn);
+}
+
+}  // namespace ringb::verifier

@@ -1,0 +1,236 @@
+// kfuncs_check.cc — kfunc calls against their prototypes (ringb/kfuncs.h):
+// argument kinds, KF_ACQUIRE / KF_RELEASE reference tracking, KF_RET_NULL,
+// the object model's basics (bpf_obj_new's type, graph roots under their
+// lock, nodes as owning references that become non-owning when pushed),
+// RCU read sections; and the reference bookkeeping helpers share.
+#include <bpf/btf.h>
+
+#include "ringb/kfuncs.h"
+#include "state.h"
+
+namespace ringb::verifier {
+namespace {
+
+std::string arg_name(int a) { return "arg#" + std::to_string(a); }
+
+bool allowed_under_lock(const std::string& n) {
+  return n.rfind("bpf_list_", 0) == 0 || n.rfind("bpf_rbtree_", 0) == 0 || n.rfind("bpf_refcount_acquire", 0) == 0;
+}
+
+}  // namespace
+
+const FieldRecord* Verifier::record_of(const Reg& r) const {
+  if (r.type == RegType::MapValue) return &map(r.aux).fields;
+  if (r.type == RegType::BtfId)
+    for (const StructMeta& sm : obj_.struct_metas)
+      if (sm.btf_id == r.aux) return &sm.record;
+  return nullptr;
+}
+
+const Field* Verifier::field_at(const Reg& r) const {
+  const FieldRecord* rec = record_of(r);
+  if (!rec || !r.var_off.is_const()) return nullptr;
+  const int64_t at = r.off + static_cast<int64_t>(r.var_off.value);
+  if (at < 0) return nullptr;
+  return rec->at(static_cast<uint32_t>(at));
+}
+
+uint32_t Verifier::acquire_ref(State& st) {
+  const uint32_t id = ++id_gen_;
+  st.refs.push_back(RefState{id, st.insn, false});
+  return id;
+}
+
+void Verifier::release_ref(State& st, uint32_t ref_obj_id) {
+  for (size_t i = 0; i < st.refs.size(); ++i) {
+    if (st.refs[i].id != ref_obj_id || st.refs[i].lock) continue;
+    st.refs.erase(st.refs.begin() + static_cast<long>(i));
+    for (Frame& f : st.frames) {
+      for (Reg& r : f.regs)
+        if (r.ref_obj_id == ref_obj_id) mark_unknown(r);  // allow_ptr_leaks: an unknown scalar
+      for (StackSlot& s : f.stack)
+        if (s.type[7] == Slot::Spill && s.spilled.ref_obj_id == ref_obj_id) {
+          for (Slot& t : s.type) if (t == Slot::Spill) t = Slot::Misc;
+          s.spilled = Reg{};
+        }
+    }
+    return;
+  }
+  fail("reference has not been acquired before");
+}
+
+void Verifier::check_kfunc_call(State& st, const Insn& in) {
+  if (in.imm < 0 || static_cast<size_t>(in.imm) >= obj_.kfuncs.size()) fail("invalid kernel function call");
+  const std::string& name = obj_.kfuncs[static_cast<size_t>(in.imm)];
+  bool implicit = false;
+  const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), name, &implicit);
+  if (!p) p = kfuncs::find(opts_.host_kfuncs, name, &implicit);
+  // Iterators and dynptrs need their own stack-slot states, and bpf_throw
+  // its unwinding rules: not modelled yet.
+  if (p && ((p->flags & (kfuncs::kIterNew | kfuncs::kIterNext | kfuncs::kIterDestroy)) ||
+            name.rfind("bpf_iter_", 0) == 0 || name.rfind("bpf_dynptr_", 0) == 0 || name == "bpf_throw"))
+    unmodelled("kfunc " + name);
+  if (!p) {
+    for (const std::string& u : opts_.unchecked_kfuncs) {
+      if (u != name) continue;
+      clear_caller_saved(st);
+      mark_unknown(st.cur().regs[0]);
+      return;
+    }
+    fail("calling kernel function " + name + " is not allowed");
+  }
+  if (st.lock_id && !allowed_under_lock(p->name)) fail("function calls are not allowed while holding a lock");
+  Frame& f = st.cur();
+  int regno = 1;
+  int release_reg = -1, root_reg = -1, node_reg = -1;
+  uint32_t new_type = 0;
+  int callback_reg = -1;
+  for (size_t a = 0; a < p->args.size(); ++a) {
+    const kfuncs::Proto::Param& prm = p->args[a];
+    const bool is_implicit = prm.kind == kfuncs::Arg::Meta || prm.kind == kfuncs::Arg::NodeOffset;
+    if (is_implicit && implicit) continue;
+    if (regno > 5) break;
+    check_reg_read(st, regno);
+    const Reg& r = f.regs[regno];
+    const int an = static_cast<int>(a);
+    switch (prm.kind) {
+      case kfuncs::Arg::Scalar:
+        if (!r.is_scalar()) fail(arg_name(an) + " expected scalar, got " + type_str(r));
+        break;
+      case kfuncs::Arg::TypeId:
+        if (!r.is_const()) fail("R" + std::to_string(regno) + " must be a known constant");
+        new_type = static_cast<uint32_t>(r.var_off.value);
+        if (!obj_.btf || !obj_.btf->type(new_type)) fail("bpf_obj_new requires prog BTF");
+        break;
+      case kfuncs::Arg::Meta:
+      case kfuncs::Arg::NodeOffset:
+        break;
+      case kfuncs::Arg::Callback:
+        if (r.type != RegType::Func) fail(arg_name(an) + " expected pointer to func");
+        callback_reg = regno;
+        break;
+      case kfuncs::Arg::Pointer: {
+        if (!r.is_pointer()) {
+          if (r.is_null_const()) fail("Possibly NULL pointer passed to trusted " + arg_name(an));
+          fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
+        }
+        if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted " + arg_name(an));
+        if (prm.type == "bpf_list_head" || prm.type == "bpf_rb_root") {
+          const Field* fld = field_at(r);
+          if (!fld) fail(arg_name(an) + " expected pointer to " + prm.type);
+          const FieldRecord* rec = record_of(r);
+          if (!st.lock_id || !rec || st.lock_off != rec->spin_lock_off)
+            fail("bpf_spin_lock at off=" + std::to_string(rec ? rec->spin_lock_off : -1) + " must be held for " +
+                 prm.type);
+          root_reg = regno;
+        } else if (prm.type == "bpf_list_node" || prm.type == "bpf_rb_node") {
+          if (r.type != RegType::BtfId || !(r.flags & kAlloc))
+            fail(arg_name(an) + " expected pointer to allocated object");
+          node_reg = regno;
+        }
+        if ((p->flags & kfuncs::kRelease) && release_reg < 0) {
+          if (r.type != RegType::BtfId || !r.ref_obj_id) {
+            if (name.find("obj_drop") != std::string::npos) fail(arg_name(an) + " expected pointer to allocated object");
+            fail("release kernel function " + name + " expects refcounted PTR_TO_BTF_ID");
+          }
+          if (r.off != 0)
+            fail("R" + std::to_string(regno) + " must have zero offset when passed to release func or trusted arg to kfunc");
+          release_reg = regno;
+        }
+        break;
+      }
+    }
+    ++regno;
+  }
+  // Effects.
+  const Reg arg1 = f.regs[1];
+  Reg ret;
+  mark_unknown(ret);
+  const std::string pn = p->name;
+  if (pn == "bpf_rcu_read_lock") ++st.rcu_depth;
+  if (pn == "bpf_rcu_read_unlock") {
+    if (!st.rcu_depth) fail("unmatched rcu read unlock");
+    if (--st.rcu_depth == 0)
+      for (Frame& fr : st.frames)
+        for (Reg& q : fr.regs)
+          if (q.type == RegType::BtfId && (q.flags & kRcu)) q.flags = static_cast<uint8_t>((q.flags & ~kRcu) | kUntrusted);
+  }
+  Reg node_copy;
+  if (node_reg > 0) node_copy = f.regs[node_reg];
+  Reg root_copy;
+  if (root_reg > 0) root_copy = f.regs[root_reg];
+  Reg rel_copy;
+  if (release_reg > 0) rel_copy = f.regs[release_reg];
+  if (callback_reg > 0 && root_reg > 0) {
+    const Field* fld = field_at(root_copy);
+    State cb = st;
+    Frame callee;
+    callee.callsite = st.insn;
+    callee.subprog = f.regs[callback_reg].aux;
+    callee.in_callback = true;
+    for (int q = 1; q <= 2; ++q) {
+      mark_known(callee.regs[q], 0);
+      callee.regs[q].type = RegType::BtfId;
+      callee.regs[q].flags = kAlloc | kNonOwn;
+      callee.regs[q].aux = fld ? fld->node_struct_id : 0;
+      callee.regs[q].off = fld ? static_cast<int32_t>(fld->node_offset) : 0;
+    }
+    mark_known(callee.regs[10], 0);
+    callee.regs[10].type = RegType::Stack;
+    callee.regs[10].frameno = static_cast<uint8_t>(cb.frames.size());
+    cb.frames.push_back(std::move(callee));
+    cb.insn = prog_.funcs[cb.frames.back().subprog].insn;
+    calls_callback_[st.insn] = true;
+    push_branch(cb, cb.insn);
+  }
+  // Pushing a node hands the owning reference to the collection: what is
+  // left is a non-owning reference, valid until the lock is released.
+  if (node_reg > 0 && (pn.find("push") != std::string::npos || pn.find("rbtree_add") != std::string::npos) &&
+      node_copy.ref_obj_id) {
+    const uint32_t ref = node_copy.ref_obj_id;
+    for (size_t i = 0; i < st.refs.size(); ++i)
+      if (st.refs[i].id == ref) {
+        st.refs.erase(st.refs.begin() + static_cast<long>(i));
+        break;
+      }
+    for (Frame& fr : st.frames)
+      for (Reg& q : fr.regs)
+        if (q.ref_obj_id == ref) q.ref_obj_id = 0, q.flags |= kNonOwn;
+  }
+  if (release_reg > 0) release_ref(st, rel_copy.ref_obj_id);
+  Frame& cf = st.cur();
+  clear_caller_saved(st);
+  if (p->ret == kfuncs::Ret::Void) return;
+  if (p->ret == kfuncs::Ret::Scalar) {
+    cf.regs[0] = ret;
+    return;
+  }
+  Reg v;
+  mark_known(v, 0);
+  v.type = RegType::BtfId;
+  if (pn.find("obj_new") != std::string::npos) {
+    v.aux = new_type;
+    v.flags = kAlloc | (pn.find("percpu") != std::string::npos ? kPercpu : 0);
+  } else if (pn == "bpf_refcount_acquire_impl") {
+    v.aux = arg1.aux;
+    v.flags = kAlloc;
+  } else if (p->ret_type == "bpf_list_node" || p->ret_type == "bpf_rb_node") {
+    const Field* fld = root_reg > 0 ? field_at(root_copy) : nullptr;
+    v.aux = fld ? fld->node_struct_id : 0;
+    v.off = fld ? static_cast<int32_t>(fld->node_offset) : 0;
+    v.flags = kAlloc | ((p->flags & kfuncs::kAcquire) ? 0 : kNonOwn);
+  } else if (obj_.btf && !p->ret_type.empty()) {
+    v.aux = obj_.btf->find(p->ret_type, BTF_KIND_STRUCT);
+  }
+  if (p->flags & kfuncs::kAcquire) {
+    v.ref_obj_id = acquire_ref(st);
+    v.id = v.ref_obj_id;
+  }
+  if (p->flags & kfuncs::kRetNull) {
+    v.flags |= kMaybeNull;
+    if (!v.id) v.id = ++id_gen_;
+  }
+  cf.regs[0] = v;
+}
+
+}  // namespace ringb::verifier

@@ -1,0 +1,268 @@
+// state.h — the verifier's abstract state, after the kernel's
+// bpf_reg_state / bpf_stack_state / bpf_func_state / bpf_verifier_state,
+// and the Verifier that walks a program with it. Internal to src/verifier.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ringb/object.h"
+#include "ringb/verifier.h"
+#include "tnum.h"
+
+namespace ringb::verifier {
+
+inline constexpr int kMaxReg = 11;           // r0..r10
+inline constexpr int kStackSize = 512;       // MAX_BPF_STACK
+inline constexpr int kMaxCallFrames = 8;     // MAX_CALL_FRAMES
+inline constexpr int64_t kMaxVarOff = 1 << 29;  // BPF_MAX_VAR_OFF
+inline constexpr int64_t kMaxPacketOff = 0xffff;
+
+enum class RegType : uint8_t {
+  NotInit,
+  Scalar,
+  Ctx,          // PTR_TO_CTX
+  Stack,        // PTR_TO_STACK
+  MapPtr,       // CONST_PTR_TO_MAP
+  MapValue,     // PTR_TO_MAP_VALUE
+  MapKey,       // PTR_TO_MAP_KEY
+  Packet,       // PTR_TO_PACKET
+  PacketMeta,   // PTR_TO_PACKET_META
+  PacketEnd,    // PTR_TO_PACKET_END
+  Mem,          // PTR_TO_MEM (mem_size bytes)
+  BtfId,        // PTR_TO_BTF_ID: an allocated object (kAlloc) or a kernel type
+  Func,         // PTR_TO_FUNC
+  SockCommon,   // PTR_TO_SOCK_COMMON (skb->sk)
+};
+
+// Type modifiers (the kernel's PTR_MAYBE_NULL, MEM_RDONLY, MEM_ALLOC, …).
+enum RegFlag : uint8_t {
+  kMaybeNull = 1u << 0,
+  kRdonly = 1u << 1,
+  kAlloc = 1u << 2,     // MEM_ALLOC: from bpf_obj_new
+  kNonOwn = 1u << 3,    // NON_OWN_REF
+  kRcu = 1u << 4,       // MEM_RCU
+  kPercpu = 1u << 5,    // MEM_PERCPU
+  kUntrusted = 1u << 6, // PTR_UNTRUSTED
+};
+
+struct Reg {
+  RegType type = RegType::NotInit;
+  uint8_t flags = 0;
+  uint8_t frameno = 0;  // Stack: whose frame
+  int32_t off = 0;      // fixed offset of a pointer
+  Tnum var_off = Tnum::constant(0);
+  int64_t smin = 0, smax = 0;
+  uint64_t umin = 0, umax = 0;
+  int32_t s32_min = 0, s32_max = 0;
+  uint32_t u32_min = 0, u32_max = 0;
+  uint32_t id = 0;          // null propagation, packet range sharing, scalar links
+  uint32_t ref_obj_id = 0;  // the reference it stands for (acquired object)
+  // Per type: MapPtr/MapValue/MapKey: map index; Packet: range; Mem:
+  // mem_size; BtfId: BTF type id (in the object's BTF); Func: subprogram.
+  uint32_t aux = 0;
+  uint32_t aux2 = 0;  // Mem: for per-cpu pointers the BTF id; MapValue: the inner map's outer index + 1
+
+  bool is_pointer() const { return type != RegType::NotInit && type != RegType::Scalar; }
+  bool is_scalar() const { return type == RegType::Scalar; }
+  bool is_const() const { return type == RegType::Scalar && var_off.is_const(); }
+  bool is_null_const() const { return is_const() && var_off.value == 0; }
+};
+
+// Per stack byte, as the kernel's slot_type.
+enum class Slot : uint8_t { Invalid, Misc, Zero, Spill };
+
+struct StackSlot {
+  Slot type[8] = {};  // [7] is the lowest address of the 8 bytes
+  Reg spilled;        // valid when some type[] is Spill
+};
+
+struct Frame {
+  Reg regs[kMaxReg];
+  std::vector<StackSlot> stack;  // slot i covers fp-8*(i+1) … fp-8*i-1
+  uint32_t callsite = 0;         // the call instruction (frames > 0)
+  uint32_t subprog = 0;          // index into Program::funcs
+  uint32_t callback_ret = 0;     // callbacks: 1 when r0 must be in [0, 1]
+  bool in_callback = false;
+  // Callbacks of bpf_loop / for_each: where the caller resumes.
+  int32_t async_dummy = 0;
+};
+
+struct RefState {
+  uint32_t id = 0;
+  uint32_t insn = 0;   // where it was acquired
+  bool lock = false;   // a held bpf_spin_lock (id = the lock's owner id)
+};
+
+struct State {
+  std::vector<Frame> frames;
+  std::vector<RefState> refs;
+  uint32_t lock_id = 0;    // the id of the map value / object whose lock is held, 0: none
+  uint32_t lock_map = 0;   // map index + 1 when the lock is in a map value
+  int32_t lock_off = -1;
+  uint32_t rcu_depth = 0;  // bpf_rcu_read_lock nesting
+  int32_t parent = -1;     // explored state this one descends from (states.cc)
+  uint32_t insn = 0;       // where the walk is
+  uint32_t prev_insn = 0;
+  bool from_callback = false;  // back at a callback's call site from its exit
+  uint32_t callback_depth = 0;  // callback iterations on this path (the kernel's callback_unroll_depth)
+
+  Frame& cur() { return frames.back(); }
+  const Frame& cur() const { return frames.back(); }
+};
+
+// Registers (bits 0-9) and stack slots of a frame (bit k: fp-8k-8…) that
+// matter at an instruction (liveness.cc).
+struct Locs {
+  uint16_t regs = 0;
+  uint64_t stack = 0;
+};
+
+// An explored state at a prune point (states.cc).
+struct Explored {
+  State state;
+  int32_t parent = -1;
+  uint32_t branches = 1;  // paths still being walked from here
+};
+
+// Failure: the message in the kernel's words. `unmodelled`: not a verdict —
+// the program uses something this verifier does not model yet (named).
+struct VerifyError {
+  std::string message;
+  std::string unmodelled;
+};
+
+class Verifier {
+ public:
+  Verifier(const Object& obj, const Program& prog, const Options& opts);
+  Result run();
+
+  // ---- scalar_bounds.cc
+  static void mark_unknown(Reg& r);
+  static void mark_known(Reg& r, uint64_t v);
+  static void mark_unbounded(Reg& r);  // ranges unbounded, var_off kept
+  static void bounds_sync(Reg& r);
+  static void update_bounds(Reg& r);
+  static void zext32(Reg& r);           // upper 32 bits become zero
+  static void coerce_to_size(Reg& r, int bytes);
+  static void coerce_to_size_sx(Reg& r, int bytes);
+  static bool bounds_valid(const Reg& r);
+  // ---- alu.cc: dst op= src on scalars (op: BPF_ADD…; in is unused)
+  static void scalar_alu(Reg& dst, Reg src, uint8_t op, bool is64, const Insn& in);
+  // ---- jumps.cc: narrow a and b so that "a op b" holds; false: it cannot
+  static bool refine(Reg& a, Reg& b, uint8_t op, bool is32);
+
+ private:
+  friend struct Access;
+  // ---- verify.cc: the walk
+  void check_function_starts();
+  void walk();
+  bool step(State& st);  // false: this path ended
+  void push_branch(const State& st, uint32_t insn);
+  [[noreturn]] void fail(const std::string& msg);
+  // Stops without a verdict: the program uses `what`, which this verifier
+  // does not model yet (Result::unmodelled).
+  [[noreturn]] void unmodelled(const std::string& what);
+  void check_reg_read(const State& st, int r);
+  void check_reg_write(int r);
+  // ---- alu.cc
+  void check_alu(State& st, const Insn& in);
+  void pointer_alu(State& st, const Insn& in, Reg& dst, const Reg& ptr, const Reg& off_reg, bool ptr_is_dst);
+  // ---- jumps.cc
+  bool check_jump(State& st, const Insn& in);  // returns false if path ended
+  int branch_taken(const Reg& a, const Reg& b, uint8_t op, bool is32) const;
+  void mark_ptr_or_null(State& st, uint32_t id, bool is_null);
+  void find_good_pkt_pointers(State& st, const Reg& dst, RegType t, bool right_open);
+  // ---- memory.cc
+  void check_load(State& st, const Insn& in);
+  void check_store(State& st, const Insn& in);
+  void check_atomic(State& st, const Insn& in);
+  void check_mem_access(State& st, int regno, int32_t off, int size, bool write, int value_regno,
+                        bool sign_ext, const Insn& in);
+  void check_map_value_access(const State& st, int regno, const Reg& r, int32_t off, int size, bool write,
+                              bool helper);
+  void check_packet_access(int regno, const Reg& r, int32_t off, int size, bool helper);
+  void check_helper_mem(State& st, int regno, int64_t size_min, int64_t size_max, bool write, bool zero_ok,
+                        int size_regno);
+  // ---- stack.cc
+  void stack_write(State& st, Frame& f, int64_t off, int size, const Reg* value, const Insn& in, bool st_imm);
+  void stack_read(State& st, Frame& f, int64_t off, int size, int dst);
+  void stack_var_write(Frame& f, int64_t min_off, int64_t max_off, int size, bool zero);
+  void stack_var_read(Frame& f, int64_t min_off, int64_t max_off, Reg* dst);
+  void check_stack_bounds(int regno, const Reg& r, int64_t off, int size, const char* what);
+  void grow_stack(Frame& f, int64_t lowest_off, uint32_t subprog);
+  // ---- calls.cc
+  bool check_call(State& st, const Insn& in);
+  void check_subprog_call(State& st, const Insn& in);
+  bool check_exit(State& st);
+  void check_ld_imm64(State& st, const Insn& in, const Insn& next);
+  void check_ld_abs(State& st, const Insn& in);
+  void check_return_range(const State& st);
+  void check_stack_depths();
+  void clear_caller_saved(State& st);
+  // ---- helpers_check.cc
+  void check_helper_call(State& st, const Insn& in);
+  void setup_callback(State& st, uint32_t subprog, int helper_id);
+  // ---- kfuncs_check.cc
+  void check_kfunc_call(State& st, const Insn& in);
+  // references
+  uint32_t acquire_ref(State& st);
+  void release_ref(State& st, uint32_t ref_obj_id);
+  void check_ref_leak(const State& st, const char* prefix);
+  // ---- liveness.cc
+  void compute_liveness();
+  // ---- states.cc
+  bool visit_prune_point(State& st);  // true: pruned (path ends here)
+  bool states_equal(const State& old, const State& cur, int mode) const;  // 0 range, 1 exact, 2 shape
+  void widen(const State& old, State& cur);
+  bool regs_equal(const Reg& old, const Reg& cur, bool exact) const;
+  void path_done(const State& st);
+  // ---- log.cc
+  void log_insn(const State& st, uint32_t i);
+  void log_state(const State& st);
+  std::string reg_str(const Reg& r) const;
+
+ public:
+  static const char* type_str(const Reg& r);
+  uint32_t subprog_of(uint32_t insn) const;
+  const MapDef& map(uint32_t i) const { return *maps_[i]; }
+  // The special field a pointer (map value or allocated object) points at
+  // exactly, or nullptr.
+  const Field* field_at(const Reg& r) const;
+  const FieldRecord* record_of(const Reg& r) const;
+
+ private:
+  const Object& obj_;
+  const Program& prog_;
+  const Options& opts_;
+  const std::vector<Insn>& insns_;
+  std::vector<bool> prune_point_;
+  std::vector<bool> second_half_;                 // ld_imm64's second slots
+  std::vector<std::vector<uint32_t>> succ_, pred_;  // within functions (calls: the next insn)
+  std::vector<Locs> live_, precise_;
+  std::vector<bool> seen_;
+  std::vector<uint32_t> func_start_;  // sorted starts of funcs
+  std::vector<uint32_t> stack_depth_;  // per function
+  std::vector<std::vector<uint32_t>> callees_;  // call graph, per function
+  std::vector<const MapDef*> maps_;  // the object's maps, then inner map templates
+  std::vector<bool> calls_callback_;  // helper calls that run a callback (prune points that may loop)
+  std::vector<uint32_t> global_queue_;  // global functions still to verify
+  std::vector<bool> global_done_;
+  std::vector<State> pending_;
+  std::vector<Explored> explored_;
+  std::vector<std::vector<int32_t>> explored_at_;  // per insn: indexes into explored_
+  uint32_t id_gen_ = 0;
+  uint64_t processed_ = 0;
+  uint32_t cur_states_ = 0;
+  uint32_t jmps_since_state_ = 0, insns_since_state_ = 0;
+  int64_t fail_insn_ = -1;
+  uint32_t cur_insn_ = 0;
+  std::string log_;
+  Stats stats_;
+  bool has_tail_call_ = false;
+};
+
+}  // namespace ringb::verifier

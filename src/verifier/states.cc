@@ -1,0 +1,246 @@
+// states.cc — state equivalence and pruning (the kernel's is_state_visited
+// and states_equal): a path reaching a prune point in a state that an
+// explored state there subsumes is safe and stops; a state equal to one
+// still being explored on the same path is an infinite loop. Without
+// precision or liveness tracking yet every scalar counts as precise, which
+// prunes less than the kernel but never wrongly.
+#include <algorithm>
+
+#include "state.h"
+
+namespace ringb::verifier {
+namespace {
+
+// Old ids to current ids, consistently (check_ids).
+struct IdMap {
+  std::vector<std::pair<uint32_t, uint32_t>> m;
+  bool check(uint32_t old_id, uint32_t cur_id) {
+    if (!old_id && !cur_id) return true;
+    if (!old_id || !cur_id) return false;
+    for (auto& [o, c] : m) {
+      if (o == old_id) return c == cur_id;
+      if (c == cur_id) return false;
+    }
+    m.emplace_back(old_id, cur_id);
+    return true;
+  }
+};
+
+bool range_within(const Reg& o, const Reg& c) {
+  return o.umin <= c.umin && o.umax >= c.umax && o.smin <= c.smin && o.smax >= c.smax && o.u32_min <= c.u32_min &&
+         o.u32_max >= c.u32_max && o.s32_min <= c.s32_min && o.s32_max >= c.s32_max;
+}
+
+bool same_reg(const Reg& a, const Reg& b) {
+  return a.type == b.type && a.flags == b.flags && a.frameno == b.frameno && a.off == b.off && a.var_off == b.var_off &&
+         a.smin == b.smin && a.smax == b.smax && a.umin == b.umin && a.umax == b.umax && a.s32_min == b.s32_min &&
+         a.s32_max == b.s32_max && a.u32_min == b.u32_min && a.u32_max == b.u32_max && a.aux == b.aux &&
+         a.aux2 == b.aux2;
+}
+
+// mode: 0 range_within (pruning), 1 exact (loops), 2 shape (scalars always
+// match: used to widen callback iterations).
+bool reg_safe(const Reg& o, const Reg& c, int mode, IdMap& ids, bool live = true, bool precise = true) {
+  const bool exact = mode == 1;
+  if (mode == 0 && !live) return true;  // never read again: anything will do
+  if (mode == 0 && !precise && o.type == RegType::Scalar && c.type == RegType::Scalar) return true;
+  if (o.type == RegType::NotInit) return !exact || c.type == RegType::NotInit;
+  if (mode == 2 && o.type == RegType::Scalar) return c.type == RegType::Scalar;
+  if (exact) return same_reg(o, c) && ids.check(o.id, c.id) && ids.check(o.ref_obj_id, c.ref_obj_id);
+  if (o.type != c.type) return false;
+  if (o.type == RegType::Scalar) {
+    if (o.id && !ids.check(o.id, c.id)) return false;
+    return range_within(o, c) && o.var_off.includes(c.var_off);
+  }
+  if (o.flags != c.flags || o.off != c.off || o.frameno != c.frameno || o.aux2 != c.aux2) return false;
+  if (o.type == RegType::Packet || o.type == RegType::PacketMeta) {
+    if (c.aux < o.aux) return false;  // the current range must cover the old one
+  } else if (o.aux != c.aux) {
+    return false;
+  }
+  if (!range_within(o, c) || !o.var_off.includes(c.var_off)) return false;
+  return ids.check(o.id, c.id) && ids.check(o.ref_obj_id, c.ref_obj_id);
+}
+
+bool is_unknown_scalar(const Reg& r) { return r.is_scalar() && r.var_off.is_unknown() && r.smin == INT64_MIN && r.umax == UINT64_MAX; }
+
+bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids, const Locs& live, const Locs& prec) {
+  const bool exact = mode == 1;
+  const size_t n = std::max(o.stack.size(), c.stack.size());
+  for (size_t spi = 0; spi < n; ++spi) {
+    static const StackSlot kEmpty{};
+    const StackSlot& os = spi < o.stack.size() ? o.stack[spi] : kEmpty;
+    const StackSlot& cs = spi < c.stack.size() ? c.stack[spi] : kEmpty;
+    const bool ospill = os.type[7] == Slot::Spill, cspill = cs.type[7] == Slot::Spill;
+    const bool slot_live = spi >= 64 || (live.stack >> spi & 1), slot_prec = spi >= 64 || (prec.stack >> spi & 1);
+    if (mode == 0 && !slot_live) continue;
+    if (mode == 0 && !slot_prec) {
+      // only the kind of contents matters: data, or a spilled pointer
+      const bool optr = ospill && !os.spilled.is_scalar(), cptr = cspill && !cs.spilled.is_scalar();
+      if (!optr && !cptr) {
+        bool ok = true;
+        for (int i = 0; i < 8; ++i)
+          if (os.type[i] != Slot::Invalid && cs.type[i] == Slot::Invalid && os.type[i] != Slot::Misc) ok = false;
+        if (ok) continue;
+      }
+    }
+    if (exact) {
+      for (int i = 0; i < 8; ++i)
+        if (os.type[i] != cs.type[i]) return false;
+      if (ospill && !reg_safe(os.spilled, cs.spilled, 1, ids)) return false;
+      continue;
+    }
+    if (ospill && cspill && std::equal(os.type, os.type + 8, cs.type)) {
+      if (!reg_safe(os.spilled, cs.spilled, mode, ids)) return false;
+      continue;
+    }
+    for (int i = 0; i < 8; ++i) {
+      const Slot ot = os.type[i], ct = cs.type[i];
+      if (ot == Slot::Invalid) continue;
+      if (ot == Slot::Misc || (mode == 2 && ot == Slot::Zero)) {
+        if (ct == Slot::Spill && !cs.spilled.is_scalar()) return false;
+        continue;  // as root, uninitialised stack reads as data too
+      }
+      if (ot == Slot::Zero) {
+        if (ct == Slot::Zero) continue;
+        if (ct == Slot::Spill && cs.spilled.is_null_const()) continue;
+        return false;
+      }
+      // old: part of a spilled register
+      if (ospill && os.spilled.is_scalar() && (mode == 2 || is_unknown_scalar(os.spilled)) && ct != Slot::Spill) continue;
+      if (ct != Slot::Spill) return false;
+      if (!reg_safe(os.spilled, cs.spilled, mode, ids)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Verifier::regs_equal(const Reg& old, const Reg& cur, bool exact) const {
+  IdMap ids;
+  return reg_safe(old, cur, exact ? 1 : 0, ids);
+}
+
+bool Verifier::states_equal(const State& o, const State& c, int mode) const {
+  const bool exact = mode == 1;
+  (void)exact;
+  if (o.frames.size() != c.frames.size() || o.lock_off != c.lock_off || o.lock_map != c.lock_map ||
+      o.rcu_depth != c.rcu_depth || o.refs.size() != c.refs.size() || (o.lock_id == 0) != (c.lock_id == 0))
+    return false;
+  IdMap ids;
+  for (size_t i = 0; i < o.refs.size(); ++i)
+    if (!ids.check(o.refs[i].id, c.refs[i].id)) return false;
+  if (o.lock_id && !(o.lock_id & 0x80000000u) && !ids.check(o.lock_id, c.lock_id)) return false;
+  for (size_t i = 0; i < o.frames.size(); ++i) {
+    const Frame& of = o.frames[i];
+    const Frame& cf = c.frames[i];
+    if (of.callsite != cf.callsite || of.subprog != cf.subprog || of.in_callback != cf.in_callback) return false;
+    // where this frame resumes: the top one here, callers after their call
+    uint32_t at = c.insn;
+    if (i + 1 < c.frames.size()) {
+      const Frame& above = c.frames[i + 1];
+      at = above.in_callback ? above.callsite : above.callsite + 1;
+    }
+    const Locs live = live_[at], prec = precise_[at];
+    for (int r = 0; r < kMaxReg; ++r) {
+      const bool l = r == 10 || (live.regs >> r & 1), p = r == 10 || (prec.regs >> r & 1);
+      if (!reg_safe(of.regs[r], cf.regs[r], mode, ids, l, p)) return false;
+    }
+    if (!stack_safe(of, cf, mode, ids, live, prec)) return false;
+  }
+  return true;
+}
+
+void Verifier::widen(const State& old, State& cur) {
+  for (size_t fi = 0; fi < cur.frames.size(); ++fi) {
+    const Frame& of = old.frames[fi];
+    Frame& cf = cur.frames[fi];
+    for (int r = 0; r < kMaxReg; ++r) {
+      Reg& c = cf.regs[r];
+      if (c.is_scalar() && !regs_equal(of.regs[r], c, false)) mark_unknown(c);
+    }
+    for (size_t spi = 0; spi < cf.stack.size(); ++spi) {
+      StackSlot& cs = cf.stack[spi];
+      const StackSlot* os = spi < of.stack.size() ? &of.stack[spi] : nullptr;
+      const bool same_spill = os && cs.type[7] == Slot::Spill && os->type[7] == Slot::Spill &&
+                              regs_equal(os->spilled, cs.spilled, false);
+      if (cs.type[7] == Slot::Spill && cs.spilled.is_scalar() && !same_spill) {
+        for (Slot& t : cs.type)
+          if (t == Slot::Spill || t == Slot::Zero) t = Slot::Misc;
+        cs.spilled = Reg{};
+      } else {
+        for (int k = 0; k < 8; ++k)
+          if (cs.type[k] == Slot::Zero && !(os && os->type[k] == Slot::Zero)) cs.type[k] = Slot::Misc;
+      }
+    }
+  }
+}
+
+void Verifier::path_done(const State& st) {
+  int32_t p = st.parent;
+  while (p >= 0) {
+    Explored& e = explored_[static_cast<size_t>(p)];
+    if (--e.branches > 0) break;
+    --cur_states_;
+    p = e.parent;
+  }
+}
+
+bool Verifier::visit_prune_point(State& st) {
+  const uint32_t i = st.insn;
+  bool add = jmps_since_state_ >= 2 && insns_since_state_ >= 8;
+  if (calls_callback_[i]) add = true;
+  bool looping = false;
+  auto& list = explored_at_[i];
+  if (calls_callback_[i] && st.from_callback) {
+    // A callback's next iteration: against the previous one (the nearest
+    // state at this call on the path), scalars that changed become
+    // unknown, so the iterations converge (what the kernel gets from
+    // imprecise scalars).
+    for (int32_t p = st.parent; p >= 0; p = explored_[static_cast<size_t>(p)].parent) {
+      const Explored& e = explored_[static_cast<size_t>(p)];
+      if (e.state.insn != i) continue;
+      if (states_equal(e.state, st, 2)) widen(e.state, st);
+      break;
+    }
+  }
+  st.from_callback = false;
+  for (int32_t idx : list) {
+    const Explored& e = explored_[static_cast<size_t>(idx)];
+    if (e.branches > 0) {
+      if (calls_callback_[i]) {
+        if (states_equal(e.state, st, 0)) {
+          path_done(st);
+          return true;
+        }
+        continue;
+      }
+      if (e.state.callback_depth == st.callback_depth && states_equal(e.state, st, 1)) fail("infinite loop detected at insn " + std::to_string(i));
+      looping = true;
+      continue;
+    }
+    if (states_equal(e.state, st, 0)) {
+      path_done(st);
+      return true;
+    }
+  }
+  if (looping && jmps_since_state_ < 20 && insns_since_state_ < 100) add = false;
+  if (!add) return false;
+  Explored e;
+  e.state = st;
+  e.parent = st.parent;
+  e.branches = 1;
+  explored_.push_back(std::move(e));
+  const int32_t idx = static_cast<int32_t>(explored_.size() - 1);
+  list.push_back(idx);
+  st.parent = idx;
+  jmps_since_state_ = insns_since_state_ = 0;
+  ++stats_.total_states;
+  ++cur_states_;
+  stats_.peak_states = std::max(stats_.peak_states, cur_states_);
+  stats_.max_states_per_insn = std::max<uint32_t>(stats_.max_states_per_insn, static_cast<uint32_t>(list.size()));
+  return false;
+}
+
+}  // namespace ringb::verifier
