@@ -57,6 +57,9 @@ struct Proto {
   Arg args[5];
   bool gpl_only = false;
   bool pkt_access = false;  // may take packet pointers where it takes memory
+  // bpf_helper_changes_pkt_data: the packet may move, so every packet
+  // pointer the program holds is invalid after the call.
+  bool changes_pkt_data = false;
 };
 
 // The prototype of helper `id`, or nullptr when ringb does not implement it.

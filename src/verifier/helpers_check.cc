@@ -132,6 +132,20 @@ void Verifier::check_helper_mem(State& st, int regno, int64_t size_min, int64_t 
   }
 }
 
+// The kernel's clear_all_pkt_pointers: after a helper that may move the
+// packet, no register or spilled register of any frame points into it.
+void Verifier::clear_packet_pointers(State& st) {
+  auto is_packet = [](const Reg& r) {
+    return r.type == RegType::Packet || r.type == RegType::PacketEnd || r.type == RegType::PacketMeta;
+  };
+  for (Frame& f : st.frames) {
+    for (Reg& r : f.regs)
+      if (is_packet(r)) mark_unknown(r);
+    for (StackSlot& sl : f.stack)
+      if (is_packet(sl.spilled)) mark_unknown(sl.spilled);
+  }
+}
+
 void Verifier::check_helper_call(State& st, const Insn& in) {
   // The kernel's get_func_proto of the program type, as data (helper_progs.h).
   if (!platform::helper_allowed(prog_.type, in.imm) && helper_name(in.imm)[0])
@@ -315,6 +329,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   }
   const int map_reg_aux = map_arg >= 0 ? static_cast<int>(cf.regs[map_arg].aux) : -1;
   clear_caller_saved(st);
+  if (p->changes_pkt_data) clear_packet_pointers(st);
   switch (p->ret) {
     case helpers::RetKind::Void: cf.regs[0] = Reg{}; break;
     case helpers::RetKind::Integer: cf.regs[0] = ret; break;

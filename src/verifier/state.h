@@ -203,6 +203,7 @@ class Verifier {
   void check_return_range(const State& st);
   void check_stack_depths();
   void clear_caller_saved(State& st);
+  void clear_packet_pointers(State& st);
   // ---- helpers_check.cc
   void check_helper_call(State& st, const Insn& in);
   void setup_callback(State& st, uint32_t subprog, int helper_id);

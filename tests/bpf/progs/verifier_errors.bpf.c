@@ -399,3 +399,46 @@ NAKED int ve_narrow_pointer_fill(void)
 {
 	asm volatile("*(u64 *)(r10 - 8) = r1; r0 = *(u32 *)(r10 - 8); exit;");
 }
+
+/* A helper that may move the packet (bpf_skb_pull_data) leaves no packet
+ * pointer valid: the one kept in r7 is a scalar afterwards. */
+SEC("tc") __failure __msg("R7 invalid mem access 'scalar'")
+NAKED int ve_packet_pointer_after_pull_data(void)
+{
+	asm volatile("r6 = r1;"
+		     "r2 = *(u32 *)(r6 + 76);"
+		     "r3 = *(u32 *)(r6 + 80);"
+		     "r4 = r2;"
+		     "r4 += 8;"
+		     "if r4 > r3 goto 1f;"
+		     "r7 = r2;"
+		     "r1 = r6;"
+		     "r2 = 0;"
+		     "call 39;"
+		     "r0 = *(u8 *)(r7 + 0);"
+		     "exit;"
+		     "1: r0 = 0;"
+		     "exit;");
+}
+
+/* The same pointer spilled to the stack and filled back is no better. */
+SEC("tc") __failure __msg("R7 invalid mem access 'scalar'")
+NAKED int ve_spilled_packet_pointer_after_change_tail(void)
+{
+	asm volatile("r6 = r1;"
+		     "r2 = *(u32 *)(r6 + 76);"
+		     "r3 = *(u32 *)(r6 + 80);"
+		     "r4 = r2;"
+		     "r4 += 8;"
+		     "if r4 > r3 goto 1f;"
+		     "*(u64 *)(r10 - 8) = r2;"
+		     "r1 = r6;"
+		     "r2 = 64;"
+		     "r3 = 0;"
+		     "call 38;"
+		     "r7 = *(u64 *)(r10 - 8);"
+		     "r0 = *(u8 *)(r7 + 0);"
+		     "exit;"
+		     "1: r0 = 0;"
+		     "exit;");
+}
