@@ -138,7 +138,9 @@ struct RunState {
   // bpf_throw: the run unwinds as a failing one does (error is kThrown
   // meanwhile), then Executable::run returns the cookie, or what the
   // throwing program's exception callback returns for it.
-  static constexpr const char* kThrown = "bpf_throw";
+  // One object (a static constexpr member is inline), so its address is the
+  // same in every translation unit; a pointer to a string literal need not be.
+  static constexpr char kThrown[] = "bpf_throw";
   uint64_t thrown_cookie = 0;
   const Executable* thrower = nullptr;
   void raise(uint64_t cookie) {
