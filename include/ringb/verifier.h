@@ -42,6 +42,16 @@ struct Stats {
   double seconds = 0;
 };
 
+// A graph insert (bpf_list_push_front/back, bpf_rbtree_add) and the node
+// its root holds, the struct and the node's offset in it: what the kernel's
+// fixup_kfunc_call passes as the call's hidden meta and offset arguments.
+// Absent where paths disagree (the vm then decides from the object's roots).
+struct GraphInsert {
+  size_t insn = 0;
+  uint32_t node_struct_id = 0;
+  uint32_t node_offset = 0;
+};
+
 struct Result {
   bool ok = false;
   std::string message;  // the kernel's words for the rejection, "" when ok
@@ -53,6 +63,7 @@ struct Result {
   std::string unmodelled;
   std::string log;      // Options::log_level > 0
   Stats stats;
+  std::vector<GraphInsert> graph_inserts;  // when ok, sorted by insn
 };
 
 // Verifies program `prog_index` of `obj` (its linked code: the program, then

@@ -170,6 +170,10 @@ struct Bindings {
     bool operator==(const Node&) const = default;
   };
   std::vector<Node> list_nodes, rb_nodes;
+  // Per graph-insert call (instruction index), the node the verifier saw its
+  // root hold, as the kernel binds it; calls not here fall back to the
+  // object's roots and the pointer analysis. Null when not verified.
+  const std::map<size_t, Node>* verified_inserts = nullptr;
 };
 
 // A kfunc call with its Implicit arguments bound (CALL_BOUND ops point here).

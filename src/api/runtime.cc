@@ -57,8 +57,9 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
   if (!plan) return plan.error();
   if (Status s = api::check_calls(obj, *plan, fns_); !s) return s.error();
   std::vector<std::string> unverified;
+  std::vector<std::vector<verifier::GraphInsert>> inserts;
   if (options_.verify)
-    if (Status s = api::verify_programs(obj, *plan, fns_, options_.verify_strict, unverified); !s)
+    if (Status s = api::verify_programs(obj, *plan, fns_, options_.verify_strict, unverified, inserts); !s)
       return s.error();
   std::unique_ptr<LoadedObject> lo(new LoadedObject());
   lo->unverified_ = std::move(unverified);
@@ -95,7 +96,15 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
     if (p.type == ProgType::Unspec)
       return Error{EINVAL, lo->obj_.name + ": program '" + p.name + "' is in section '" + p.section +
                                "', which names no program type ringb knows"};
-    auto exe = vm::Executable::create(p, raw, lo->obj_.kfuncs, fns_, lo->maps_->types->bindings);
+    vm::Bindings bindings = lo->maps_->types->bindings;
+    std::map<size_t, vm::Bindings::Node> verified;
+    if (i < inserts.size()) {
+      for (const verifier::GraphInsert& g : inserts[i])
+        if (const obj::Type* t = lo->maps_->types->types->type(g.node_struct_id))
+          verified[g.insn] = vm::Bindings::Node{t, g.node_offset};
+      bindings.verified_inserts = &verified;
+    }
+    auto exe = vm::Executable::create(p, raw, lo->obj_.kfuncs, fns_, bindings);
     if (!exe) return Error{exe.error().code, lo->obj_.name + ": " + exe.error().message};
     if (Status s = claim_prog_arrays(p, raw); !s) return Error{EINVAL, lo->obj_.name + ": " + s.error().message};
     lo->progs_.push_back(api::make_program(std::move(exe.value()), lo->maps_));

@@ -7,7 +7,9 @@
 namespace ringb::api {
 
 Status verify_programs(const Object& obj, const LoadPlan& plan, const vm::Functions& fns, bool strict,
-                       std::vector<std::string>& unverified) {
+                       std::vector<std::string>& unverified,
+                       std::vector<std::vector<verifier::GraphInsert>>& inserts) {
+  inserts.assign(obj.programs.size(), {});
   verifier::Options vo;
   for (const std::string& name : obj.kfuncs) {
     if (kfuncs::find(kfuncs::builtin(), name)) continue;
@@ -24,6 +26,7 @@ Status verify_programs(const Object& obj, const LoadPlan& plan, const vm::Functi
                            " (insn " + std::to_string(r.insn) + "), which ringb's verifier does not model yet");
       continue;
     }
+    inserts[i] = r.graph_inserts;
     if (!r.ok)
       return Error{EACCES, obj.name + ": program '" + obj.programs[i].name + "' rejected by the verifier at insn " +
                                std::to_string(r.insn) + ": " + r.message};

@@ -5,6 +5,7 @@
 #include "load_plan.h"
 #include "ringb/error.h"
 #include "ringb/object.h"
+#include "ringb/verifier.h"
 #include "ringb/vm.h"
 
 namespace ringb::api {
@@ -15,7 +16,10 @@ namespace ringb::api {
 // A program that uses what the verifier does not model yet gets no verdict:
 // with `strict` that refuses the load (EACCES); otherwise the program loads
 // unverified and `unverified` gets a line naming it and what it uses.
+// `inserts[i]` gets what the verifier learnt of program i's graph inserts
+// (verifier::Result::graph_inserts).
 Status verify_programs(const Object& obj, const LoadPlan& plan, const vm::Functions& fns, bool strict,
-                       std::vector<std::string>& unverified);
+                       std::vector<std::string>& unverified,
+                       std::vector<std::vector<verifier::GraphInsert>>& inserts);
 
 }  // namespace ringb::api

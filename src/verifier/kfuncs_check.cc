@@ -183,10 +183,16 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     calls_callback_[st.insn] = true;
     push_branch(cb, cb.insn);
   }
+  const bool inserts = node_reg > 0 && (pn.find("push") != std::string::npos || pn.find("rbtree_add") != std::string::npos);
+  if (inserts && root_reg > 0)
+    if (const Field* fld = field_at(root_copy)) {
+      auto [it, fresh] = inserts_.try_emplace(st.insn, InsertSeen{fld->node_struct_id, fld->node_offset, false});
+      if (!fresh && (it->second.node_struct_id != fld->node_struct_id || it->second.node_offset != fld->node_offset))
+        it->second.conflict = true;
+    }
   // Pushing a node hands the owning reference to the collection: what is
   // left is a non-owning reference, valid until the lock is released.
-  if (node_reg > 0 && (pn.find("push") != std::string::npos || pn.find("rbtree_add") != std::string::npos) &&
-      node_copy.ref_obj_id) {
+  if (inserts && node_copy.ref_obj_id) {
     const uint32_t ref = node_copy.ref_obj_id;
     for (size_t i = 0; i < st.refs.size(); ++i)
       if (st.refs[i].id == ref) {

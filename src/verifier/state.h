@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -250,6 +251,13 @@ class Verifier {
   std::vector<std::vector<uint32_t>> callees_;  // call graph, per function
   std::vector<const MapDef*> maps_;  // the object's maps, then inner map templates
   std::vector<bool> calls_callback_;  // helper calls that run a callback (prune points that may loop)
+  // Per graph-insert call: the node its root holds, the same on every path
+  // walked; `conflict` where two paths disagree.
+  struct InsertSeen {
+    uint32_t node_struct_id = 0, node_offset = 0;
+    bool conflict = false;
+  };
+  std::map<size_t, InsertSeen> inserts_;
   std::vector<uint32_t> global_queue_;  // global functions still to verify
   std::vector<bool> global_done_;
   std::vector<State> pending_;

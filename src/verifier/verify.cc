@@ -305,6 +305,8 @@ Result Verifier::run() {
     }
     check_stack_depths();
     res.ok = true;
+    for (const auto& [insn, seen] : inserts_)
+      if (!seen.conflict) res.graph_inserts.push_back({insn, seen.node_struct_id, seen.node_offset});
   } catch (const VerifyError& e) {
     res.ok = false;
     res.message = e.message;

@@ -193,7 +193,7 @@ Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_ta
         }
         const auto found = call_args_.find(i);
         const CallSiteArgs* args = found == call_args_.end() ? nullptr : &found->second;
-        Expected<std::unique_ptr<BoundCall>> b = bind_kfunc_call(args, name, *k, bindings_);
+        Expected<std::unique_ptr<BoundCall>> b = bind_kfunc_call(i, args, name, *k, bindings_);
         if (!b) return bad(i, b.error().message);
         if (!*b) {  // nothing implicit to bind
           aux = reinterpret_cast<uint64_t>(k->fn);

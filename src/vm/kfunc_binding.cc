@@ -40,7 +40,7 @@ std::string node_list(const std::vector<Bindings::Node>& nodes) {
 
 }  // namespace
 
-Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const CallSiteArgs* args, const std::string& name,
+Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(size_t insn, const CallSiteArgs* args, const std::string& name,
                                                      const Functions::Kfunc& k, const Bindings& b) {
   const kfuncs::Proto& p = *k.proto;
   if (b.btf)
@@ -70,9 +70,16 @@ Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const CallSiteArgs* args, c
     set(meta, reinterpret_cast<uint64_t>(t));
     any = true;
   } else if (off >= 0 && meta >= 0) {
-    // push/add: the node's struct and offset, from the head or root given
+    // push/add: the node's struct and offset, from what the verifier saw
+    // the root hold, else from the head or root the pointer analysis found
     // (what its `contains:` names), else from the only kind of node the
     // object's roots hold.
+    if (b.verified_inserts)
+      if (auto v = b.verified_inserts->find(insn); v != b.verified_inserts->end() && v->second.type) {
+        set(meta, reinterpret_cast<uint64_t>(v->second.type));
+        set(off, v->second.offset);
+        return bound;
+      }
     const bool list = p.args[0].type == "bpf_list_head";
     const auto& nodes = list ? b.list_nodes : b.rb_nodes;
     const char* root = list ? "bpf_list_head" : "bpf_rb_root";
@@ -89,8 +96,9 @@ Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const CallSiteArgs* args, c
     if (nodes.size() > 1)
       return Error{EINVAL, name + ": this object's " + std::string(root) + "s hold different nodes (" + node_list(nodes) +
                                ") and ringb could not tell which one this call's " + root +
-                               " holds (it follows pointers from map lookups, global data, objects and graph walks; "
-                               "its verifier, not written yet, will follow every one)"};
+                               " holds: the verifier binds each call, but this program was not verified (or its "
+                               "paths reach the call with different roots), and the pointer analysis that stands "
+                               "in for it follows only map lookups, global data, objects and graph walks"};
     set(meta, reinterpret_cast<uint64_t>(nodes[0].type));
     set(off, nodes[0].offset);
     any = true;

@@ -26,7 +26,8 @@ std::vector<bool> find_jump_targets(const std::vector<Insn>& insns, const std::v
 // to be `args` (null: nothing known), nullptr when the kfunc has nothing implicit, or an error
 // (a declaration that does not match, a type id that is not a struct, node
 // offsets ringb cannot tell without the verifier).
-Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(const CallSiteArgs* args, const std::string& name,
+// `insn` is the call's index (for Bindings::verified_inserts).
+Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(size_t insn, const CallSiteArgs* args, const std::string& name,
                                                      const Functions::Kfunc& k, const Bindings& bindings);
 
 }  // namespace ringb::vm

@@ -8,9 +8,19 @@ struct elem {
   struct bpf_list_node link;
 };
 
+/* A second kind of node, its link not at offset 0: with two kinds in the
+ * object, only the verifier's state tells which one a push into an inner
+ * map's head gets (the vm's pointer analysis loses the head there). */
+struct wide {
+  long a, b;
+  struct bpf_list_node link;
+  long c;
+};
+
 struct holder {
   struct bpf_spin_lock lock;
   struct bpf_list_head head __contains(elem, link);
+  struct bpf_list_head wides __contains(wide, link);
 };
 
 struct inner_lists {
@@ -91,4 +101,41 @@ int list_left_in_inner_map(struct __sk_buff *skb) {
     bpf_spin_unlock(&b->lock);
   }
   return 2;
+}
+
+/* Both kinds of node in one inner map value, each in its own head. */
+SEC("tc") __retval(4321)
+int two_node_kinds_in_inner_map(struct __sk_buff *skb) {
+  struct holder *h = holder_at(0, 1);
+  long v = 0;
+  if (!h) return -1;
+  struct wide *w = bpf_obj_new(struct wide);
+  struct elem *e = bpf_obj_new(struct elem);
+  if (!w || !e) {
+    if (w) bpf_obj_drop(w);
+    if (e) bpf_obj_drop(e);
+    return -2;
+  }
+  w->a = 4, w->b = 3, w->c = 2;
+  e->key = 1;
+  bpf_spin_lock(&h->lock);
+  bpf_list_push_front(&h->wides, &w->link);
+  bpf_list_push_back(&h->head, &e->link);
+  bpf_spin_unlock(&h->lock);
+  struct bpf_list_node *n, *m;
+  bpf_spin_lock(&h->lock);
+  n = bpf_list_pop_back(&h->wides);
+  m = bpf_list_pop_front(&h->head);
+  bpf_spin_unlock(&h->lock);
+  if (n) {
+    struct wide *x = container_of(n, struct wide, link);
+    v = x->a * 1000 + x->b * 100 + x->c * 10;
+    bpf_obj_drop(x);
+  }
+  if (m) {
+    struct elem *y = container_of(m, struct elem, link);
+    v += y->key;
+    bpf_obj_drop(y);
+  }
+  return v;
 }
