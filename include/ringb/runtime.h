@@ -37,7 +37,7 @@ struct ProgramHandle;
 
 struct TestRunOptions {
   std::vector<uint8_t> data_in;  // tc, xdp, socket filter: the packet
-  std::vector<uint8_t> ctx_in;   // syscall and other types: the context
+  std::vector<uint8_t> ctx_in;   // syscall and other types: the context; __sk_buff and xdp_md: the fields a test run may set
   uint32_t repeat = 1;
   bool count_insns = false;
   FILE* trace = nullptr;  // bpf_trace_printk; nullptr: stderr

@@ -1,6 +1,8 @@
 // test_contexts.cc — contexts for test runs, per program type, after the
 // kernel's net/bpf/test_run.c:
 //   tc (sched_cls/act)     __sk_buff, data at the Ethernet header, len = data_in
+//                          (skb and xdp types: the fields a ctx_in may set,
+//                          packet_ctx_in.h)
 //   cgroup_skb, lwt_*,     __sk_buff after eth_type_trans: data at the network
 //   socket filter          header, len = data_in - 14 (the kernel's !is_l2)
 //   flow_dissector         __sk_buff with data/data_end over data_in (from the
@@ -21,6 +23,7 @@
 
 #include <cstring>
 
+#include "packet_ctx_in.h"
 #include "ringb/test_ctx.h"
 
 namespace ringb::api {
@@ -97,8 +100,11 @@ Status TestContext::build_skb(const TestRunOptions& o) {
     md.protocol = proto;
     md.ifindex = 1;  // the kernel runs tests on the loopback device
   }
-  md.wire_len = md.len;
-  md.gso_segs = 1;
+  // Without a ctx_in the kernel leaves wire_len (qdisc_skb_cb's pkt_len)
+  // and gso_segs 0; with one, wire_len defaults to the length.
+  if (type_ != ProgType::FlowDissector && !o.ctx_in.empty())
+    if (Status s = apply_skb_ctx_in(o.ctx_in, md.len, md); !s)
+      return Error{s.error().code, std::string(prog_type_name(type_)) + ": " + s.error().message};
   if (type_ == ProgType::FlowDissector) {
     // bpf_flow_dissect: the keys start zeroed with the protocol and offsets;
     // a ctx_in may give only flags (verify_user_bpf_flow_keys).
@@ -130,19 +136,28 @@ Status TestContext::build_skb(const TestRunOptions& o) {
 Status TestContext::build_xdp(const TestRunOptions& o) {
   const size_t max = kXdpFrameSize - kXdpHeadroom - kSkbSharedInfo;
   if (o.data_in.size() < kEthHlen) return Error{EINVAL, "xdp programs need data_in of at least 14 bytes"};
-  if (o.data_in.size() > max)
+  XdpCtxIn in;
+  if (!o.ctx_in.empty()) {
+    auto parsed = parse_xdp_ctx_in(o.ctx_in, o.data_in.size());
+    if (!parsed) return Error{parsed.error().code, "xdp: " + parsed.error().message};
+    in = *parsed;
+  }
+  if (o.data_in.size() - in.meta_len > max)
     return Error{EINVAL, "xdp: data_in is larger than one frame holds (" + std::to_string(max) + " bytes)"};
   if (!low_.ok()) return Error{ENOMEM, "cannot map packet memory below 4 GiB"};
   auto* run = reinterpret_cast<XdpRun*>(low_.data());
   uint8_t* frame = low_.data() + sizeof(XdpRun) + 64 - sizeof(XdpRun) % 64;
+  // The metadata (the first meta_len bytes of data_in) ends where the packet
+  // starts, XDP_PACKET_HEADROOM into the frame.
   uint8_t* data = frame + kXdpHeadroom;
-  std::memcpy(data, o.data_in.data(), o.data_in.size());
+  std::memcpy(data - in.meta_len, o.data_in.data(), o.data_in.size());
   run->hard_start = low32(frame);
   run->frame_sz = kXdpFrameSize;
   run->md.data = low32(data);
-  run->md.data_end = low32(data + o.data_in.size());
-  run->md.data_meta = run->md.data;
-  run->md.ingress_ifindex = 1;
+  run->md.data_end = low32(data + o.data_in.size() - in.meta_len);
+  run->md.data_meta = low32(data - in.meta_len);
+  run->md.ingress_ifindex = in.ingress_ifindex;
+  run->md.rx_queue_index = in.rx_queue_index;
   ctx_ = reinterpret_cast<uint64_t>(run);
   size_ = low_.size();
   return {};
@@ -203,10 +218,12 @@ void TestContext::results(const TestRunOptions& o, TestRunResult& r) const {
     const uint32_t from = run->kind == SkbKind::L3 ? run->md.data - kEthHlen : run->md.data;
     const auto* p = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(from));
     r.data_out.assign(p, p + (run->md.data_end - from));
+    if (!o.ctx_in.empty()) r.ctx_out = skb_ctx_out(o.ctx_in, run->md);
   } else if (type_ == ProgType::Xdp) {
     const auto* run = reinterpret_cast<const XdpRun*>(ctx_);
     const auto* p = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(run->md.data_meta));
     r.data_out.assign(p, p + (run->md.data_end - run->md.data_meta));
+    if (!o.ctx_in.empty()) r.ctx_out = xdp_ctx_out(o.ctx_in, run->md);
   } else if (type_ == ProgType::SkMsg) {
     const auto* run = reinterpret_cast<const MsgRun*>(ctx_);
     const auto* p = static_cast<const uint8_t*>(run->md.data);
