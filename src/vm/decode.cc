@@ -336,6 +336,10 @@ Expected<Kind> Decoder::ld(size_t i, const Insn& in, uint64_t& aux, bool& is_tar
   (void)is_target;
   const int sz = size(in.code);
   if ((mode(in.code) == kAbs || mode(in.code) == kInd) && sz != kDW) {
+    // The kernel's may_access_skb; the loads read the skb behind r6's
+    // __sk_buff (ringb/test_ctx.h), which only these types' contexts have.
+    if (p_.type != ProgType::SocketFilter && p_.type != ProgType::SchedCls && p_.type != ProgType::SchedAct)
+      return bad(i, "BPF_LD_[ABS|IND] instructions not allowed for this program type");
     const bool abs = mode(in.code) == kAbs;
     if (sz == kB) return abs ? Kind::LD_ABS_B : Kind::LD_IND_B;
     if (sz == kH) return abs ? Kind::LD_ABS_H : Kind::LD_IND_H;

@@ -14,6 +14,7 @@
 #include "ops.h"
 #include "probe.h"
 #include "ringb/maps.h"
+#include "ringb/test_ctx.h"
 
 namespace ringb::vm {
 namespace {
@@ -98,22 +99,23 @@ inline uint64_t renew_budget(LoopBudget& b) {
 // (ringb places packets below 4 GiB, see test_run.cc).
 constexpr uint32_t kSkbData = 76, kSkbDataEnd = 80;
 
-// Legacy packet loads (LD_ABS/LD_IND) address the packet from the mac
-// header (offset >= 0, where a test run's data starts), or, below zero, from
-// the network header (SKF_NET_OFF) or again the mac header (SKF_LL_OFF), as
-// the kernel's load_pointer_neg_helper does. The network header follows the
-// Ethernet header, as after the test run's eth_type_trans. 0: outside.
+// Legacy packet loads (LD_ABS/LD_IND) address the packet from skb->data
+// (offset >= 0: the mac header for tc, the network header for socket
+// filters), or, below zero, from the network header (SKF_NET_OFF) or the mac
+// header (SKF_LL_OFF), as the kernel's load_pointer_neg_helper does, within
+// [head, data_end). The network header follows the Ethernet header, as after
+// the test run's eth_type_trans. 0: outside.
 constexpr int32_t kSkfNetOff = -0x100000, kSkfLlOff = -0x200000;
-constexpr uint64_t kEthHlen = 14;
 inline uint64_t packet_at(uint64_t skb, int32_t k, uint64_t size) {
+  const auto* run = reinterpret_cast<const SkbRun*>(skb);
   const uint64_t data = load<uint32_t>(skb + kSkbData);
   const uint64_t end = load<uint32_t>(skb + kSkbDataEnd);
   uint64_t at;
   if (k >= 0) at = data + static_cast<uint64_t>(k);
-  else if (k >= kSkfNetOff) at = data + kEthHlen + static_cast<uint64_t>(k - kSkfNetOff);
-  else if (k >= kSkfLlOff) at = data + static_cast<uint64_t>(k - kSkfLlOff);
+  else if (k >= kSkfNetOff) at = uint64_t{run->mac} + kEthHlen + static_cast<uint64_t>(k - kSkfNetOff);
+  else if (k >= kSkfLlOff) at = uint64_t{run->mac} + static_cast<uint64_t>(k - kSkfLlOff);
   else return 0;
-  return at + size <= end ? at : 0;
+  return at >= run->head && at + size <= end ? at : 0;
 }
 
 // PROBE_MEM loads: memory ringb knows (this run's stack, the context the

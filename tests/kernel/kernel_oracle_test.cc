@@ -290,6 +290,7 @@ TEST_P(KernelOracle, Run) {
   std::memcpy(packet, kPacket, sizeof(packet));
   switch (type) {
     case BPF_PROG_TYPE_SCHED_CLS:
+    case BPF_PROG_TYPE_SOCKET_FILTER:
     case BPF_PROG_TYPE_XDP:
     case BPF_PROG_TYPE_CGROUP_SKB:
     case BPF_PROG_TYPE_LWT_IN:

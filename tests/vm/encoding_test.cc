@@ -17,6 +17,7 @@ using namespace ringb::testing::as;
 Expected<std::unique_ptr<Executable>> decode(const std::vector<Insn>& code) {
   Program p;
   p.name = "enc";
+  p.type = ProgType::SocketFilter;  // as the kernel oracle loads these (LD_ABS needs an skb type)
   p.insns = code;
   return Executable::create(p, {}, {}, Functions::builtin());
 }

@@ -111,3 +111,37 @@ __attribute__((naked)) int ld_ind_offset_wraps_32(void)
 		     "exit;"
 		     :: [ld] "i"(RAW(0x48, 0, 2, 0, 13)));
 }
+
+/* A socket filter's data starts at the network header (the test run's
+ * eth_type_trans pulled the Ethernet header): offset 9 and SKF_NET_OFF + 9
+ * are both the protocol byte, SKF_LL_OFF + 12 the ethertype in front of the
+ * data. r0 = 17 * 2 + (0x0800 == ethertype). */
+SEC("socket") __retval(35)
+__attribute__((naked)) int socket_ld_abs_net_and_ll(void)
+{
+	asm volatile("r6 = r1;"
+		     ".8byte %[plain];"
+		     "r7 = r0;"
+		     ".8byte %[net];"
+		     "r7 += r0;"
+		     ".8byte %[ll];"
+		     "if r0 != 0x800 goto 1f;"
+		     "r7 += 1;"
+		     "1: r0 = r7;"
+		     "exit;"
+		     :: [plain] "i"(RAW(LD_ABS_B, 0, 0, 0, 9)),
+			[net] "i"(RAW(LD_ABS_B, 0, 0, 0, NET_OFF + 9)),
+			[ll] "i"(RAW(LD_ABS_H, 0, 0, 0, LL_OFF + 12)));
+}
+
+/* The last byte of a socket filter's packet is at network offset 49 (64 - 14);
+ * 50 is past the end, which ends the program with 0. */
+SEC("socket") __retval(0)
+__attribute__((naked)) int socket_ld_abs_net_off_past_end(void)
+{
+	asm volatile("r6 = r1;"
+		     ".8byte %[ld];"
+		     "r0 = 5;"
+		     "exit;"
+		     :: [ld] "i"(RAW(LD_ABS_B, 0, 0, 0, NET_OFF + 50)));
+}
