@@ -5,6 +5,7 @@
 // RCU read sections; and the reference bookkeeping helpers share.
 #include <bpf/btf.h>
 
+#include "ringb/kfunc_progs.h"
 #include "ringb/kfuncs.h"
 #include "state.h"
 
@@ -62,6 +63,7 @@ void Verifier::release_ref(State& st, uint32_t ref_obj_id) {
 void Verifier::check_kfunc_call(State& st, const Insn& in) {
   if (in.imm < 0 || static_cast<size_t>(in.imm) >= obj_.kfuncs.size()) fail("invalid kernel function call");
   const std::string& name = obj_.kfuncs[static_cast<size_t>(in.imm)];
+  if (!platform::kfunc_allowed(prog_.type, name)) fail("calling kernel function " + name + " is not allowed");
   bool implicit = false;
   const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), name, &implicit);
   if (!p) p = kfuncs::find(opts_.host_kfuncs, name, &implicit);

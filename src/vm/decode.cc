@@ -16,6 +16,7 @@
 #include "kfunc_binding.h"
 #include "ops.h"
 #include "ringb/helper_progs.h"
+#include "ringb/kfunc_progs.h"
 #include "ringb/maps.h"
 #include "stack_depth.h"
 
@@ -183,6 +184,9 @@ Expected<Kind> Decoder::jmp(size_t i, const Insn& in, uint64_t& aux, bool& is_ta
         const std::string& name = kfuncs_[static_cast<size_t>(in.imm)];
         const Functions::Kfunc* k = fns_.kfunc_entry(name);
         if (!k) return bad(i, "unknown kfunc '" + name + "' (neither built in nor registered by the host)");
+        if (!platform::kfunc_allowed(p_.type, name))  // the kernel's kfunc sets per program type
+          return bad(i, "calling kernel function " + name + " is not allowed (program type " +
+                            prog_type_name(p_.type) + ")");
         if (!k->proto) {
           aux = reinterpret_cast<uint64_t>(k->fn);
           return Kind::CALL_FN;
