@@ -380,7 +380,8 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   }
   const int map_reg_aux = map_arg >= 0 ? static_cast<int>(cf.regs[map_arg].aux) : -1;
   clear_caller_saved(st);
-  if (p->changes_pkt_data) clear_packet_pointers(st);
+  // bpf_dynptr_write to an skb dynptr writes the packet (check_helper_call).
+  if (p->changes_pkt_data || (p->id == 202 && dyn.aux == kDynSkb)) clear_packet_pointers(st);
   switch (p->ret) {
     case helpers::RetKind::Void: cf.regs[0] = Reg{}; break;
     case helpers::RetKind::Integer: cf.regs[0] = ret; break;

@@ -24,13 +24,43 @@ bool is_skb_prog(ProgType t) {
   switch (t) {
     case ProgType::SocketFilter: case ProgType::SchedCls: case ProgType::SchedAct: case ProgType::CgroupSkb:
     case ProgType::LwtIn: case ProgType::LwtOut: case ProgType::LwtXmit: case ProgType::LwtSeg6local:
-    case ProgType::SkSkb:
+    case ProgType::SkSkb: case ProgType::Tracing:
       return true;
     default: return false;
   }
 }
 
 }  // namespace
+
+// widen_imprecise_scalars: scalars that differ from the previous loop
+// entry's and reach no decision (liveness.cc's stand-in for precision)
+// become unknown, so iterations converge; those that decide something
+// (a loop counter against its bound) keep their values.
+void Verifier::widen_imprecise(const State& old, State& cur) {
+  for (size_t fi = 0; fi < cur.frames.size() && fi < old.frames.size(); ++fi) {
+    uint32_t at = cur.insn;
+    if (fi + 1 < cur.frames.size()) {
+      const Frame& above = cur.frames[fi + 1];
+      at = above.in_callback ? above.callsite : above.callsite + 1;
+    }
+    const Locs prec = precise_[at];
+    const Frame& of = old.frames[fi];
+    Frame& cf = cur.frames[fi];
+    for (int r = 0; r < 10; ++r) {
+      Reg& c = cf.regs[r];
+      if (c.is_scalar() && of.regs[r].is_scalar() && !(prec.regs >> r & 1) && !regs_equal(of.regs[r], c, true))
+        mark_unknown(c);
+    }
+    for (size_t spi = 0; spi < cf.stack.size() && spi < of.stack.size(); ++spi) {
+      StackSlot& cs = cf.stack[spi];
+      const StackSlot& os = of.stack[spi];
+      if (spi < 64 && (prec.stack >> spi & 1)) continue;
+      if (cs.type[7] != Slot::Spill || os.type[7] != Slot::Spill || cs.obj || os.obj) continue;
+      if (cs.spilled.is_scalar() && os.spilled.is_scalar() && !regs_equal(os.spilled, cs.spilled, true))
+        mark_unknown(cs.spilled);
+    }
+  }
+}
 
 bool Verifier::check_iter_kfunc(State& st, const std::string& name, uint32_t flags) {
   uint8_t kind = 0;
@@ -60,6 +90,7 @@ bool Verifier::check_iter_kfunc(State& st, const std::string& name, uint32_t fla
   StackSlot& slot = st.frames[it.frameno].stack[spi];
   if (slot.spilled.aux2 == kIterActive) {
     State q = st;
+    q.insn = st.insn + 1;  // where the walk resumes: liveness there decides what widens
     StackSlot& qs = q.frames[it.frameno].stack[spi];
     ++qs.iter_depth;
     // Against the previous loop entry here (the nearest state at this call
@@ -73,7 +104,7 @@ bool Verifier::check_iter_kfunc(State& st, const std::string& name, uint32_t fla
         skipped = true;
         continue;
       }
-      widen(e.state, q);
+      widen_imprecise(e.state, q);
       break;
     }
     Reg v;
@@ -81,7 +112,6 @@ bool Verifier::check_iter_kfunc(State& st, const std::string& name, uint32_t fla
     v.type = RegType::Mem;
     v.aux = 4;  // int *
     q.cur().regs[0] = v;
-    q.insn = st.insn + 1;
     q.prev_insn = st.insn;
     push_branch(q, q.insn);
   }
@@ -160,7 +190,9 @@ bool Verifier::check_dynptr_kfunc(State& st, const std::string& name, uint32_t f
     if (skb ? !is_skb_prog(prog_.type) : prog_.type != ProgType::Xdp)
       fail("calling kernel function " + name + " is not allowed");
     check_reg_read(st, 1);
-    if (f.regs[1].type != RegType::Ctx) fail("arg#0 expected pointer to ctx, but got " + std::string(type_str(f.regs[1])));
+    // tracing programs pass a (trusted) struct __sk_buff pointer instead
+    if (f.regs[1].type != RegType::Ctx && !(prog_.type == ProgType::Tracing && f.regs[1].type == RegType::BtfId))
+      fail("arg#0 expected pointer to ctx, but got " + std::string(type_str(f.regs[1])));
     scalar(2);
     dyn(3, skb ? kDynSkb : kDynXdp, 0);
   } else {
