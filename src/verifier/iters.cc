@@ -76,13 +76,22 @@ void Verifier::process_iter_arg(State& st, int regno, uint8_t kind, uint32_t kf_
   }
 }
 
+// The kfunc flags of the call at `insn` (0: not a built-in kfunc call).
+static uint32_t kfunc_flags_at(const Object& obj, const std::vector<Insn>& insns, uint32_t insn) {
+  if (insn >= insns.size()) return 0;
+  const Insn& in = insns[insn];
+  if (in.code != (isa::kJmp | isa::kCall) || in.src != isa::kPseudoKfuncCall) return 0;
+  if (in.imm < 0 || static_cast<size_t>(in.imm) >= obj.kfuncs.size()) return 0;
+  const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), obj.kfuncs[static_cast<size_t>(in.imm)]);
+  return p ? p->flags : 0;
+}
+
 bool Verifier::is_iter_next_call(uint32_t insn) const {
-  if (insn >= insns_.size()) return false;
-  const Insn& in = insns_[insn];
-  if (in.code != (isa::kJmp | isa::kCall) || in.src != isa::kPseudoKfuncCall) return false;
-  if (in.imm < 0 || static_cast<size_t>(in.imm) >= obj_.kfuncs.size()) return false;
-  const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), obj_.kfuncs[static_cast<size_t>(in.imm)]);
-  return p && (p->flags & kfuncs::kIterNext);
+  return kfunc_flags_at(obj_, insns_, insn) & kfuncs::kIterNext;
+}
+
+bool Verifier::is_iter_kfunc_call(uint32_t insn) const {
+  return kfunc_flags_at(obj_, insns_, insn) & (kfuncs::kIterNew | kfuncs::kIterNext | kfuncs::kIterDestroy);
 }
 
 bool Verifier::iter_active_at_r1(const State& st) {

@@ -250,6 +250,7 @@ class Verifier {
   // ---- iters.cc: open-coded iterators (process_iter_arg, process_iter_next_call)
   void process_iter_arg(State& st, int regno, uint8_t kind, uint32_t kf_flags, const std::string& kfunc);
   bool is_iter_next_call(uint32_t insn) const;
+  bool is_iter_kfunc_call(uint32_t insn) const;  // new, next or destroy
   static bool iter_depths_differ(const State& old, const State& cur);
   static bool iter_active_at_r1(const State& st);  // at a next call: the iterator r1 points at is active
   // ---- kfuncs_check.cc
