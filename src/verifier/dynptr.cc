@@ -118,6 +118,11 @@ void Verifier::process_dynptr_arg(State& st, int regno, uint8_t flags, uint8_t w
   const std::string argn = std::to_string(regno - 1);
   if (r.type != RegType::Stack && r.type != RegType::ConstDynptr)
     fail("arg#" + argn + " expected pointer to stack or const struct bpf_dynptr");
+  if (r.type == RegType::ConstDynptr && r.off)  // check_func_arg_reg_off
+    fail("dereference of modified dynptr_ptr ptr R" + std::to_string(regno) + " off=" + std::to_string(r.off) +
+         " disallowed");
+  if (r.type == RegType::ConstDynptr && !r.var_off.is_const())
+    fail("variable dynptr_ptr access var_off=" + r.var_off.str() + " disallowed");
   if (flags & helpers::kUninit) {
     std::string err;
     int spi = -2;
