@@ -10,6 +10,8 @@
 namespace ringb::verifier {
 namespace {
 
+constexpr uint32_t kWidenAllDepth = 32;
+
 // may_access_direct_pkt_data(BPF_WRITE): program types that may write packets.
 bool may_write_packet(ProgType t) {
   switch (t) {
@@ -35,8 +37,11 @@ bool is_skb_prog(ProgType t) {
 // widen_imprecise_scalars: scalars that differ from the previous loop
 // entry's and reach no decision (liveness.cc's stand-in for precision)
 // become unknown, so iterations converge; those that decide something
-// (a loop counter against its bound) keep their values.
-void Verifier::widen_imprecise(const State& old, State& cur) {
+// (a loop counter against its bound) keep their values. The pre-pass is
+// coarser than the kernel's precision marks (a value stored anywhere
+// counts as deciding), so past kWidenAllDepth iterations every changed
+// scalar widens: sound, and it ends loops the marks would have let converge.
+void Verifier::widen_imprecise(const State& old, State& cur, bool all) {
   for (size_t fi = 0; fi < cur.frames.size() && fi < old.frames.size(); ++fi) {
     uint32_t at = cur.insn;
     if (fi + 1 < cur.frames.size()) {
@@ -48,13 +53,13 @@ void Verifier::widen_imprecise(const State& old, State& cur) {
     Frame& cf = cur.frames[fi];
     for (int r = 0; r < 10; ++r) {
       Reg& c = cf.regs[r];
-      if (c.is_scalar() && of.regs[r].is_scalar() && !(prec.regs >> r & 1) && !regs_equal(of.regs[r], c, true))
+      if (c.is_scalar() && of.regs[r].is_scalar() && (all || !(prec.regs >> r & 1)) && !regs_equal(of.regs[r], c, true))
         mark_unknown(c);
     }
     for (size_t spi = 0; spi < cf.stack.size() && spi < of.stack.size(); ++spi) {
       StackSlot& cs = cf.stack[spi];
       const StackSlot& os = of.stack[spi];
-      if (spi < 64 && (prec.stack >> spi & 1)) continue;
+      if (!all && spi < 64 && (prec.stack >> spi & 1)) continue;
       if (cs.type[7] != Slot::Spill || os.type[7] != Slot::Spill || cs.obj || os.obj) continue;
       if (cs.spilled.is_scalar() && os.spilled.is_scalar() && !regs_equal(os.spilled, cs.spilled, true))
         mark_unknown(cs.spilled);
@@ -104,7 +109,7 @@ bool Verifier::check_iter_kfunc(State& st, const std::string& name, uint32_t fla
         skipped = true;
         continue;
       }
-      widen_imprecise(e.state, q);
+      widen_imprecise(e.state, q, qs.iter_depth > kWidenAllDepth);
       break;
     }
     Reg v;
@@ -190,9 +195,11 @@ bool Verifier::check_dynptr_kfunc(State& st, const std::string& name, uint32_t f
     if (skb ? !is_skb_prog(prog_.type) : prog_.type != ProgType::Xdp)
       fail("calling kernel function " + name + " is not allowed");
     check_reg_read(st, 1);
-    // tracing programs pass a (trusted) struct __sk_buff pointer instead
-    if (f.regs[1].type != RegType::Ctx && !(prog_.type == ProgType::Tracing && f.regs[1].type == RegType::BtfId))
-      fail("arg#0 expected pointer to ctx, but got " + std::string(type_str(f.regs[1])));
+    // tracing programs pass a struct sk_buff argument of theirs, which
+    // this verifier's tracing context does not type yet
+    if (prog_.type == ProgType::Tracing && f.regs[1].type != RegType::Ctx)
+      unmodelled("bpf_dynptr_from_skb of a tracing program's sk_buff argument");
+    if (f.regs[1].type != RegType::Ctx) fail("arg#0 expected pointer to ctx, but got " + std::string(type_str(f.regs[1])));
     scalar(2);
     dyn(3, skb ? kDynSkb : kDynXdp, 0);
   } else {

@@ -257,7 +257,7 @@ class Verifier {
   void check_kfunc_call(State& st, const Insn& in);
   bool check_dynptr_kfunc(State& st, const std::string& name, uint32_t flags);
   bool check_iter_kfunc(State& st, const std::string& name, uint32_t flags);
-  void widen_imprecise(const State& old, State& cur);
+  void widen_imprecise(const State& old, State& cur, bool all);
   // references
   uint32_t acquire_ref(State& st);
   void release_ref(State& st, uint32_t ref_obj_id);
