@@ -99,7 +99,7 @@ void Verifier::check_stack_special_read(const Frame& f, int regno, int64_t lo, i
     const size_t spi = static_cast<size_t>((-o - 1) / 8);
     if (spi >= f.stack.size() || !f.stack[spi].special()) continue;
     if (helper)
-      fail("invalid indirect read from stack R" + std::to_string(regno) + " off " + std::to_string(lo) + "+" +
+      fail("invalid read from stack R" + std::to_string(regno) + " off " + std::to_string(lo) + "+" +
            std::to_string(o - lo) + " size " + std::to_string(hi - lo));
     fail("invalid read from stack off " + std::to_string(lo) + "+" + std::to_string(o - lo) + " size " +
          std::to_string(hi - lo));

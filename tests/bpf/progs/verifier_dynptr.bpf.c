@@ -202,7 +202,7 @@ int vd_read_bytes(struct __sk_buff *skb)
 }
 
 /* nor hand them to a helper as memory */
-SEC("tc") __failure __msg("invalid indirect read from stack")
+SEC("tc") __failure __msg("invalid read from stack R2 off -16+0 size 16")
 int vd_helper_reads_bytes(struct __sk_buff *skb)
 {
 	struct bpf_dynptr d;
