@@ -26,6 +26,10 @@ enum class ArgKind : uint8_t {
   Kptr,          // ARG_PTR_TO_KPTR: a map value's kptr field
   BtfId,         // ARG_PTR_TO_BTF_ID: an allocated object / kernel pointer
   PercpuBtfId,   // ARG_PTR_TO_PERCPU_BTF_ID
+  Dynptr,        // ARG_PTR_TO_DYNPTR: a struct bpf_dynptr on the stack (kDyn* says which kind)
+  RingbufMem,    // ARG_PTR_TO_RINGBUF_MEM: a bpf_ringbuf_reserve record
+  AllocSize,     // ARG_CONST_ALLOC_SIZE_OR_ZERO: a known constant, the size of the result
+  FixedMem,      // ARG_PTR_TO_FIXED_SIZE_MEM: Arg::size bytes
 };
 
 enum ArgFlag : uint8_t {
@@ -33,6 +37,8 @@ enum ArgFlag : uint8_t {
   kRdonly = 1u << 1,     // MEM_RDONLY: the helper only reads
   kUninit = 1u << 2,     // MEM_UNINIT: the helper writes, need not be initialised
   kRelease = 1u << 3,    // OBJ_RELEASE
+  kDynLocal = 1u << 4,   // DYNPTR_TYPE_LOCAL
+  kDynRingbuf = 1u << 5, // DYNPTR_TYPE_RINGBUF
 };
 
 // enum bpf_return_type, the kinds used.
@@ -42,11 +48,14 @@ enum class RetKind : uint8_t {
   MapValueOrNull,    // RET_PTR_TO_MAP_VALUE_OR_NULL
   MemOrBtfId,        // RET_PTR_TO_MEM_OR_BTF_ID (with kMaybeNull in ret_flags or not)
   BtfIdOrNull,       // RET_PTR_TO_BTF_ID_OR_NULL (kptr_xchg: the field's type)
+  RingbufMemOrNull,  // RET_PTR_TO_RINGBUF_MEM_OR_NULL: an acquired record of the AllocSize
+  DynptrMemOrNull,   // RET_PTR_TO_DYNPTR_MEM_OR_NULL: a slice of the dynptr argument
 };
 
 struct Arg {
   ArgKind kind = ArgKind::None;
   uint8_t flags = 0;
+  uint16_t size = 0;  // FixedMem: its size
 };
 
 struct Proto {

@@ -9,7 +9,8 @@ namespace {
 using K = ArgKind;
 using R = RetKind;
 
-constexpr Arg a(K k, uint8_t f = 0) { return Arg{k, f}; }
+constexpr Arg a(K k, uint8_t f = 0) { return Arg{k, f, 0}; }
+constexpr Arg fixed(uint16_t size, uint8_t f) { return Arg{K::FixedMem, f, size}; }
 
 const Proto kProtos[] = {
     {1, "bpf_map_lookup_elem", R::MapValueOrNull, 0, {a(K::ConstMapPtr), a(K::MapKey)}, false, true},
@@ -75,6 +76,39 @@ const Proto kProtos[] = {
     {195, "bpf_map_lookup_percpu_elem", R::MapValueOrNull, 0,
      {a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, false},
     {208, "bpf_ktime_get_tai_ns", R::Integer, 0, {}, false, false},
+    {105, "bpf_strtol", R::Integer, 0,
+     {a(K::Mem, kRdonly), a(K::ConstSize), a(K::Anything), fixed(8, kUninit)}, false, false},
+    {106, "bpf_strtoul", R::Integer, 0,
+     {a(K::Mem, kRdonly), a(K::ConstSize), a(K::Anything), fixed(8, kUninit)}, false, false},
+    {163, "bpf_check_mtu", R::Integer, 0,
+     {a(K::Ctx), a(K::Anything), fixed(4, kUninit), a(K::Anything), a(K::Anything)}, false, false},
+    // kernel/bpf/ringbuf.c
+    {130, "bpf_ringbuf_output", R::Integer, 0,
+     {a(K::ConstMapPtr), a(K::Mem, kRdonly), a(K::ConstSizeOrZero), a(K::Anything)}, false, false},
+    {131, "bpf_ringbuf_reserve", R::RingbufMemOrNull, 0, {a(K::ConstMapPtr), a(K::AllocSize), a(K::Anything)},
+     false, false},
+    {132, "bpf_ringbuf_submit", R::Void, 0, {a(K::RingbufMem, kRelease), a(K::Anything)}, false, false},
+    {133, "bpf_ringbuf_discard", R::Void, 0, {a(K::RingbufMem, kRelease), a(K::Anything)}, false, false},
+    {134, "bpf_ringbuf_query", R::Integer, 0, {a(K::ConstMapPtr), a(K::Anything)}, false, false},
+    {198, "bpf_ringbuf_reserve_dynptr", R::Integer, 0,
+     {a(K::ConstMapPtr), a(K::Anything), a(K::Anything), a(K::Dynptr, kDynRingbuf | kUninit)}, false, false},
+    {199, "bpf_ringbuf_submit_dynptr", R::Void, 0, {a(K::Dynptr, kDynRingbuf | kRelease), a(K::Anything)}, false,
+     false},
+    {200, "bpf_ringbuf_discard_dynptr", R::Void, 0, {a(K::Dynptr, kDynRingbuf | kRelease), a(K::Anything)}, false,
+     false},
+    {209, "bpf_user_ringbuf_drain", R::Integer, 0,
+     {a(K::ConstMapPtr), a(K::Func), a(K::Stack, kMaybeNull), a(K::Anything)}, false, false},
+    // kernel/bpf/helpers.c: dynptrs
+    {197, "bpf_dynptr_from_mem", R::Integer, 0,
+     {a(K::Mem, kUninit), a(K::ConstSizeOrZero), a(K::Anything), a(K::Dynptr, kDynLocal | kUninit)}, false, false},
+    {201, "bpf_dynptr_read", R::Integer, 0,
+     {a(K::Mem, kUninit), a(K::ConstSizeOrZero), a(K::Dynptr, kRdonly), a(K::Anything), a(K::Anything)}, false,
+     false},
+    {202, "bpf_dynptr_write", R::Integer, 0,
+     {a(K::Dynptr, kRdonly), a(K::Anything), a(K::Mem, kRdonly), a(K::ConstSizeOrZero), a(K::Anything)}, false,
+     false},
+    {203, "bpf_dynptr_data", R::DynptrMemOrNull, 0,
+     {a(K::Dynptr, kRdonly), a(K::Anything), a(K::AllocSize)}, false, false},
 };
 
 }  // namespace

@@ -27,6 +27,8 @@ bool map_func_ok(uint32_t type, int func) {
     case MapType::Queue:
     case MapType::Stack: if (func != 87 && func != 88 && func != 89) return false; break;
     case MapType::BloomFilter: if (func != 87 && func != 89) return false; break;  // push, peek
+    case MapType::RingBuf: if (func != 130 && func != 131 && func != 134 && func != 198) return false; break;
+    case MapType::UserRingBuf: if (func != 209) return false; break;
     default: break;
   }
   switch (func) {
@@ -37,6 +39,8 @@ bool map_func_ok(uint32_t type, int func) {
       return t == MapType::Hash || t == MapType::Array || t == MapType::PercpuHash || t == MapType::PercpuArray ||
              t == MapType::LruHash || t == MapType::LruPercpuHash;
     case 195: return t == MapType::PercpuArray || t == MapType::PercpuHash || t == MapType::LruPercpuHash;
+    case 130: case 131: case 134: case 198: return t == MapType::RingBuf;
+    case 209: return t == MapType::UserRingBuf;
     default: return true;
   }
 }
@@ -96,9 +100,12 @@ void Verifier::check_helper_mem(State& st, int regno, int64_t size_min, int64_t 
       const int64_t lo = r.off + (r.var_off.is_const() ? static_cast<int64_t>(r.var_off.value) : r.smin);
       const int64_t hi = r.off + (r.var_off.is_const() ? static_cast<int64_t>(r.var_off.value) : r.smax) + size;
       grow_stack(target, lo, target.subprog);
+      if (write) check_stack_special_write(st, target, lo, hi, true);  // never over a dynptr
+      else check_stack_special_read(target, regno, lo, hi, true);
       if (write) {
         for (int64_t o = lo; o < hi; ++o) {
           StackSlot& s = target.stack[static_cast<size_t>((-o - 1) / 8)];
+          s.obj = false;
           for (Slot& t : s.type)
             if (t == Slot::Spill) t = Slot::Misc;
           s.type[(-o - 1) % 8] = Slot::Misc;
@@ -144,6 +151,14 @@ void Verifier::clear_packet_pointers(State& st) {
     for (StackSlot& sl : f.stack)
       if (is_packet(sl.spilled)) mark_unknown(sl.spilled);
   }
+  // Slices of skb and xdp dynptrs point into the packet too.
+  for (Frame& f : st.frames) {
+    for (Reg& r : f.regs)
+      if (r.type == RegType::Mem && (r.dyn_type == kDynSkb || r.dyn_type == kDynXdp)) mark_unknown(r);
+    for (StackSlot& sl : f.stack)
+      if (sl.spilled.type == RegType::Mem && (sl.spilled.dyn_type == kDynSkb || sl.spilled.dyn_type == kDynXdp))
+        mark_unknown(sl.spilled);
+  }
 }
 
 void Verifier::check_helper_call(State& st, const Insn& in) {
@@ -167,6 +182,8 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   uint32_t func_sub = 0;
   bool has_func = false;
   int release_reg = -1;
+  int dynptr_reg = -1, dynptr_release = -1;
+  uint64_t alloc_size = 0;
   for (int a = 0; a < 5; ++a) {
     const helpers::Arg arg = p->args[a];
     if (arg.kind == ArgKind::None) break;
@@ -174,6 +191,36 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     check_reg_read(st, regno);
     const Reg& r = f.regs[regno];
     if (arg.kind == ArgKind::Anything) {
+      continue;
+    }
+    if (arg.kind == ArgKind::Dynptr) {
+      if (r.type != RegType::Stack && r.type != RegType::ConstDynptr)
+        fail(R(regno) + " type=" + type_str(r) + " expected=fp, dynptr_ptr");
+      if (arg.flags & helpers::kRelease) check_dynptr_release_arg(st, regno);
+      const uint8_t want = (arg.flags & helpers::kDynRingbuf) ? kDynRingbuf : (arg.flags & helpers::kDynLocal) ? kDynLocal : 0;
+      process_dynptr_arg(st, regno, arg.flags, want, 0);
+      if (arg.flags & helpers::kRelease) dynptr_release = regno;
+      else if (!(arg.flags & helpers::kUninit)) dynptr_reg = regno;
+      continue;
+    }
+    if (arg.kind == ArgKind::AllocSize) {
+      if (!r.is_scalar()) fail(R(regno) + " type=" + type_str(r) + " expected=scalar");
+      if (!r.var_off.is_const()) fail(R(regno) + " is not a known constant'");
+      alloc_size = r.var_off.value;
+      continue;
+    }
+    if (arg.kind == ArgKind::RingbufMem) {
+      if (r.type != RegType::Mem || !(r.flags & kRingbuf) || (r.flags & kMaybeNull))
+        fail(R(regno) + " type=" + type_str(r) + " expected=ringbuf_mem");
+      if (r.off) fail(R(regno) + " must have zero offset when passed to release func or trusted arg to kfunc");
+      if (!r.ref_obj_id) fail(R(regno) + " must be referenced when passed to release function");
+      release_reg = regno;
+      continue;
+    }
+    if (arg.kind == ArgKind::FixedMem) {
+      if (!type_ok(r, ArgKind::Mem, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer()))
+        fail(R(regno) + " type=" + type_str(r) + " expected=" + expected_types(ArgKind::Mem));
+      check_helper_mem(st, regno, arg.size, arg.size, arg.flags & helpers::kUninit, false, -1);
       continue;
     }
     if (arg.kind == ArgKind::ConstSize || arg.kind == ArgKind::ConstSizeOrZero) {
@@ -298,13 +345,17 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     }
   }
   if (release_reg >= 0) release_ref(st, f.regs[release_reg].ref_obj_id);
+  if (dynptr_release >= 0) release_dynptr(st, dynptr_release);
+  if (p->id == 197 && f.regs[1].type != RegType::MapValue)
+    fail("Unsupported reg type " + std::string(type_str(f.regs[1])) + " for bpf_dynptr_from_mem data");
+  const Reg dyn = dynptr_reg >= 0 ? dynptr_of(st, f.regs[dynptr_reg]) : Reg{};
   if (p->id == 12) {  // tail call
     has_tail_call_ = true;
     if (st.lock_id) fail("tail_call cannot be used inside bpf_spin_lock-ed region");
     check_ref_leak(st, "tail_call");
     if (st.rcu_depth) fail("tail_call cannot be used inside bpf_rcu_read_lock-ed region");
   }
-  if (has_func && (p->id == 181 || p->id == 164)) {
+  if (has_func && (p->id == 181 || p->id == 164 || p->id == 209)) {
     calls_callback_[st.insn] = true;
     setup_callback(st, func_sub, p->id);
   }
@@ -329,10 +380,31 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   }
   const int map_reg_aux = map_arg >= 0 ? static_cast<int>(cf.regs[map_arg].aux) : -1;
   clear_caller_saved(st);
-  if (p->changes_pkt_data) clear_packet_pointers(st);
+  // bpf_dynptr_write to an skb dynptr writes the packet (check_helper_call).
+  if (p->changes_pkt_data || (p->id == 202 && dyn.aux == kDynSkb)) clear_packet_pointers(st);
   switch (p->ret) {
     case helpers::RetKind::Void: cf.regs[0] = Reg{}; break;
     case helpers::RetKind::Integer: cf.regs[0] = ret; break;
+    case helpers::RetKind::RingbufMemOrNull:
+    case helpers::RetKind::DynptrMemOrNull: {
+      Reg v;
+      mark_known(v, 0);
+      v.type = RegType::Mem;
+      v.aux = static_cast<uint32_t>(alloc_size);
+      v.id = ++id_gen_;
+      if (p->ret == helpers::RetKind::RingbufMemOrNull) {
+        v.flags = kMaybeNull | kRingbuf;
+        v.ref_obj_id = acquire_ref(st);
+        v.id = v.ref_obj_id;
+      } else {
+        v.flags = kMaybeNull;
+        v.dynptr_id = dyn.id;
+        v.ref_obj_id = dyn.ref_obj_id;
+        v.dyn_type = static_cast<uint8_t>(dyn.aux);
+      }
+      cf.regs[0] = v;
+      break;
+    }
     case helpers::RetKind::MapValueOrNull: {
       const MapDef& m = map(static_cast<uint32_t>(map_reg_aux));
       Reg v;
@@ -396,6 +468,12 @@ void Verifier::setup_callback(State& st, uint32_t subprog, int helper_id) {
   callee.in_callback = true;
   if (helper_id == 181) {  // bpf_loop(nr, cb, ctx, flags): cb(u64 index, void *ctx)
     mark_unknown(callee.regs[1]);
+    callee.regs[2] = caller.regs[3];
+  } else if (helper_id == 209) {  // user_ringbuf_drain(map, cb, ctx, flags): cb(const struct bpf_dynptr *, void *ctx)
+    mark_known(callee.regs[1], 0);
+    callee.regs[1].type = RegType::ConstDynptr;
+    callee.regs[1].aux = kDynLocal;
+    callee.regs[1].id = ++id_gen_;
     callee.regs[2] = caller.regs[3];
   } else {  // for_each_map_elem(map, cb, ctx, flags): cb(map, key, value, ctx)
     const Reg& m = caller.regs[1];

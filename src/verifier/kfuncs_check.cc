@@ -67,8 +67,10 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   bool implicit = false;
   const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), name, &implicit);
   if (!p) p = kfuncs::find(opts_.host_kfuncs, name, &implicit);
-  // Iterators and dynptrs need their own stack-slot states, and bpf_throw
-  // its unwinding rules: not modelled yet.
+  // Iterators and dynptrs keep their state in stack slots (iters.cc,
+  // dynptr.cc); bpf_throw's unwinding rules are not modelled yet.
+  if (p && check_iter_kfunc(st, name, p->flags)) return;
+  if (p && check_dynptr_kfunc(st, name, p->flags)) return;
   if (p && ((p->flags & (kfuncs::kIterNew | kfuncs::kIterNext | kfuncs::kIterDestroy)) ||
             name.rfind("bpf_iter_", 0) == 0 || name.rfind("bpf_dynptr_", 0) == 0 || name == "bpf_throw"))
     unmodelled("kfunc " + name);

@@ -33,7 +33,7 @@ void del_reg(Locs& l, int r) {
 
 // One instruction, backwards: `out` is what matters after it; returns what
 // matters before it.
-static void transfer(const Insn& in, bool ret_checked, Locs& live, Locs& prec) {
+static void transfer(const Insn& in, bool ret_checked, bool is_iter_call, Locs& live, Locs& prec) {
   const uint8_t c = cls(in.code);
   const int d = in.dst, s = in.src;
   auto spi = [&](int16_t off, int size) -> int {
@@ -122,7 +122,10 @@ static void transfer(const Insn& in, bool ret_checked, Locs& live, Locs& prec) {
       if (o == kCall) {
         for (int r = 0; r <= 5; ++r) del_reg(live, r), del_reg(prec, r);
         for (int r = 1; r <= 5; ++r) add_reg(live, r), add_reg(prec, r);
-        live.stack = prec.stack = kAllStack;
+        live.stack = kAllStack;
+        // An iterator kfunc reads only its iterator, whose state is compared
+        // in full anyway: the stack's data decides nothing there.
+        if (!is_iter_call) prec.stack = kAllStack;
         break;
       }
       add_reg(live, d), add_reg(prec, d);
@@ -154,7 +157,7 @@ void Verifier::compute_liveness() {
       prec.regs |= precise_[t].regs, prec.stack |= precise_[t].stack;
     }
     const bool ret_checked = subprog_of(i) != 0 || main_ret_checked;
-    transfer(insns_[i], ret_checked, live, prec);
+    transfer(insns_[i], ret_checked, is_iter_kfunc_call(i), live, prec);
     // precise implies live
     live.regs |= prec.regs, live.stack |= prec.stack;
     if (live.regs == live_[i].regs && live.stack == live_[i].stack && prec.regs == precise_[i].regs &&

@@ -23,6 +23,7 @@ const char* Verifier::type_str(const Reg& r) {
     case RegType::PacketMeta: return "pkt_meta";
     case RegType::PacketEnd: return "pkt_end";
     case RegType::Mem:
+      if (r.flags & kRingbuf) return null ? "ringbuf_mem_or_null" : "ringbuf_mem";
       if (r.flags & kRdonly) return null ? "rdonly_mem_or_null" : "rdonly_mem";
       return null ? "mem_or_null" : "mem";
     case RegType::BtfId:
@@ -31,6 +32,8 @@ const char* Verifier::type_str(const Reg& r) {
       return null ? "ptr_or_null_" : "ptr_";
     case RegType::Func: return "func";
     case RegType::SockCommon: return null ? "sock_common_or_null" : "sock_common";
+    case RegType::ConstDynptr: return "dynptr_ptr";
+    case RegType::Iter: return "iter";
   }
   return "?";
 }

@@ -53,9 +53,10 @@ void Verifier::grow_stack(Frame& f, int64_t lowest_off, uint32_t subprog) {
 }
 
 void Verifier::stack_write(State& st, Frame& f, int64_t off, int size, const Reg* value, const Insn& in, bool st_imm) {
-  (void)st;
+  check_stack_special_write(st, f, off, off + size, false);  // a dynptr written over is destroyed
   const size_t spi = spi_of(off);
   StackSlot& s = f.stack[spi];
+  s.obj = false;  // an iterator written over is data now
   const bool aligned_start = ((-off) % 8) == 0;  // off is the slot's lowest address
   if (value && value->is_pointer() && size != 8) fail("invalid size of register spill");
   if (value && aligned_start && (value->is_scalar() || size == 8)) {
@@ -94,6 +95,7 @@ void Verifier::stack_read(State& st, Frame& f, int64_t off, int size, int dst) {
     return;
   }
   const StackSlot& s = f.stack[spi];
+  if (s.special()) check_stack_special_read(f, -1, off, off + size, false);
   if (is_spilled(s)) {
     int spill_size = 0;
     for (int i = 0; i < 8 && s.type[7 - i] == Slot::Spill; ++i) ++spill_size;
@@ -125,9 +127,11 @@ void Verifier::stack_read(State& st, Frame& f, int64_t off, int size, int dst) {
   st.cur().regs[dst] = out;
 }
 
-void Verifier::stack_var_write(Frame& f, int64_t min_off, int64_t max_off, int size, bool zero) {
+void Verifier::stack_var_write(State& st, Frame& f, int64_t min_off, int64_t max_off, int size, bool zero) {
+  check_stack_special_write(st, f, min_off, max_off + size, false);
   for (int64_t o = min_off; o < max_off + size && o < 0; ++o) {
     StackSlot& s = f.stack[spi_of(o)];
+    s.obj = false;
     scrub(s);
     Slot& t = s.type[byte_of(o)];
     // Some of these bytes get the value: zero only if they were zero already.
@@ -136,6 +140,7 @@ void Verifier::stack_var_write(Frame& f, int64_t min_off, int64_t max_off, int s
 }
 
 void Verifier::stack_var_read(Frame& f, int64_t min_off, int64_t max_off, Reg* dst) {
+  check_stack_special_read(f, -1, min_off, max_off, false);
   bool all_zero = true;
   for (int64_t o = min_off; o < max_off && o < 0; ++o) {
     const size_t spi = spi_of(o);

@@ -37,7 +37,21 @@ enum class RegType : uint8_t {
   BtfId,        // PTR_TO_BTF_ID: an allocated object (kAlloc) or a kernel type
   Func,         // PTR_TO_FUNC
   SockCommon,   // PTR_TO_SOCK_COMMON (skb->sk)
+  // CONST_PTR_TO_DYNPTR: a callback's read-only dynptr argument, and the
+  // contents of a dynptr's stack slots (aux: DynType, aux2: 1 in the first
+  // slot, id: the dynptr's id, ref_obj_id: a ringbuf dynptr's reference).
+  ConstDynptr,
+  // An open-coded iterator's stack slots (the kernel's STACK_ITER): aux: the
+  // IterKind, aux2: IterState, ref_obj_id in the first slot.
+  Iter,
 };
+
+// enum bpf_dynptr_type.
+enum DynType : uint8_t { kDynInvalid = 0, kDynLocal = 1, kDynRingbuf = 2, kDynSkb = 3, kDynXdp = 4 };
+// Open-coded iterators ringb knows: bpf_iter_num (8 bytes), bpf_iter_bits (16).
+enum IterKind : uint8_t { kIterNum = 1, kIterBits = 2 };
+enum IterState : uint8_t { kIterActive = 1, kIterDrained = 2 };
+inline constexpr int kDynptrSlots = 2;  // BPF_DYNPTR_NR_SLOTS
 
 // Type modifiers (the kernel's PTR_MAYBE_NULL, MEM_RDONLY, MEM_ALLOC, …).
 enum RegFlag : uint8_t {
@@ -48,12 +62,14 @@ enum RegFlag : uint8_t {
   kRcu = 1u << 4,       // MEM_RCU
   kPercpu = 1u << 5,    // MEM_PERCPU
   kUntrusted = 1u << 6, // PTR_UNTRUSTED
+  kRingbuf = 1u << 7,   // MEM_RINGBUF: a bpf_ringbuf_reserve record
 };
 
 struct Reg {
   RegType type = RegType::NotInit;
   uint8_t flags = 0;
   uint8_t frameno = 0;  // Stack: whose frame
+  uint8_t dyn_type = 0; // Mem: a dynptr slice's DynType (skb/xdp slices die when the packet moves)
   int32_t off = 0;      // fixed offset of a pointer
   Tnum var_off = Tnum::constant(0);
   int64_t smin = 0, smax = 0;
@@ -66,6 +82,7 @@ struct Reg {
   // mem_size; BtfId: BTF type id (in the object's BTF); Func: subprogram.
   uint32_t aux = 0;
   uint32_t aux2 = 0;  // Mem: for per-cpu pointers the BTF id; MapValue: the inner map's outer index + 1
+  uint32_t dynptr_id = 0;  // Mem: the dynptr a slice came from (it dies with it)
 
   bool is_pointer() const { return type != RegType::NotInit && type != RegType::Scalar; }
   bool is_scalar() const { return type == RegType::Scalar; }
@@ -79,6 +96,14 @@ enum class Slot : uint8_t { Invalid, Misc, Zero, Spill };
 struct StackSlot {
   Slot type[8] = {};  // [7] is the lowest address of the 8 bytes
   Reg spilled;        // valid when some type[] is Spill
+  // An iterator's depth (iterations simulated): not part of the state's
+  // identity for pruning, only for loop detection (iter_active_depths_differ).
+  uint32_t iter_depth = 0;
+  // A dynptr's or iterator's slot (the kernel's STACK_DYNPTR / STACK_ITER):
+  // all 8 bytes Spill, spilled is its ConstDynptr / Iter state. Any write
+  // to the slot clears it.
+  bool obj = false;
+  bool special() const { return obj && type[7] == Slot::Spill; }
 };
 
 struct Frame {
@@ -191,7 +216,7 @@ class Verifier {
   // ---- stack.cc
   void stack_write(State& st, Frame& f, int64_t off, int size, const Reg* value, const Insn& in, bool st_imm);
   void stack_read(State& st, Frame& f, int64_t off, int size, int dst);
-  void stack_var_write(Frame& f, int64_t min_off, int64_t max_off, int size, bool zero);
+  void stack_var_write(State& st, Frame& f, int64_t min_off, int64_t max_off, int size, bool zero);
   void stack_var_read(Frame& f, int64_t min_off, int64_t max_off, Reg* dst);
   void check_stack_bounds(int regno, const Reg& r, int64_t off, int size, const char* what);
   void grow_stack(Frame& f, int64_t lowest_off, uint32_t subprog);
@@ -208,8 +233,32 @@ class Verifier {
   // ---- helpers_check.cc
   void check_helper_call(State& st, const Insn& in);
   void setup_callback(State& st, uint32_t subprog, int helper_id);
+  // ---- dynptr.cc: dynptrs on the stack (the kernel's process_dynptr_func)
+  // The stack slot index of the dynptr/iterator `r` points at, with the
+  // kernel's offset checks (failing with their message, then `then`); -1
+  // past the allocated stack (ERANGE).
+  int stack_obj_spi(const State& st, const Reg& r, const char* kind, int nr_slots, const std::string& then);
+  // flags: helpers::kUninit (construct), kRdonly; want: DynType expected or 0.
+  void process_dynptr_arg(State& st, int regno, uint8_t flags, uint8_t want, uint32_t clone_ref);
+  // The dynptr state a register (stack pointer or const dynptr) refers to.
+  Reg dynptr_of(const State& st, const Reg& r);
+  void destroy_dynptr_slot(State& st, Frame& f, size_t spi);
+  void release_dynptr(State& st, int regno);
+  void check_dynptr_release_arg(const State& st, int regno);
+  void check_stack_special_write(State& st, Frame& f, int64_t lo, int64_t hi, bool helper);
+  void check_stack_special_read(const Frame& f, int regno, int64_t lo, int64_t hi, bool helper);
+  void invalidate_slices(State& st, uint32_t dynptr_id);
+  // ---- iters.cc: open-coded iterators (process_iter_arg, process_iter_next_call)
+  void process_iter_arg(State& st, int regno, uint8_t kind, uint32_t kf_flags, const std::string& kfunc);
+  bool is_iter_next_call(uint32_t insn) const;
+  bool is_iter_kfunc_call(uint32_t insn) const;  // new, next or destroy
+  static bool iter_depths_differ(const State& old, const State& cur);
+  static bool iter_active_at_r1(const State& st);  // at a next call: the iterator r1 points at is active
   // ---- kfuncs_check.cc
   void check_kfunc_call(State& st, const Insn& in);
+  bool check_dynptr_kfunc(State& st, const std::string& name, uint32_t flags);
+  bool check_iter_kfunc(State& st, const std::string& name, uint32_t flags);
+  void widen_imprecise(const State& old, State& cur, bool all);
   // references
   uint32_t acquire_ref(State& st);
   void release_ref(State& st, uint32_t ref_obj_id);
@@ -218,7 +267,7 @@ class Verifier {
   void compute_liveness();
   // ---- states.cc
   bool visit_prune_point(State& st);  // true: pruned (path ends here)
-  bool states_equal(const State& old, const State& cur, int mode) const;  // 0 range, 1 exact, 2 shape
+  bool states_equal(const State& old, const State& cur, int mode) const;  // 0 range, 1 exact, 2 shape, 3 range (all live)
   void widen(const State& old, State& cur);
   bool regs_equal(const Reg& old, const Reg& cur, bool exact) const;
   void path_done(const State& st);

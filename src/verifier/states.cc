@@ -84,6 +84,7 @@ bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids, const Locs
         if (ok) continue;
       }
     }
+    if (os.obj != cs.obj) return false;  // a dynptr or iterator, against anything else
     if (exact) {
       for (int i = 0; i < 8; ++i)
         if (os.type[i] != cs.type[i]) return false;
@@ -122,9 +123,8 @@ bool Verifier::regs_equal(const Reg& old, const Reg& cur, bool exact) const {
   return reg_safe(old, cur, exact ? 1 : 0, ids);
 }
 
-bool Verifier::states_equal(const State& o, const State& c, int mode) const {
-  const bool exact = mode == 1;
-  (void)exact;
+bool Verifier::states_equal(const State& o, const State& c, int mode_arg) const {
+  const int mode = mode_arg == 3 ? 0 : mode_arg;
   if (o.frames.size() != c.frames.size() || o.lock_off != c.lock_off || o.lock_map != c.lock_map ||
       o.rcu_depth != c.rcu_depth || o.refs.size() != c.refs.size() || (o.lock_id == 0) != (c.lock_id == 0))
     return false;
@@ -142,7 +142,10 @@ bool Verifier::states_equal(const State& o, const State& c, int mode) const {
       const Frame& above = c.frames[i + 1];
       at = above.in_callback ? above.callsite : above.callsite + 1;
     }
-    const Locs live = live_[at], prec = precise_[at];
+    // mode 3 (an iterator's next call): range_within with every register
+    // and slot counting, as the kernel's RANGE_WITHIN.
+    const Locs all{0xffff, ~uint64_t{0}};
+    const Locs live = mode_arg == 3 ? all : live_[at], prec = mode_arg == 3 ? all : precise_[at];
     for (int r = 0; r < kMaxReg; ++r) {
       const bool l = r == 10 || (live.regs >> r & 1), p = r == 10 || (prec.regs >> r & 1);
       if (!reg_safe(of.regs[r], cf.regs[r], mode, ids, l, p)) return false;
@@ -191,6 +194,8 @@ bool Verifier::visit_prune_point(State& st) {
   const uint32_t i = st.insn;
   bool add = jmps_since_state_ >= 2 && insns_since_state_ >= 8;
   if (calls_callback_[i]) add = true;
+  const bool iter_next = is_iter_next_call(i);
+  if (iter_next) add = true;  // a forced checkpoint: loops converge here
   bool looping = false;
   auto& list = explored_at_[i];
   if (calls_callback_[i] && st.from_callback) {
@@ -209,6 +214,15 @@ bool Verifier::visit_prune_point(State& st) {
   for (int32_t idx : list) {
     const Explored& e = explored_[static_cast<size_t>(idx)];
     if (e.branches > 0) {
+      if (iter_next) {
+        // An iterator loop converges when a state with the iterator still
+        // active is covered by one on the path (is_state_visited).
+        if (states_equal(e.state, st, 3) && iter_active_at_r1(st)) {
+          path_done(st);
+          return true;
+        }
+        continue;
+      }
       if (calls_callback_[i]) {
         if (states_equal(e.state, st, 0)) {
           path_done(st);
@@ -216,7 +230,7 @@ bool Verifier::visit_prune_point(State& st) {
         }
         continue;
       }
-      if (e.state.callback_depth == st.callback_depth && states_equal(e.state, st, 1)) fail("infinite loop detected at insn " + std::to_string(i));
+      if (e.state.callback_depth == st.callback_depth && states_equal(e.state, st, 1) && !iter_depths_differ(e.state, st)) fail("infinite loop detected at insn " + std::to_string(i));
       looping = true;
       continue;
     }

@@ -123,7 +123,7 @@ void Verifier::check_function_starts() {
       else if (o == kCall) {
         if (next < n) prune_point_[next] = true;
         if (in.src == kPseudoCall) prune_point_[i] = true;
-        if (in.src == 0 && (in.imm == 181 || in.imm == 164)) prune_point_[i] = true;
+        if (in.src == 0 && (in.imm == 181 || in.imm == 164 || in.imm == 209)) prune_point_[i] = true;
         if (in.src == kPseudoKfuncCall) prune_point_[i] = true;
       } else if (o != kExit) {
         prune_point_[i] = true;
