@@ -65,10 +65,9 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   bool implicit = false;
   const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), name, &implicit);
   if (!p) p = kfuncs::find(opts_.host_kfuncs, name, &implicit);
-  // Iterators and dynptrs need their own stack-slot states, and bpf_throw
-  // its unwinding rules: not modelled yet.
+  // Iterators and dynptrs need their own stack-slot states: not modelled yet.
   if (p && ((p->flags & (kfuncs::kIterNew | kfuncs::kIterNext | kfuncs::kIterDestroy)) ||
-            name.rfind("bpf_iter_", 0) == 0 || name.rfind("bpf_dynptr_", 0) == 0 || name == "bpf_throw"))
+            name.rfind("bpf_iter_", 0) == 0 || name.rfind("bpf_dynptr_", 0) == 0))
     unmodelled("kfunc " + name);
   if (!p) {
     for (const std::string& u : opts_.unchecked_kfuncs) {
@@ -80,6 +79,12 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     fail("calling kernel function " + name + " is not allowed");
   }
   if (st.lock_id && !allowed_under_lock(p->name)) fail("function calls are not allowed while holding a lock");
+  if (name == "bpf_throw") {  // exceptions.cc: the path ends here
+    check_reg_read(st, 1);
+    if (!st.cur().regs[1].is_scalar()) fail("arg#0 expected scalar, got " + std::string(type_str(st.cur().regs[1])));
+    check_throw(st);
+    return;
+  }
   Frame& f = st.cur();
   int regno = 1;
   int release_reg = -1, root_reg = -1, node_reg = -1;
@@ -168,6 +173,7 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     callee.callsite = st.insn;
     callee.subprog = f.regs[callback_reg].aux;
     callee.in_callback = true;
+    is_cb_[callee.subprog] = true;
     for (int q = 1; q <= 2; ++q) {
       mark_known(callee.regs[q], 0);
       callee.regs[q].type = RegType::BtfId;
@@ -226,7 +232,10 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     v.ref_obj_id = acquire_ref(st);
     v.id = v.ref_obj_id;
   }
-  if (p->flags & kfuncs::kRetNull) {
+  // is_kfunc_ret_null: refcount_acquire of an owning reference cannot fail
+  // (the object is alive and held); of a non-owning one it may.
+  const bool owning_arg = pn == "bpf_refcount_acquire_impl" && arg1.ref_obj_id && !(arg1.flags & kNonOwn);
+  if ((p->flags & kfuncs::kRetNull) && !owning_arg) {
     v.flags |= kMaybeNull;
     if (!v.id) v.id = ++id_gen_;
   }
