@@ -228,16 +228,19 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   } else if (obj_.btf && !p->ret_type.empty()) {
     v.aux = obj_.btf->find(p->ret_type, BTF_KIND_STRUCT);
   }
-  if (p->flags & kfuncs::kAcquire) {
-    v.ref_obj_id = acquire_ref(st);
-    v.id = v.ref_obj_id;
-  }
   // is_kfunc_ret_null: refcount_acquire of an owning reference cannot fail
   // (the object is alive and held); of a non-owning one it may.
   const bool owning_arg = pn == "bpf_refcount_acquire_impl" && arg1.ref_obj_id && !(arg1.flags & kNonOwn);
-  if ((p->flags & kfuncs::kRetNull) && !owning_arg) {
+  const bool ret_null = (p->flags & kfuncs::kRetNull) && !owning_arg;
+  // The kernel takes an id for the NULL check first, then the reference's
+  // (so ids in messages match: "Unreleased reference id=2").
+  if (ret_null) {
     v.flags |= kMaybeNull;
-    if (!v.id) v.id = ++id_gen_;
+    v.id = ++id_gen_;
+  }
+  if (p->flags & kfuncs::kAcquire) {
+    v.ref_obj_id = acquire_ref(st);
+    if (ret_null) v.id = v.ref_obj_id;
   }
   cf.regs[0] = v;
 }
