@@ -309,8 +309,12 @@ void Verifier::check_alu(State& st, const Insn& in) {
       zext32(d);
       return;
     }
-    d = s;
-    d.id = 0;
+    // A value that fits in 32 bits is the same after w = w: the two stay
+    // linked (the kernel's is_src_reg_u32).
+    const bool fits = reg_width(s) <= 32;
+    if (fits && s.id == 0 && !s.var_off.is_const()) f.regs[in.src].id = ++id_gen_;
+    d = f.regs[in.src];
+    if (!fits) d.id = 0;
     zext32(d);
     return;
   }

@@ -73,9 +73,9 @@ void Verifier::check_map_value_access(const State& st, int regno, const Reg& r, 
 void Verifier::check_packet_access(int regno, const Reg& r, int32_t off, int size, bool helper) {
   if (r.smin < 0)
     fail(R(regno) + " min value is negative, either use unsigned index or do a if (index >=0) check.");
-  const int64_t end = static_cast<int64_t>(r.umax) + off;
-  if (!in_bounds(off, size, r.aux, helper) || !in_bounds(end, size, r.aux, helper) ||
-      r.umax > static_cast<uint64_t>(kMaxPacketOff))
+  // The range counts from the pointer with its variable part (every pointer
+  // of the same id has it): only the fixed offset is checked against it.
+  if (!in_bounds(off, size, r.aux, helper) || r.umax > static_cast<uint64_t>(kMaxPacketOff))
     fail(mem_message(r, regno, off, size, r.aux) + "\n" + R(regno) + " offset is outside of the packet");
 }
 
