@@ -10,7 +10,10 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -34,8 +37,8 @@ double median(std::vector<double> v) {
 
 // The kernel's verification time of one program in usec, or a negative
 // number: -1 it refused the program, -2 no bpf() here (or libbpf cannot
-// open the object).
-double kernel_verify_usec(const std::string& path, const std::string& prog) {
+// open the object); `insns`: the instructions it processed.
+double kernel_verify_usec(const std::string& path, const std::string& prog, uint64_t& insns) {
   libbpf_set_print(quiet);
   bpf_object* obj = bpf_object__open_file(path.c_str(), nullptr);
   if (!obj) return -2;
@@ -60,13 +63,14 @@ double kernel_verify_usec(const std::string& path, const std::string& prog) {
   if (err) return -1;
   const char* at = std::strstr(log, "verification time ");
   if (!at) return -2;
+  if (const char* pr = std::strstr(log, "processed ")) insns = std::strtoull(pr + std::strlen("processed "), nullptr, 10);
   return std::strtod(at + std::strlen("verification time "), nullptr);
 }
 
 struct Totals {
   int programs = 0;
   double ringb_us = 0, kernel_us = 0;
-  uint64_t insns = 0;
+  uint64_t insns = 0, kernel_insns = 0;
 };
 
 // One object: the programs ringb accepts (and the kernel too, where it can
@@ -88,9 +92,10 @@ Totals bench_object(const std::string& path, bool kernel, bool& kernel_ok, doubl
     }
     if (!r.ok) continue;  // rejected or no verdict: not a like-for-like time
     double kus = -2;
+    uint64_t kinsns = 0;
     if (kernel && kernel_ok) {
       for (int k = 0; k < kKernelRounds; ++k) {
-        const double u = kernel_verify_usec(path, obj->programs[i].name);
+        const double u = kernel_verify_usec(path, obj->programs[i].name, kinsns);
         if (u < 0) {
           kus = u;
           break;
@@ -105,15 +110,16 @@ Totals bench_object(const std::string& path, bool kernel, bool& kernel_ok, doubl
     ++t.programs;
     t.ringb_us += us;
     t.insns += r.stats.insns_processed;
-    if (kus >= 0) t.kernel_us += kus;
+    if (kus >= 0) t.kernel_us += kus, t.kernel_insns += kinsns;
     if (us >= show_us) {
-      char k[32] = "n/a", ratio[32] = "n/a";
+      char k[32] = "n/a", ratio[32] = "n/a", ki[32] = "n/a";
       if (kus > 0) {
         std::snprintf(k, sizeof k, "%.0f", kus);
         std::snprintf(ratio, sizeof ratio, "%.1f", kus / us);
+        std::snprintf(ki, sizeof ki, "%llu", static_cast<unsigned long long>(kinsns));
       }
-      std::printf("  %-40s %10.0f %10s %10s %10llu\n", (name + "/" + obj->programs[i].name).c_str(), us, k, ratio,
-                  static_cast<unsigned long long>(r.stats.insns_processed));
+      std::printf("  %-44s %9.0f %9s %12s %9llu %9s\n", (name + "/" + obj->programs[i].name).c_str(), us, k, ratio,
+                  static_cast<unsigned long long>(r.stats.insns_processed), ki);
     }
   }
   return t;
@@ -138,8 +144,8 @@ bool bench_verify(const std::string& bench_dir, const std::string& corpus_dir, c
                   bool kernel) {
   std::printf("\nverification: usec per program (medians), ringb's verifier against the kernel's own\n"
               "\"verification time\" (BPF_LOG_STATS); kernel/ringb is how many times faster ringb is (goal >= 5)\n\n");
-  std::printf("  %-40s %10s %10s %10s %10s\n", "program (ringb >= 1000 usec)", "ringb", "kernel", "kernel/ringb",
-              "insns");
+  std::printf("  %-44s %9s %9s %12s %9s %9s\n", "program (ringb >= 1000 usec)", "ringb", "kernel", "kernel/ringb",
+              "insns", "k. insns");
   std::vector<std::pair<std::string, Totals>> rows;
   bool kernel_ok = kernel;
   std::vector<std::string> objects = objects_in(bench_dir);
@@ -153,9 +159,10 @@ bool bench_verify(const std::string& bench_dir, const std::string& corpus_dir, c
     all.ringb_us += t.ringb_us;
     all.kernel_us += t.kernel_us;
     all.insns += t.insns;
+    all.kernel_insns += t.kernel_insns;
   }
-  std::printf("\n  %-28s %8s %12s %12s %12s %12s\n", "object", "programs", "ringb usec", "kernel usec",
-              "kernel/ringb", "insns");
+  std::printf("\n  %-28s %8s %12s %12s %12s %10s %10s\n", "object", "programs", "ringb usec", "kernel usec",
+              "kernel/ringb", "insns", "k. insns");
   for (const auto& [name, t] : rows) {
     if (!t.programs) continue;
     char k[32] = "n/a", ratio[32] = "n/a";
@@ -163,16 +170,16 @@ bool bench_verify(const std::string& bench_dir, const std::string& corpus_dir, c
       std::snprintf(k, sizeof k, "%.0f", t.kernel_us);
       std::snprintf(ratio, sizeof ratio, "%.1f", t.kernel_us / t.ringb_us);
     }
-    std::printf("  %-28s %8d %12.0f %12s %12s %12llu\n", name.c_str(), t.programs, t.ringb_us, k, ratio,
-                static_cast<unsigned long long>(t.insns));
+    std::printf("  %-28s %8d %12.0f %12s %12s %10llu %10llu\n", name.c_str(), t.programs, t.ringb_us, k, ratio,
+                static_cast<unsigned long long>(t.insns), static_cast<unsigned long long>(t.kernel_insns));
   }
   char k[32] = "n/a", ratio[32] = "n/a";
   if (kernel_ok && all.kernel_us > 0) {
     std::snprintf(k, sizeof k, "%.0f", all.kernel_us);
     std::snprintf(ratio, sizeof ratio, "%.1f", all.kernel_us / all.ringb_us);
   }
-  std::printf("  %-28s %8d %12.0f %12s %12s %12llu\n", "all", all.programs, all.ringb_us, k, ratio,
-              static_cast<unsigned long long>(all.insns));
+  std::printf("  %-28s %8d %12.0f %12s %12s %10llu %10llu\n", "all", all.programs, all.ringb_us, k, ratio,
+              static_cast<unsigned long long>(all.insns), static_cast<unsigned long long>(all.kernel_insns));
   if (!kernel_ok) std::printf("  (the kernel column needs bpf(): run as root on Linux)\n");
   return true;
 }

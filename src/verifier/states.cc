@@ -62,6 +62,19 @@ bool reg_safe(const Reg& o, const Reg& c, int mode, IdMap& ids, bool live = true
   return ids.check(o.id, c.id) && ids.check(o.ref_obj_id, c.ref_obj_id);
 }
 
+// states_maybe_looping: a cheap necessary condition for an exact match,
+// the current frame's registers alike (ids aside).
+bool maybe_looping(const State& o, const State& c) {
+  if (o.frames.size() != c.frames.size()) return false;
+  const Frame& of = o.frames.back();
+  const Frame& cf = c.frames.back();
+  for (int r = 0; r < kMaxReg; ++r) {
+    if (of.regs[r].type == RegType::NotInit && cf.regs[r].type == RegType::NotInit) continue;
+    if (!same_reg(of.regs[r], cf.regs[r])) return false;
+  }
+  return true;
+}
+
 bool is_unknown_scalar(const Reg& r) { return r.is_scalar() && r.var_off.is_unknown() && r.smin == INT64_MIN && r.umax == UINT64_MAX; }
 
 bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids, const Locs& live, const Locs& prec) {
@@ -223,7 +236,8 @@ bool Verifier::visit_prune_point(State& st) {
     if (e.branches > 0) {
       if (force) {
         hit = states_equal(e.state, st, 0);
-      } else if (e.state.callback_depth == st.callback_depth && states_equal(e.state, st, 1)) {
+      } else if (e.state.callback_depth == st.callback_depth && maybe_looping(e.state, st) &&
+                 states_equal(e.state, st, 1)) {
         fail("infinite loop detected at insn " + std::to_string(i));
       }
     } else {
