@@ -13,6 +13,18 @@ struct {
   __type(value, __u64);
 } regress_hash SEC(".maps");
 
+/* 48-byte values */
+struct regress_value {
+  __u64 v[6];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct regress_value);
+} regress_wide SEC(".maps");
+
 /* A spilled scalar and its register stay linked: the check on the
  * register holds for the filled copy too (sync of linked scalars through
  * stack slots). */
@@ -184,4 +196,32 @@ int throw_refines_range(struct __sk_buff *skb)
     bpf_throw(1);
   asm volatile("" : "+r"(i));
   return table[i];
+}
+
+/* A 32-bit left shift of [0, 10] by 2 is [0, 40] (the kernel's
+ * scalar32_min_max_lsh), not the tnum's [0, 60]: an 8-byte store at that
+ * offset of a 48-byte value is in bounds. */
+SEC("tc") __retval(0)
+__attribute__((naked)) int shift_keeps_range(void)
+{
+  asm volatile(
+      "r1 = 0;"
+      "*(u64 *)(r10 - 8) = r1;"
+      "r2 = r10;"
+      "r2 += -8;"
+      "r1 = %[regress_wide] ll;"
+      "call %[bpf_map_lookup_elem];"
+      "if r0 == 0 goto 1f;"
+      "r1 = *(u32 *)(r0 + 0);"
+      "if r1 < 11 goto 2f;"
+      "w1 = 0;"
+      "2: w1 <<= 2;"
+      "r0 += r1;"
+      "r1 = 0;"
+      "*(u64 *)(r0 + 0) = r1;"
+      "1: r0 = 0;"
+      "exit;"
+      :
+      : __imm(bpf_map_lookup_elem), __imm_addr(regress_wide)
+      : __clobber_all);
 }
