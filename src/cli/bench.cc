@@ -9,6 +9,8 @@
 //   objects       the object model (obj_new/drop, lists, rbtrees, refcounts,
 //                 kptrs, cpumasks) against the kernel and the same work in
 //                 native C++ (bench_native.h)
+//   verification  ringb's verifier against the kernel's own verification
+//                 time, per program of the corpus (bench_verify.h)
 // Each figure is the median of 5 runs of `repeat` test runs.
 #include <algorithm>
 #include <cstdio>
@@ -18,12 +20,16 @@
 #include <vector>
 
 #include "bench_native.h"
+#include "bench_verify.h"
 #include "commands.h"
 #include "kernel_run.h"
 #include "load.h"
 
 #ifndef RINGB_BENCH_BPF_DIR
 #define RINGB_BENCH_BPF_DIR "bench/bpf"
+#endif
+#ifndef RINGB_CORPUS_BPF_DIR
+#define RINGB_CORPUS_BPF_DIR "tests/bpf"
 #endif
 
 namespace ringb::cli {
@@ -119,17 +125,25 @@ bool bench_objects(const Runtime& rt, const std::string& dir, uint32_t repeat, c
 }  // namespace
 
 int run_bench(int argc, char** argv) {
-  std::string dir = RINGB_BENCH_BPF_DIR;
+  std::string dir = RINGB_BENCH_BPF_DIR, corpus = RINGB_CORPUS_BPF_DIR;
   uint32_t repeat = 10000;
+  bool verify_only = false;
+  std::vector<std::string> verify_extra;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--objects" && i + 1 < argc) dir = argv[++i];
+    else if (a == "--corpus" && i + 1 < argc) corpus = argv[++i];
     else if (a == "--repeat" && i + 1 < argc) repeat = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 0));
+    else if (a == "--verify-only") verify_only = true;
+    else if (a == "--verify-object" && i + 1 < argc) verify_extra.push_back(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: ringb bench [--objects DIR] [--repeat N]\n");
+      std::fprintf(stderr,
+                   "usage: ringb bench [--objects DIR] [--corpus DIR] [--repeat N] [--verify-only] "
+                   "[--verify-object OBJ]...\n");
       return 2;
     }
   }
+  if (verify_only) return bench_verify(dir, corpus, verify_extra, true) ? 0 : 1;
   if (repeat == 0) repeat = 1;
   Runtime rt;
   const std::vector<uint8_t> pkt = default_packet();
@@ -187,6 +201,7 @@ int run_bench(int argc, char** argv) {
               ratio(ringb_of["lru_nc_evict"], ringb_of["hash_churn"]),
               ratio(kernel_of["lru_nc_evict"], kernel_of["hash_churn"]));
   if (!bench_objects(rt, dir, repeat, pkt)) mismatch = true;
+  if (!bench_verify(dir, corpus, verify_extra, true)) mismatch = true;
   return mismatch ? 1 : 0;
 }
 

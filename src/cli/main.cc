@@ -36,7 +36,7 @@ void usage(FILE* out) {
                "  compare [--data-in FILE] [--run-all] [--verbose] OBJ...\n"
                "      every program judged by the live kernel and by ringb, each loaded\n"
                "      alone; annotated ones run in both; differences and a summary\n"
-               "  bench [--objects DIR] [--repeat N]\n"
+               "  bench [--objects DIR] [--corpus DIR] [--repeat N] [--verify-only] [--verify-object OBJ]...\n"
                "      interpreter and hash-map costs, ringb against the live kernel\n"
                "  help    this text\n");
 }

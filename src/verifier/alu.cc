@@ -138,8 +138,31 @@ void Verifier::scalar_alu(Reg& d, Reg s, uint8_t o, bool is64, const Insn& in) {
       break;
     }
     case kXor: d.var_off = tnum_xor(dv, sv); mark_unbounded(d); break;
-    case kLsh: d.var_off = tnum_lshift(dv, static_cast<unsigned>(sval)); mark_unbounded(d); break;
-    case kRsh: d.var_off = tnum_rshift(dv, static_cast<unsigned>(sval)); mark_unbounded(d); break;
+    case kLsh: {
+      // the kernel's scalar{32,}_min_max_lsh: ranges shift too unless the
+      // top bit may go out
+      const Reg old = d;
+      const unsigned k = static_cast<unsigned>(sval);
+      d.var_off = tnum_lshift(dv, k);
+      mark_unbounded(d);
+      if (is64) {
+        if (k == 32 && old.s32_max >= 0) d.smax = static_cast<int64_t>(old.s32_max) << 32;
+        if (k == 32 && old.s32_min >= 0) d.smin = static_cast<int64_t>(old.s32_min) << 32;
+        if (old.umax <= (1ull << (63 - k))) d.umin = old.umin << k, d.umax = old.umax << k;
+      } else if (old.u32_max <= (1ull << (31 - k))) {
+        d.u32_min = old.u32_min << k, d.u32_max = old.u32_max << k;
+      }
+      break;
+    }
+    case kRsh: {
+      const Reg old = d;
+      const unsigned k = static_cast<unsigned>(sval);
+      d.var_off = tnum_rshift(dv, k);
+      mark_unbounded(d);
+      if (is64) d.umin = old.umin >> k, d.umax = old.umax >> k;
+      else d.u32_min = old.u32_min >> k, d.u32_max = old.u32_max >> k;
+      break;
+    }
     case kArsh: {
       d.var_off = tnum_arshift(dv, static_cast<unsigned>(sval), bits);
       if (is64) {
@@ -310,8 +333,12 @@ void Verifier::check_alu(State& st, const Insn& in) {
       zext32(d);
       return;
     }
-    d = s;
-    d.id = 0;
+    // A value that fits in 32 bits is the same after w = w: the two stay
+    // linked (the kernel's is_src_reg_u32).
+    const bool fits = reg_width(s) <= 32;
+    if (fits && s.id == 0 && !s.var_off.is_const()) f.regs[in.src].id = ++id_gen_;
+    d = f.regs[in.src];
+    if (!fits) d.id = 0;
     zext32(d);
     return;
   }

@@ -120,15 +120,18 @@ bool Verifier::check_exit(State& st) {
   check_ref_leak(st, "BPF_EXIT instruction in main prog");
   if (st.rcu_depth) fail("BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region");
   check_reg_read(st, 0);
-  if (st.cur().subprog == 0) check_return_range(st);
+  if (st.cur().subprog == 0 || st.cur().subprog == exc_cb_sub_) check_return_range(st, 0);
   else if (!st.cur().regs[0].is_scalar())
     fail(std::string("At subprogram exit the register R0 is not a scalar value (") + type_str(st.cur().regs[0]) + ")");
   path_done(st);
   return false;
 }
 
-void Verifier::check_return_range(const State& st) {
-  const Reg& r0 = st.cur().regs[0];
+// check_return_code: what a program (or its exception callback, or a throw
+// without one: regno 1, the cookie) may return.
+void Verifier::check_return_range(const State& st, int regno) {
+  const Reg& r = st.cur().regs[regno];
+  const std::string name = "R" + std::to_string(regno);
   int64_t lo = 0, hi = 0;
   if (prog_.type == ProgType::Tracing &&
       (prog_.section.rfind("fentry", 0) == 0 || prog_.section.rfind("fexit", 0) == 0)) {
@@ -136,11 +139,17 @@ void Verifier::check_return_range(const State& st) {
   } else {
     return;
   }
-  if (!r0.is_scalar())
-    fail(std::string("At program exit the register R0 is not a known value (") + type_str(r0) + ")");
-  if (r0.smin < lo || r0.smax > hi)
-    fail("At program exit the register R0 has smin=" + std::to_string(r0.smin) + " smax=" + std::to_string(r0.smax) +
-         " should have been in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  if (!r.is_scalar())
+    fail("At program exit the register " + name + " is not a known value (" + type_str(r) + ")");
+  if (r.smin < lo || r.smax > hi) {
+    // verbose_invalid_scalar
+    std::string has;
+    if (r.smin > INT64_MIN) has += " smin=" + std::to_string(r.smin);
+    if (r.smax < INT64_MAX) has += " smax=" + std::to_string(r.smax);
+    if (has.empty()) has = " unknown scalar value";
+    fail("At program exit the register " + name + " has" + has + " should have been in [" + std::to_string(lo) +
+         ", " + std::to_string(hi) + "]");
+  }
 }
 
 void Verifier::check_ref_leak(const State& st, const char* prefix) {
@@ -225,7 +234,12 @@ void Verifier::check_stack_depths() {
     const Verifier& v;
     std::string error;
     void go(uint32_t sub, uint32_t total, int frames) {
-      if (frames > kMaxCallFrames + 1) return;  // recursion: the walk has refused it
+      // The kernel's walk follows the call graph, not the paths: a
+      // recursion that the paths bound still runs out of frames here.
+      if (frames - 1 >= kMaxCallFrames) {
+        if (error.empty()) error = "the call stack of " + std::to_string(frames - 1) + " frames is too deep !";
+        return;
+      }
       const uint32_t d = std::max<uint32_t>(v.stack_depth_[sub], 1);
       total += (d + 31) / 32 * 32;
       if (total > 512 && error.empty()) {

@@ -466,6 +466,7 @@ void Verifier::setup_callback(State& st, uint32_t subprog, int helper_id) {
   callee.callsite = st.insn;
   callee.subprog = subprog;
   callee.in_callback = true;
+  is_cb_[subprog] = true;
   if (helper_id == 181) {  // bpf_loop(nr, cb, ctx, flags): cb(u64 index, void *ctx)
     mark_unknown(callee.regs[1]);
     callee.regs[2] = caller.regs[3];

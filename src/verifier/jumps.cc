@@ -248,6 +248,13 @@ bool Verifier::check_jump(State& st, const Insn& in) {
     mark_ptr_or_null(other, id, o == kJeq);
     mark_ptr_or_null(st, id, o == kJne);
   } else if (x && dst.is_pointer() && src.is_pointer()) {
+    // Two pointers, one checked and one maybe NULL (not BTF ids): where
+    // they are equal, the second is not NULL either (check_cond_jmp_op).
+    if (!is32 && (o == kJeq || o == kJne) && ((dst.flags ^ src.flags) & kMaybeNull) && dst.type != RegType::BtfId &&
+        src.type != RegType::BtfId) {
+      const uint32_t id = (dst.flags & kMaybeNull) ? dst.id : src.id;
+      mark_ptr_or_null(o == kJeq ? other : st, id, false);
+    }
     // packet pointers against data_end (or meta against data)
     const bool d_pkt = (dst.type == RegType::Packet && src.type == RegType::PacketEnd) ||
                        (dst.type == RegType::PacketMeta && is_init_packet(src));

@@ -68,11 +68,11 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), name, &implicit);
   if (!p) p = kfuncs::find(opts_.host_kfuncs, name, &implicit);
   // Iterators and dynptrs keep their state in stack slots (iters.cc,
-  // dynptr.cc); bpf_throw's unwinding rules are not modelled yet.
+  // dynptr.cc); bpf_throw's rules are in exceptions.cc.
   if (p && check_iter_kfunc(st, name, p->flags)) return;
   if (p && check_dynptr_kfunc(st, name, p->flags)) return;
   if (p && ((p->flags & (kfuncs::kIterNew | kfuncs::kIterNext | kfuncs::kIterDestroy)) ||
-            name.rfind("bpf_iter_", 0) == 0 || name.rfind("bpf_dynptr_", 0) == 0 || name == "bpf_throw"))
+            name.rfind("bpf_iter_", 0) == 0 || name.rfind("bpf_dynptr_", 0) == 0))
     unmodelled("kfunc " + name);
   if (!p) {
     for (const std::string& u : opts_.unchecked_kfuncs) {
@@ -84,6 +84,12 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     fail("calling kernel function " + name + " is not allowed");
   }
   if (st.lock_id && !allowed_under_lock(p->name)) fail("function calls are not allowed while holding a lock");
+  if (name == "bpf_throw") {  // exceptions.cc: the path ends here
+    check_reg_read(st, 1);
+    if (!st.cur().regs[1].is_scalar()) fail("arg#0 expected scalar, got " + std::string(type_str(st.cur().regs[1])));
+    check_throw(st);
+    return;
+  }
   Frame& f = st.cur();
   int regno = 1;
   int release_reg = -1, root_reg = -1, node_reg = -1;
@@ -172,6 +178,7 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     callee.callsite = st.insn;
     callee.subprog = f.regs[callback_reg].aux;
     callee.in_callback = true;
+    is_cb_[callee.subprog] = true;
     for (int q = 1; q <= 2; ++q) {
       mark_known(callee.regs[q], 0);
       callee.regs[q].type = RegType::BtfId;
@@ -232,13 +239,19 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   } else if (obj_.btf && !p->ret_type.empty()) {
     v.aux = obj_.btf->find(p->ret_type, BTF_KIND_STRUCT);
   }
+  // is_kfunc_ret_null: refcount_acquire of an owning reference cannot fail
+  // (the object is alive and held); of a non-owning one it may.
+  const bool owning_arg = pn == "bpf_refcount_acquire_impl" && arg1.ref_obj_id && !(arg1.flags & kNonOwn);
+  const bool ret_null = (p->flags & kfuncs::kRetNull) && !owning_arg;
+  // The kernel takes an id for the NULL check first, then the reference's
+  // (so ids in messages match: "Unreleased reference id=2").
+  if (ret_null) {
+    v.flags |= kMaybeNull;
+    v.id = ++id_gen_;
+  }
   if (p->flags & kfuncs::kAcquire) {
     v.ref_obj_id = acquire_ref(st);
-    v.id = v.ref_obj_id;
-  }
-  if (p->flags & kfuncs::kRetNull) {
-    v.flags |= kMaybeNull;
-    if (!v.id) v.id = ++id_gen_;
+    if (ret_null) v.id = v.ref_obj_id;
   }
   cf.regs[0] = v;
 }

@@ -140,32 +140,56 @@ void Verifier::compute_liveness() {
   live_.assign(n + 1, Locs{});
   precise_.assign(n + 1, Locs{});
   const bool main_ret_checked = prog_.type == ProgType::Tracing;
+  // Whose r0 at exit may reach a decision: the program's and the exception
+  // callback's when the program type checks it, a callback's (its return is
+  // checked), and a static function's where some call of it uses r0 in a
+  // decision — found by running the dataflow again until no call adds one
+  // (a function returning a value nobody tests prunes like the kernel's
+  // imprecise scalars).
+  std::vector<bool> ret_checked(func_start_.size(), false);
+  ret_checked[0] = main_ret_checked;
+  if (exc_cb_sub_ < ret_checked.size()) ret_checked[exc_cb_sub_] = main_ret_checked;
+  for (size_t i = 0; i < n; ++i) {
+    if (second_half_[i] || !is_ld_imm64(insns_[i]) || insns_[i].src != kPseudoFunc) continue;
+    const int64_t t = static_cast<int64_t>(i) + insns_[i].imm + 1;
+    if (t >= 0 && static_cast<size_t>(t) < n) ret_checked[subprog_of(static_cast<uint32_t>(t))] = true;
+  }
   std::vector<uint32_t> work;
   std::vector<bool> queued(n, false);
-  for (size_t i = n; i-- > 0;) {
-    if (second_half_[i]) continue;
-    work.push_back(static_cast<uint32_t>(i));
-    queued[i] = true;
-  }
-  while (!work.empty()) {
-    const uint32_t i = work.back();
-    work.pop_back();
-    queued[i] = false;
-    Locs live, prec;
-    for (uint32_t t : succ_[i]) {
-      live.regs |= live_[t].regs, live.stack |= live_[t].stack;
-      prec.regs |= precise_[t].regs, prec.stack |= precise_[t].stack;
+  for (bool again = true; again;) {
+    for (size_t i = n; i-- > 0;) {
+      if (second_half_[i] || queued[i]) continue;
+      work.push_back(static_cast<uint32_t>(i));
+      queued[i] = true;
     }
-    const bool ret_checked = subprog_of(i) != 0 || main_ret_checked;
-    transfer(insns_[i], ret_checked, is_iter_kfunc_call(i), live, prec);
-    // precise implies live
-    live.regs |= prec.regs, live.stack |= prec.stack;
-    if (live.regs == live_[i].regs && live.stack == live_[i].stack && prec.regs == precise_[i].regs &&
-        prec.stack == precise_[i].stack)
-      continue;
-    live_[i] = live, precise_[i] = prec;
-    for (uint32_t p : pred_[i])
-      if (!queued[p]) queued[p] = true, work.push_back(p);
+    while (!work.empty()) {
+      const uint32_t i = work.back();
+      work.pop_back();
+      queued[i] = false;
+      Locs live, prec;
+      for (uint32_t t : succ_[i]) {
+        live.regs |= live_[t].regs, live.stack |= live_[t].stack;
+        prec.regs |= precise_[t].regs, prec.stack |= precise_[t].stack;
+      }
+      transfer(insns_[i], ret_checked[subprog_of(i)], is_iter_kfunc_call(i), live, prec);
+      // precise implies live
+      live.regs |= prec.regs, live.stack |= prec.stack;
+      if (live.regs == live_[i].regs && live.stack == live_[i].stack && prec.regs == precise_[i].regs &&
+          prec.stack == precise_[i].stack)
+        continue;
+      live_[i] = live, precise_[i] = prec;
+      for (uint32_t p : pred_[i])
+        if (!queued[p]) queued[p] = true, work.push_back(p);
+    }
+    again = false;
+    for (size_t i = 0; i + 1 < n; ++i) {
+      const Insn& in = insns_[i];
+      if (second_half_[i] || in.code != (kJmp | kCall) || in.src != kPseudoCall) continue;
+      const int64_t t = static_cast<int64_t>(i) + in.imm + 1;
+      if (t < 0 || static_cast<size_t>(t) >= n) continue;
+      const uint32_t callee = subprog_of(static_cast<uint32_t>(t));
+      if (!ret_checked[callee] && (precise_[i + 1].regs & 1)) ret_checked[callee] = true, again = true;
+    }
   }
 }
 

@@ -73,9 +73,9 @@ void Verifier::check_map_value_access(const State& st, int regno, const Reg& r, 
 void Verifier::check_packet_access(int regno, const Reg& r, int32_t off, int size, bool helper) {
   if (r.smin < 0)
     fail(R(regno) + " min value is negative, either use unsigned index or do a if (index >=0) check.");
-  const int64_t end = static_cast<int64_t>(r.umax) + off;
-  if (!in_bounds(off, size, r.aux, helper) || !in_bounds(end, size, r.aux, helper) ||
-      r.umax > static_cast<uint64_t>(kMaxPacketOff))
+  // The range counts from the pointer with its variable part (every pointer
+  // of the same id has it): only the fixed offset is checked against it.
+  if (!in_bounds(off, size, r.aux, helper) || r.umax > static_cast<uint64_t>(kMaxPacketOff))
     fail(mem_message(r, regno, off, size, r.aux) + "\n" + R(regno) + " offset is outside of the packet");
 }
 
@@ -179,12 +179,18 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
                std::to_string(insn_off) + " size " + std::to_string(size));
         grow_stack(target, at, target.subprog);
         if (write) {
+          // A spill of a scalar that fits links the slot and the register
+          // (assign_scalar_id_before_mov): a comparison of one refines both.
+          if (value_regno >= 0 && at % 8 == 0) {
+            Reg& v = f.regs[value_regno];
+            if (v.is_scalar() && !v.id && !v.var_off.is_const() && reg_width(v) <= size * 8) v.id = ++id_gen_;
+          }
           stack_write(st, target, at, size, value_regno >= 0 ? &f.regs[value_regno] : nullptr, in,
                       value_regno < 0 && cls(in.code) == kSt);
         } else {
           stack_read(st, target, at, size, value_regno);
           if (value_regno >= 0 && f.regs[value_regno].is_scalar() && size < 8) {
-            if (sign_ext) coerce_to_size_sx(f.regs[value_regno], size);
+            if (sign_ext) coerce_to_size_sx(f.regs[value_regno], size), f.regs[value_regno].id = 0;
             else coerce_to_size(f.regs[value_regno], size);
           }
         }

@@ -50,6 +50,14 @@ void deduce32(Reg& r) {
   if (static_cast<uint32_t>(r.s32_min) <= static_cast<uint32_t>(r.s32_max)) {
     r.u32_min = std::max(r.u32_min, static_cast<uint32_t>(r.s32_min));
     r.u32_max = std::min(r.u32_max, static_cast<uint32_t>(r.s32_max));
+  } else if (r.u32_max < static_cast<uint32_t>(r.s32_min)) {
+    // the signed range wraps; the unsigned one lies within its non-negative part
+    r.s32_min = static_cast<int32_t>(r.u32_min);
+    r.u32_max = std::min(r.u32_max, static_cast<uint32_t>(r.s32_max));
+  } else if (static_cast<uint32_t>(r.s32_max) < r.u32_min) {
+    // … or within its negative part
+    r.s32_max = static_cast<int32_t>(r.u32_max);
+    r.u32_min = std::max(r.u32_min, static_cast<uint32_t>(r.s32_min));
   }
 }
 
@@ -61,6 +69,15 @@ void deduce64(Reg& r) {
   if (static_cast<uint64_t>(r.smin) <= static_cast<uint64_t>(r.smax)) {
     r.umin = std::max(r.umin, static_cast<uint64_t>(r.smin));
     r.umax = std::min(r.umax, static_cast<uint64_t>(r.smax));
+  } else if (r.umax < static_cast<uint64_t>(r.smin)) {
+    // the signed range wraps (split across the ends of the u64 domain); the
+    // unsigned range lies within its non-negative part (Linux 6.10+)
+    r.smin = static_cast<int64_t>(r.umin);
+    r.umax = std::min(r.umax, static_cast<uint64_t>(r.smax));
+  } else if (static_cast<uint64_t>(r.smax) < r.umin) {
+    // … or within its negative part
+    r.smax = static_cast<int64_t>(r.umax);
+    r.umin = std::max(r.umin, static_cast<uint64_t>(r.smin));
   }
 }
 

@@ -90,6 +90,9 @@ struct Reg {
   bool is_null_const() const { return is_const() && var_off.value == 0; }
 };
 
+// Bits a scalar's value may need (the kernel's get_reg_width: fls64(umax)).
+inline int reg_width(const Reg& r) { return r.umax ? 64 - __builtin_clzll(r.umax) : 0; }
+
 // Per stack byte, as the kernel's slot_type.
 enum class Slot : uint8_t { Invalid, Misc, Zero, Spill };
 
@@ -152,6 +155,9 @@ struct Explored {
   State state;
   int32_t parent = -1;
   uint32_t branches = 1;  // paths still being walked from here
+  // How often this state pruned a path / failed to (is_state_visited's
+  // hit_cnt, miss_cnt): states that keep missing leave the insn's list.
+  uint32_t hit_cnt = 0, miss_cnt = 0;
 };
 
 // Failure: the message in the kernel's words. `unmodelled`: not a verdict —
@@ -226,7 +232,13 @@ class Verifier {
   bool check_exit(State& st);
   void check_ld_imm64(State& st, const Insn& in, const Insn& next);
   void check_ld_abs(State& st, const Insn& in);
-  void check_return_range(const State& st);
+  void check_return_range(const State& st, int regno);
+  // ---- exceptions.cc
+  bool is_throw(const Insn& in) const;
+  void check_exception_cb_static();
+  void check_throw(State& st);
+  void walk_exception_cb();
+  void check_throw_callers();
   void check_stack_depths();
   void clear_caller_saved(State& st);
   void clear_packet_pointers(State& st);
@@ -321,6 +333,8 @@ class Verifier {
   std::string log_;
   Stats stats_;
   bool has_tail_call_ = false;
+  uint32_t exc_cb_sub_ = UINT32_MAX;  // the exception callback's subprog
+  std::vector<bool> is_cb_;           // per subprog: run as a callback
 };
 
 }  // namespace ringb::verifier

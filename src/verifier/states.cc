@@ -62,6 +62,19 @@ bool reg_safe(const Reg& o, const Reg& c, int mode, IdMap& ids, bool live = true
   return ids.check(o.id, c.id) && ids.check(o.ref_obj_id, c.ref_obj_id);
 }
 
+// states_maybe_looping: a cheap necessary condition for an exact match,
+// the current frame's registers alike (ids aside).
+bool maybe_looping(const State& o, const State& c) {
+  if (o.frames.size() != c.frames.size()) return false;
+  const Frame& of = o.frames.back();
+  const Frame& cf = c.frames.back();
+  for (int r = 0; r < kMaxReg; ++r) {
+    if (of.regs[r].type == RegType::NotInit && cf.regs[r].type == RegType::NotInit) continue;
+    if (!same_reg(of.regs[r], cf.regs[r])) return false;
+  }
+  return true;
+}
+
 bool is_unknown_scalar(const Reg& r) { return r.is_scalar() && r.var_off.is_unknown() && r.smin == INT64_MIN && r.umax == UINT64_MAX; }
 
 bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids, const Locs& live, const Locs& prec) {
@@ -196,7 +209,6 @@ bool Verifier::visit_prune_point(State& st) {
   if (calls_callback_[i]) add = true;
   const bool iter_next = is_iter_next_call(i);
   if (iter_next) add = true;  // a forced checkpoint: loops converge here
-  bool looping = false;
   auto& list = explored_at_[i];
   if (calls_callback_[i] && st.from_callback) {
     // A callback's next iteration: against the previous one (the nearest
@@ -211,35 +223,49 @@ bool Verifier::visit_prune_point(State& st) {
     }
   }
   st.from_callback = false;
-  for (int32_t idx : list) {
-    const Explored& e = explored_[static_cast<size_t>(idx)];
+  // The kernel's list walk: a state that prunes counts a hit; one that does
+  // not counts a miss when a new state will be added, and leaves the list
+  // once misses outnumber hits (miss_cnt > hit_cnt * n + n; n is 64 for a
+  // forced checkpoint still being explored, 3 otherwise). An evicted state
+  // stays in explored_ for the parent chain; only the list forgets it. This
+  // keeps a loop's list short, so each visit costs a few comparisons.
+  // The kernel pushes new states at the head of its list: newest first.
+  const bool force = calls_callback_[i] || iter_next;
+  bool evicted = false;
+  auto forget_evicted = [&] {
+    if (evicted) list.erase(std::remove(list.begin(), list.end(), -1), list.end());
+  };
+  for (size_t k = list.size(); k-- > 0;) {
+    Explored& e = explored_[static_cast<size_t>(list[k])];
+    bool hit = false;
     if (e.branches > 0) {
       if (iter_next) {
         // An iterator loop converges when a state with the iterator still
         // active is covered by one on the path (is_state_visited).
-        if (states_equal(e.state, st, 3) && iter_active_at_r1(st)) {
-          path_done(st);
-          return true;
-        }
-        continue;
+        hit = states_equal(e.state, st, 3) && iter_active_at_r1(st);
+      } else if (force) {
+        hit = states_equal(e.state, st, 0);
+      } else if (e.state.callback_depth == st.callback_depth && maybe_looping(e.state, st) &&
+                 states_equal(e.state, st, 1) && !iter_depths_differ(e.state, st)) {
+        fail("infinite loop detected at insn " + std::to_string(i));
       }
-      if (calls_callback_[i]) {
-        if (states_equal(e.state, st, 0)) {
-          path_done(st);
-          return true;
-        }
-        continue;
-      }
-      if (e.state.callback_depth == st.callback_depth && states_equal(e.state, st, 1) && !iter_depths_differ(e.state, st)) fail("infinite loop detected at insn " + std::to_string(i));
-      looping = true;
-      continue;
+    } else {
+      hit = states_equal(e.state, st, 0);
     }
-    if (states_equal(e.state, st, 0)) {
+    if (hit) {
+      ++e.hit_cnt;
+      forget_evicted();
       path_done(st);
       return true;
     }
+    // in a loop, new states are added less often (from here on in the
+    // walk, as the kernel's add_new_state)
+    if (e.branches > 0 && !force && jmps_since_state_ < 20 && insns_since_state_ < 100) add = false;
+    if (add) ++e.miss_cnt;
+    const uint32_t n = force && e.branches > 0 ? 64 : 3;
+    if (e.miss_cnt > e.hit_cnt * n + n) list[k] = -1, evicted = true;
   }
-  if (looping && jmps_since_state_ < 20 && insns_since_state_ < 100) add = false;
+  forget_evicted();
   if (!add) return false;
   Explored e;
   e.state = st;

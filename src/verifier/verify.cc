@@ -135,8 +135,7 @@ void Verifier::check_function_starts() {
   std::vector<bool> reached(n);
   std::vector<uint32_t> work{0};
   reached[0] = true;
-  // The exception callback is an entry of its own (bpf_throw enters it; a
-  // program that throws is not modelled yet, so it is not walked here).
+  // The exception callback is an entry of its own (exceptions.cc).
   if (const uint32_t cb = prog_.exception_cb; cb < n && !reached[cb]) reached[cb] = true, work.push_back(cb);
   while (!work.empty()) {
     const uint32_t i = work.back();
@@ -204,6 +203,7 @@ bool Verifier::step(State& st) {
       } else if (o == kCall) {
         check_call(st, in);  // with st.insn still at the call: callbacks return here
         if (in.src != kPseudoCall) st.insn = i + 1;
+        if (is_throw(in)) go_on = false;  // an exit of the program (exceptions.cc)
       } else if (o == kExit) {
         go_on = check_exit(st);
       } else if (o == kJcond) {
@@ -249,6 +249,8 @@ Result Verifier::run() {
   explored_at_.assign(n + 1, {});
   try {
     check_function_starts();
+    is_cb_.assign(func_start_.size(), false);
+    check_exception_cb_static();
     compute_liveness();
     stack_depth_.assign(func_start_.size(), 0);
     callees_.assign(func_start_.size(), {});
@@ -264,6 +266,7 @@ Result Verifier::run() {
     pending_.push_back(std::move(init));
     walk();
     // Global functions, each on its own, with arguments from its BTF.
+    auto walk_globals = [&] {
     while (!global_queue_.empty()) {
       const uint32_t sub = global_queue_.back();
       global_queue_.pop_back();
@@ -303,6 +306,12 @@ Result Verifier::run() {
       pending_.push_back(std::move(g));
       walk();
     }
+    };
+    walk_globals();
+    // The exception callback: an entry of its own (it may call globals too).
+    walk_exception_cb();
+    walk_globals();
+    check_throw_callers();
     check_stack_depths();
     res.ok = true;
     for (const auto& [insn, seen] : inserts_)
