@@ -26,6 +26,8 @@ enum class ArgKind : uint8_t {
   Kptr,          // ARG_PTR_TO_KPTR: a map value's kptr field
   BtfId,         // ARG_PTR_TO_BTF_ID: an allocated object / kernel pointer
   PercpuBtfId,   // ARG_PTR_TO_PERCPU_BTF_ID
+  SockCommon,    // ARG_PTR_TO_SOCK_COMMON: sock_common, sock, tcp_sock
+  BtfIdSockCommon,  // ARG_PTR_TO_BTF_ID_SOCK_COMMON: those, or a kernel socket's BTF pointer
 };
 
 enum ArgFlag : uint8_t {
@@ -42,6 +44,10 @@ enum class RetKind : uint8_t {
   MapValueOrNull,    // RET_PTR_TO_MAP_VALUE_OR_NULL
   MemOrBtfId,        // RET_PTR_TO_MEM_OR_BTF_ID (with kMaybeNull in ret_flags or not)
   BtfIdOrNull,       // RET_PTR_TO_BTF_ID_OR_NULL (kptr_xchg: the field's type)
+  SocketOrNull,      // RET_PTR_TO_SOCKET_OR_NULL
+  SockCommonOrNull,  // RET_PTR_TO_SOCK_COMMON_OR_NULL
+  TcpSockOrNull,     // RET_PTR_TO_TCP_SOCK_OR_NULL
+  TaskBtfId,         // RET_PTR_TO_BTF_ID_TRUSTED to struct task_struct
 };
 
 struct Arg {
@@ -60,6 +66,11 @@ struct Proto {
   // bpf_helper_changes_pkt_data: the packet may move, so every packet
   // pointer the program holds is invalid after the call.
   bool changes_pkt_data = false;
+  // is_acquire_function: the result is a reference the program must
+  // release (the socket lookups). is_ptr_cast_function: the result stands
+  // for the same reference as the first argument (bpf_sk_fullsock, bpf_tcp_sock).
+  bool acquire = false;
+  bool ptr_cast = false;
 };
 
 // The prototype of helper `id`, or nullptr when ringb does not implement it.

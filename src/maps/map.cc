@@ -69,6 +69,7 @@ detail::MapResult create_of_type(const MapDef& def, const Options& options) {
     case MapType::LruHash: return detail::create_lru_hash_map(def, options);
     case MapType::LruPercpuHash: return detail::create_lru_percpu_hash_map(def, options);
     case MapType::BloomFilter: return detail::create_bloom_filter_map(def, options);
+    case MapType::LpmTrie: return detail::create_lpm_trie_map(def, options);
     case MapType::RingBuf:
     case MapType::UserRingBuf: return detail::create_ringbuf_map(def, options);
     default: break;

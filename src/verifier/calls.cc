@@ -7,6 +7,7 @@
 
 #include <bpf/btf.h>
 
+#include "ringb/prog_ctx.h"
 #include "state.h"
 
 namespace ringb::verifier {
@@ -129,18 +130,23 @@ bool Verifier::check_exit(State& st) {
 
 void Verifier::check_return_range(const State& st) {
   const Reg& r0 = st.cur().regs[0];
-  int64_t lo = 0, hi = 0;
+  int32_t lo = 0, hi = 0;
   if (prog_.type == ProgType::Tracing &&
       (prog_.section.rfind("fentry", 0) == 0 || prog_.section.rfind("fexit", 0) == 0)) {
     lo = hi = 0;
-  } else {
+  } else if (!prog_ctx::return_range(prog_.type, prog_.attach, lo, hi)) {
     return;
   }
   if (!r0.is_scalar())
     fail(std::string("At program exit the register R0 is not a known value (") + type_str(r0) + ")");
-  if (r0.smin < lo || r0.smax > hi)
-    fail("At program exit the register R0 has smin=" + std::to_string(r0.smin) + " smax=" + std::to_string(r0.smax) +
-         " should have been in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  if (r0.smin < lo || r0.smax > hi) {
+    // verbose_invalid_scalar: the bounds that are known
+    std::string m = "At program exit the register R0 has";
+    if (r0.smin > INT64_MIN) m += " smin=" + std::to_string(r0.smin);
+    if (r0.smax < INT64_MAX) m += " smax=" + std::to_string(r0.smax);
+    if (r0.smin == INT64_MIN && r0.smax == INT64_MAX) m += " unknown scalar value";
+    fail(m + " should have been in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
 }
 
 void Verifier::check_ref_leak(const State& st, const char* prefix) {

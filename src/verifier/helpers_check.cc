@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <bpf/btf.h>
+
 #include "ringb/disasm.h"
 #include "ringb/helper_progs.h"
 #include "ringb/helpers.h"
@@ -50,6 +52,8 @@ const char* expected_types(ArgKind k) {
     case ArgKind::ConstStr: case ArgKind::Kptr: return "map_value";
     case ArgKind::SpinLock: return "map_value, ptr_";
     case ArgKind::BtfId: case ArgKind::PercpuBtfId: return "ptr_";
+    case ArgKind::SockCommon: return "sock_common, sock, tcp_sock, xdp_sock";
+    case ArgKind::BtfIdSockCommon: return "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
     default: return "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
   }
 }
@@ -69,6 +73,11 @@ bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
     case ArgKind::SpinLock: return r.type == RegType::MapValue || (r.type == RegType::BtfId && (r.flags & kAlloc));
     case ArgKind::BtfId: return r.type == RegType::BtfId;
     case ArgKind::PercpuBtfId: return r.type == RegType::BtfId && (r.flags & kPercpu);
+    case ArgKind::SockCommon:
+      return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock;
+    case ArgKind::BtfIdSockCommon:
+      return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock ||
+             (r.type == RegType::BtfId && !(r.flags & kUntrusted));
     case ArgKind::MapKey: case ArgKind::MapValue: case ArgKind::Mem:
       return r.type == RegType::Stack || r.type == RegType::Packet || r.type == RegType::PacketMeta ||
              r.type == RegType::MapKey || r.type == RegType::MapValue || r.type == RegType::Mem ||
@@ -163,6 +172,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     fail("cannot call GPL-restricted function from non-GPL compatible program");
   Frame& f = st.cur();
   const uint32_t per_cpu_type_ = f.regs[1].aux;
+  const uint32_t cast_ref = f.regs[1].ref_obj_id;  // a pointer cast's result is the same reference
   int map_arg = -1;  // the register holding the map
   uint32_t func_sub = 0;
   bool has_func = false;
@@ -269,6 +279,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         break;
       }
       case ArgKind::BtfId:
+      case ArgKind::BtfIdSockCommon:
         if (arg.flags & helpers::kRelease) {
           if (!r.ref_obj_id) fail(R(regno) + " must be referenced when passed to release function");
           release_reg = regno;
@@ -331,6 +342,33 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   clear_caller_saved(st);
   if (p->changes_pkt_data) clear_packet_pointers(st);
   switch (p->ret) {
+    case helpers::RetKind::SocketOrNull:
+    case helpers::RetKind::SockCommonOrNull:
+    case helpers::RetKind::TcpSockOrNull: {
+      Reg v;
+      mark_known(v, 0);
+      v.type = p->ret == helpers::RetKind::SocketOrNull       ? RegType::Sock
+               : p->ret == helpers::RetKind::TcpSockOrNull    ? RegType::TcpSock
+                                                              : RegType::SockCommon;
+      v.flags = kMaybeNull;
+      if (p->acquire) {
+        v.ref_obj_id = acquire_ref(st);
+        v.id = v.ref_obj_id;
+      } else {
+        v.id = ++id_gen_;
+        if (p->ptr_cast) v.ref_obj_id = cast_ref;
+      }
+      cf.regs[0] = v;
+      break;
+    }
+    case helpers::RetKind::TaskBtfId: {
+      Reg v;
+      mark_known(v, 0);
+      v.type = RegType::BtfId;
+      v.aux = obj_.btf ? obj_.btf->find("task_struct", BTF_KIND_STRUCT) : 0;
+      cf.regs[0] = v;
+      break;
+    }
     case helpers::RetKind::Void: cf.regs[0] = Reg{}; break;
     case helpers::RetKind::Integer: cf.regs[0] = ret; break;
     case helpers::RetKind::MapValueOrNull: {

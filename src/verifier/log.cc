@@ -31,6 +31,8 @@ const char* Verifier::type_str(const Reg& r) {
       return null ? "ptr_or_null_" : "ptr_";
     case RegType::Func: return "func";
     case RegType::SockCommon: return null ? "sock_common_or_null" : "sock_common";
+    case RegType::Sock: return null ? "sock_or_null" : "sock";
+    case RegType::TcpSock: return null ? "tcp_sock_or_null" : "tcp_sock";
   }
   return "?";
 }

@@ -36,6 +36,8 @@ enum class RegType : uint8_t {
   BtfId,        // PTR_TO_BTF_ID: an allocated object (kAlloc) or a kernel type
   Func,         // PTR_TO_FUNC
   SockCommon,   // PTR_TO_SOCK_COMMON (skb->sk)
+  Sock,         // PTR_TO_SOCKET (a lookup's result, bpf_sk_fullsock)
+  TcpSock,      // PTR_TO_TCP_SOCK (bpf_tcp_sock)
 };
 
 // Type modifiers (the kernel's PTR_MAYBE_NULL, MEM_RDONLY, MEM_ALLOC, …).

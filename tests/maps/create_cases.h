@@ -188,7 +188,16 @@ inline const std::vector<CreateCase>& create_cases() {
       {"bloom_rdonly_prog", BL, 0, 4, 100, kFRdonlyProg, 0, 0, false},
       // Not implemented in ringb yet: a clear EINVAL naming the type.
       {"devmap_not_supported", 14, 4, 4, 16, 0, 0, EINVAL, true},
-      {"lpm_trie_not_supported", 11, 8, 8, 16, kFNoPrealloc, 0, EINVAL, true},
+      // LPM_TRIE (trie_alloc's checks)
+      {"lpm_ok", 11, 8, 8, 16, kFNoPrealloc, 0, 0, false},
+      {"lpm_needs_no_prealloc", 11, 8, 8, 16, 0, 0, EINVAL, false},
+      {"lpm_key_too_small", 11, 4, 8, 16, kFNoPrealloc, 0, EINVAL, false},
+      {"lpm_key_largest", 11, 260, 8, 16, kFNoPrealloc, 0, 0, false},
+      {"lpm_key_too_large", 11, 261, 8, 16, kFNoPrealloc, 0, EINVAL, false},
+      {"lpm_value_zero", 11, 8, 0, 16, kFNoPrealloc, 0, EINVAL, false},
+      {"lpm_max_entries_zero", 11, 8, 8, 0, kFNoPrealloc, 0, EINVAL, false},
+      {"lpm_zero_seed_flag", 11, 8, 8, 16, kFNoPrealloc | kFZeroSeed, 0, EINVAL, false},
+      {"lpm_rdonly_prog", 11, 8, 8, 16, kFNoPrealloc | kFRdonlyProg, 0, 0, false},
   };
   return cases;
 }
