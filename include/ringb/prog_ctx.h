@@ -41,7 +41,7 @@ bool return_range(ProgType type, uint32_t attach, int32_t& lo, int32_t& hi);
 
 // Whether the program type's context has packet pointers at all.
 bool has_packet(ProgType type);
-// Whether `check` describes the type's context (cgroup_skb, lwt_*,
+// Whether `check` describes the type's context (lwt_*,
 // flow_dissector, sk_skb, sk_msg, perf_event: not yet).
 bool modelled(ProgType type);
 

@@ -40,7 +40,7 @@ constexpr SectionDef kSections[] = {
     {"xdp", ProgType::Xdp, false},              {"xdp.frags", ProgType::Xdp, false},
     {"perf_event", ProgType::PerfEvent, false},
     {"cgroup_skb/ingress", ProgType::CgroupSkb, false},
-    {"cgroup_skb/egress", ProgType::CgroupSkb, false},
+    {"cgroup_skb/egress", ProgType::CgroupSkb, false, 1},
     {"cgroup/skb", ProgType::CgroupSkb, false},
     {"lwt_in", ProgType::LwtIn, false},         {"lwt_out", ProgType::LwtOut, false},
     {"lwt_xmit", ProgType::LwtXmit, false},     {"lwt_seg6local", ProgType::LwtSeg6local, false},

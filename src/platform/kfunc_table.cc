@@ -80,6 +80,8 @@ std::vector<Proto> make_table() {
       {"bpf_cgroup_release", kRelease, Ret::Void, "", {ptr("cgroup")}, kGeneric, ""},
       {"bpf_cgroup_release_dtor", kRelease, Ret::Void, "", {ptr("")}, kGeneric, ""},
       {"bpf_cgroup_from_id", kAcquire | kRetNull, Ret::Pointer, "cgroup", {kScalar}, kGeneric, ""},
+      {"bpf_cgroup_ancestor", kAcquire | kRcu | kRetNull, Ret::Pointer, "cgroup", {ptr("cgroup"), kScalar}, kGeneric,
+       ""},
   };
   // The cpumask queries and updates: all KF_RCU, scalars and masks.
   struct Q {

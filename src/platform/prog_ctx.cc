@@ -62,6 +62,17 @@ Access socket_filter(int64_t off, int size, bool write) {
   return skb_common(off, size, write, Loaded::Scalar);
 }
 
+// cg_skb_is_valid_access (root: data and data_end readable, tstamp writable).
+Access cgroup_skb(int64_t off, int size, bool write) {
+  if (in(off, kTcClassid, 4) || in(off, kDataMeta, 4) || in(off, kWireLen, 4)) return {};
+  if (write && !(in(off, kMark, 4) || in(off, kPriority, 4) || in(off, kCb0, kCbEnd - kCb0) || in(off, kTstamp, 8)))
+    return {};
+  Loaded l = Loaded::Scalar;
+  if (in(off, kData, 4)) l = Loaded::Packet;
+  else if (in(off, kDataEnd, 4)) l = Loaded::PacketEnd;
+  return skb_common(off, size, write, l);
+}
+
 Access xdp(int64_t off, int size, bool write) {
   // struct xdp_md: data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex
   if (write || off < 0 || off >= 24 || off % size != 0 || size != 4) return {};
@@ -101,7 +112,7 @@ bool bpf_sock_ok(int64_t off, int size) {
 constexpr int64_t kSaUserIp4 = 4, kSaUserIp6 = 8, kSaUserPort = 24, kSaMsgSrcIp4 = 40, kSaMsgSrcIp6 = 44, kSaSk = 64,
                   kSockAddrSize = 72;
 enum : uint32_t {
-  kInetSockCreate = 2, kInet4Bind = 8, kInet6Bind = 9, kInet4Connect = 10, kInet6Connect = 11, kInet4PostBind = 12,
+  kInetEgress = 1, kInetSockCreate = 2, kInet4Bind = 8, kInet6Bind = 9, kInet4Connect = 10, kInet6Connect = 11, kInet4PostBind = 12,
   kInet6PostBind = 13, kUdp4Sendmsg = 14, kUdp6Sendmsg = 15, kUdp4Recvmsg = 19, kUdp6Recvmsg = 20,
   kInet4Getpeername = 29, kInet6Getpeername = 30, kInet4Getsockname = 31, kInet6Getsockname = 32,
   kInetSockRelease = 34, kUnixGetpeername = 43, kUnixGetsockname = 44, kUnixRecvmsg = 42,
@@ -179,6 +190,9 @@ bool return_range(ProgType type, uint32_t attach, int32_t& lo, int32_t& hi) {
         lo = 1;
       if (attach == kInet4Bind || attach == kInet6Bind) hi = 3;
       return true;
+    case ProgType::CgroupSkb:
+      if (attach == kInetEgress) hi = 3;  // bit 1: congestion notification (egress only)
+      return true;
     case ProgType::CgroupSock:
     case ProgType::SockOps:
     case ProgType::CgroupSysctl: return true;
@@ -199,6 +213,7 @@ Access check(ProgType type, int64_t off, int size, bool write, uint32_t attach) 
     case ProgType::Tracing:
     case ProgType::Lsm: return read_only(off, size, write, 8 * 12);  // MAX_BPF_FUNC_ARGS u64 arguments
     case ProgType::Syscall: return read_only(off, size, write, 65535);
+    case ProgType::CgroupSkb: return cgroup_skb(off, size, write);
     case ProgType::CgroupSockAddr: return sock_addr(off, size, write, attach);
     case ProgType::CgroupSock: return cgroup_sock(off, size, write, attach);
     case ProgType::CgroupSysctl: return sysctl(off, size, write);
@@ -210,7 +225,8 @@ bool modelled(ProgType type) {
   switch (type) {
     case ProgType::SchedCls: case ProgType::SchedAct: case ProgType::SocketFilter: case ProgType::Xdp:
     case ProgType::Kprobe: case ProgType::Tracepoint: case ProgType::RawTracepoint: case ProgType::Tracing:
-    case ProgType::Lsm: case ProgType::Syscall: case ProgType::CgroupSockAddr: case ProgType::CgroupSock:
+    case ProgType::Lsm: case ProgType::Syscall: case ProgType::CgroupSkb: case ProgType::CgroupSockAddr:
+    case ProgType::CgroupSock:
     case ProgType::CgroupSysctl: return true;
     default: return false;
   }

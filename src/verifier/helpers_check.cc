@@ -31,6 +31,11 @@ bool map_func_ok(uint32_t type, int func) {
     case MapType::BloomFilter: if (func != 87 && func != 89) return false; break;  // push, peek
     default: break;
   }
+  // Local storage: each type with its own get/delete helpers only.
+  constexpr uint32_t kSkStorage = 24, kTaskStorage = 29, kCgrpStorage = 32;
+  if (type == kSkStorage || func == 107 || func == 108) return type == kSkStorage && (func == 107 || func == 108);
+  if (type == kTaskStorage || func == 156 || func == 157) return type == kTaskStorage && (func == 156 || func == 157);
+  if (type == kCgrpStorage || func == 210 || func == 211) return type == kCgrpStorage && (func == 210 || func == 211);
   switch (func) {
     case 12: return t == MapType::ProgArray;
     case 87: case 89: return t == MapType::Queue || t == MapType::Stack || t == MapType::BloomFilter;
@@ -203,6 +208,11 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     }
     const bool null_ok = arg.flags & helpers::kMaybeNull;
     if (r.is_null_const() && null_ok) continue;
+    // tp_btf/fentry/lsm arguments are BTF-typed pointers in the kernel;
+    // this verifier reads them as scalars.
+    if ((arg.kind == ArgKind::BtfId || arg.kind == ArgKind::BtfIdSockCommon) && r.is_scalar() &&
+        (prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm))
+      unmodelled("the BTF-typed arguments of " + std::string(prog_type_name(prog_.type)) + " programs");
     if (!type_ok(r, arg.kind, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer()))
       fail(R(regno) + " type=" + type_str(r) + " expected=" + expected_types(arg.kind));
     switch (arg.kind) {
@@ -377,7 +387,13 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       mark_known(v, 0);
       v.id = ++id_gen_;
       v.flags = kMaybeNull;
-      if ((m.type == static_cast<uint32_t>(MapType::ArrayOfMaps) || m.type == static_cast<uint32_t>(MapType::HashOfMaps)) &&
+      constexpr uint32_t kSockMap = 15, kSockHash = 18;  // BPF_MAP_TYPE_SOCKMAP, _SOCKHASH
+      if (m.type == kSockMap || m.type == kSockHash) {
+        // A socket with a reference the program must release.
+        v.type = RegType::Sock;
+        v.ref_obj_id = acquire_ref(st);
+        v.id = v.ref_obj_id;
+      } else if ((m.type == static_cast<uint32_t>(MapType::ArrayOfMaps) || m.type == static_cast<uint32_t>(MapType::HashOfMaps)) &&
           m.inner_map) {
         maps_.push_back(m.inner_map.get());
         v.type = RegType::MapPtr;

@@ -16,6 +16,7 @@ void add_string_helpers(Functions& f);  // string_helpers.cc: strtol, strtoul
 void add_task_helpers(Functions& f);    // task_kfuncs.cc: bpf_get_current_task(_btf)
 // task_kfuncs.cc: bpf_task_* and bpf_cgroup_* kfunc bodies
 const std::map<std::string, Function>& task_kfuncs();
+void add_storage_helpers(Functions& f); // storage_helpers.cc: sk/task/cgroup local storage
 void add_sock_helpers(Functions& f);    // sock_helpers.cc: socket lookups over the host's table, cookies
 
 }  // namespace ringb::vm

@@ -230,6 +230,7 @@ Functions Functions::builtin() {
   add_string_helpers(f);
   add_sock_helpers(f);
   add_task_helpers(f);
+  add_storage_helpers(f);
   add_ringbuf_helpers(f);
   // Every built-in kfunc prototype has its body in one of these tables.
   for (const kfuncs::Proto& p : kfuncs::builtin()) {

@@ -4,7 +4,7 @@
 // bpf_cgroup_acquire/release/from_id with kernel/bpf/helpers.c's semantics:
 // acquire takes a reference (NULL when the task is gone), from_pid finds a
 // live thread of this process that ringb knows (one that asked for its task),
-// from_id knows the root cgroup (1).
+// from_id knows the root cgroup (1), bpf_cgroup_ancestor its level 0.
 #include "helper_sets.h"
 #include "ringb/disasm.h"
 #include "ringb/tasks.h"
@@ -49,6 +49,15 @@ RINGB_KF(cgroup_from_id) {
   return reinterpret_cast<uint64_t>(c);
 }
 
+// bpf_cgroup_ancestor(cgrp, level): the ancestor at that depth; the root is
+// the only cgroup, at level 0.
+uint64_t cgroup_ancestor(RunState&, uint64_t a, uint64_t level, uint64_t, uint64_t, uint64_t) {
+  tasks::Cgroup* c = tasks::cgroup_of(reinterpret_cast<void*>(a));
+  if (!c || level != 0) return 0;
+  c->refs.fetch_add(1, std::memory_order_acq_rel);
+  return a;
+}
+
 #undef RINGB_KF
 
 }  // namespace
@@ -64,7 +73,7 @@ const std::map<std::string, Function>& task_kfuncs() {
       {"bpf_task_release_dtor", task_release}, {"bpf_task_from_pid", task_from_pid},
       {"bpf_task_from_vpid", task_from_pid},  {"bpf_cgroup_acquire", cgroup_acquire},
       {"bpf_cgroup_release", cgroup_release}, {"bpf_cgroup_release_dtor", cgroup_release},
-      {"bpf_cgroup_from_id", cgroup_from_id},
+      {"bpf_cgroup_from_id", cgroup_from_id},  {"bpf_cgroup_ancestor", cgroup_ancestor},
   };
   return fns;
 }

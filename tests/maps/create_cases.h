@@ -198,6 +198,17 @@ inline const std::vector<CreateCase>& create_cases() {
       {"lpm_max_entries_zero", 11, 8, 8, 0, kFNoPrealloc, 0, EINVAL, false},
       {"lpm_zero_seed_flag", 11, 8, 8, 16, kFNoPrealloc | kFZeroSeed, 0, EINVAL, false},
       {"lpm_rdonly_prog", 11, 8, 8, 16, kFNoPrealloc | kFRdonlyProg, 0, 0, false},
+      // SK/TASK/CGRP_STORAGE (bpf_local_storage_map_alloc_check); the kernel
+      // also wants BTF for key and value, which these definitions lack.
+      {"sk_storage_ok", 24, 4, 8, 0, kFNoPrealloc, 0, 0, true},
+      {"sk_storage_clone", 24, 4, 8, 0, kFNoPrealloc | (1u << 9), 0, 0, true},
+      {"sk_storage_needs_no_prealloc", 24, 4, 8, 0, 0, 0, EINVAL, true},
+      {"sk_storage_max_entries", 24, 4, 8, 1, kFNoPrealloc, 0, EINVAL, true},
+      {"sk_storage_key_size", 24, 8, 8, 0, kFNoPrealloc, 0, EINVAL, true},
+      {"sk_storage_value_too_big", 24, 4, 65536, 0, kFNoPrealloc, 0, E2BIG, true},
+      {"task_storage_ok", 29, 4, 8, 0, kFNoPrealloc, 0, 0, true},
+      {"task_storage_no_clone", 29, 4, 8, 0, kFNoPrealloc | (1u << 9), 0, EINVAL, true},
+      {"cgrp_storage_ok", 32, 4, 8, 0, kFNoPrealloc, 0, 0, true},
   };
   return cases;
 }

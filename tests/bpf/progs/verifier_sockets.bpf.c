@@ -135,3 +135,19 @@ int sysctl_write_flag(struct bpf_sysctl *ctx)
 	ctx->write = 1;
 	return 1;
 }
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} sk_map SEC(".maps");
+
+/* socket storage is reached through bpf_sk_storage_get only */
+SEC("tc") __failure __msg("cannot pass map_type 24 into func bpf_map_lookup_elem#1")
+int sk_storage_lookup(struct __sk_buff *skb)
+{
+	int key = 0;
+
+	return bpf_map_lookup_elem(&sk_map, &key) != 0;
+}
