@@ -7,9 +7,11 @@
 // laid out as the program's BTF says struct task_struct is, with pid (the
 // thread id), tgid (the process id) and comm (the thread's name) where that
 // layout puts them, the same values bpf_get_current_pid_tgid and
-// bpf_get_current_comm give. Other fields read as zero. An object whose BTF
-// has a task_struct of another layout than one loaded before (another
-// kernel's vmlinux.h) is refused at load, naming both sizes.
+// bpf_get_current_comm give. Other fields read as zero. Objects may declare
+// task_struct with only the fields they use (CO-RE): up to 8 layouts share
+// the records while no field of one overlaps another field of the other; an
+// object whose layout clashes (another kernel's vmlinux.h) is refused at
+// load, naming both sizes.
 //
 // There is one cgroup, the root (id 1), for bpf_cgroup_from_id.
 //
@@ -47,7 +49,7 @@ struct Cgroup {
 };
 
 // Takes the task_struct layout from an object's BTF (pid, tgid, comm).
-// EINVAL when it differs from the layout in use, or does not fit kTaskBytes.
+// EINVAL when it clashes with a layout in use, or does not fit kTaskBytes.
 Status use_layout(const Btf& btf);
 
 // The calling thread's task, or nullptr when kMaxTasks threads hold records.

@@ -22,9 +22,32 @@ struct Layout {
 
 Task g_tasks[kMaxTasks];
 Cgroup g_root;
-std::mutex g_layout_lock;        // use_layout (host side)
-Layout g_layout;                 // written under g_layout_lock before g_gen is bumped
-std::atomic<uint32_t> g_gen{0};  // 0: no layout yet
+// The layouts in use: objects may declare task_struct with fewer fields
+// (CO-RE lets them), so several may coexist as long as no field of one
+// overlaps another field of the other. Entries are written under the lock
+// before g_gen (their count) is published, and never change after.
+constexpr uint32_t kMaxLayouts = 8;
+std::mutex g_layout_lock;
+Layout g_layouts[kMaxLayouts];
+std::atomic<uint32_t> g_gen{0};
+
+struct Field {
+  const char* name;
+  int64_t off, size;
+};
+
+// Whether two layouts can share one record.
+bool compatible(const Layout& a, const Layout& b) {
+  const Field fa[] = {{"pid", a.pid, 4}, {"tgid", a.tgid, 4}, {"comm", a.comm, 16}};
+  const Field fb[] = {{"pid", b.pid, 4}, {"tgid", b.tgid, 4}, {"comm", b.comm, 16}};
+  for (const Field& x : fa)
+    for (const Field& y : fb) {
+      if (x.off < 0 || y.off < 0) continue;
+      const bool overlap = x.off < y.off + y.size && y.off < x.off + x.size;
+      if (overlap && (std::strcmp(x.name, y.name) != 0 || x.off != y.off)) return false;
+    }
+  return true;
+}
 
 // Byte offset of member `name` of struct `id` (members of anonymous
 // unions and structs included), or -1.
@@ -47,8 +70,8 @@ int64_t member_offset(const Btf& b, uint32_t id, const char* name, int64_t base 
 void fill(Task& t) {
   std::memset(t.bytes, 0, sizeof t.bytes);
   const uint32_t gen = g_gen.load(std::memory_order_acquire);
-  if (gen) {
-    const Layout& l = g_layout;
+  for (uint32_t i = 0; i < gen; ++i) {
+    const Layout& l = g_layouts[i];
     if (l.pid >= 0) std::memcpy(t.bytes + l.pid, &t.tid, 4);
     if (l.tgid >= 0) std::memcpy(t.bytes + l.tgid, &t.tgid, 4);
     if (l.comm >= 0) prctl(PR_GET_NAME, reinterpret_cast<unsigned long>(t.bytes + l.comm), 0, 0, 0);
@@ -89,16 +112,18 @@ Status use_layout(const Btf& btf) {
       (l.tgid >= 0 && l.tgid + 4 > l.size))
     return Error{EINVAL, "struct task_struct's pid, tgid or comm lie outside it"};
   std::lock_guard lock(g_layout_lock);
-  if (g_gen.load(std::memory_order_relaxed)) {
-    const Layout& o = g_layout;
-    if (o.size != l.size || o.pid != l.pid || o.tgid != l.tgid || o.comm != l.comm)
+  const uint32_t n = g_gen.load(std::memory_order_relaxed);
+  for (uint32_t i = 0; i < n; ++i) {
+    const Layout& o = g_layouts[i];
+    if (o.size == l.size && o.pid == l.pid && o.tgid == l.tgid && o.comm == l.comm) return {};
+    if (!compatible(o, l))
       return Error{EINVAL, "this object's struct task_struct (" + std::to_string(l.size) +
-                               " bytes) is laid out differently from the one in use (" + std::to_string(o.size) +
-                               " bytes): objects built against different kernels' vmlinux.h"};
-    return {};
+                               " bytes) puts pid, tgid or comm where another object's (" + std::to_string(o.size) +
+                               " bytes) has other fields: objects built against different kernels' vmlinux.h"};
   }
-  g_layout = l;
-  g_gen.store(1, std::memory_order_release);
+  if (n == kMaxLayouts) return Error{EINVAL, "more than 8 struct task_struct layouts in one process"};
+  g_layouts[n] = l;
+  g_gen.store(n + 1, std::memory_order_release);
   return {};
 }
 
