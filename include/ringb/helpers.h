@@ -30,6 +30,8 @@ enum class ArgKind : uint8_t {
   RingbufMem,    // ARG_PTR_TO_RINGBUF_MEM: a bpf_ringbuf_reserve record
   AllocSize,     // ARG_CONST_ALLOC_SIZE_OR_ZERO: a known constant, the size of the result
   FixedMem,      // ARG_PTR_TO_FIXED_SIZE_MEM: Arg::size bytes
+  SockCommon,    // ARG_PTR_TO_SOCK_COMMON: sock_common, sock, tcp_sock
+  BtfIdSockCommon,  // ARG_PTR_TO_BTF_ID_SOCK_COMMON: those, or a kernel socket's BTF pointer
 };
 
 enum ArgFlag : uint8_t {
@@ -50,6 +52,10 @@ enum class RetKind : uint8_t {
   BtfIdOrNull,       // RET_PTR_TO_BTF_ID_OR_NULL (kptr_xchg: the field's type)
   RingbufMemOrNull,  // RET_PTR_TO_RINGBUF_MEM_OR_NULL: an acquired record of the AllocSize
   DynptrMemOrNull,   // RET_PTR_TO_DYNPTR_MEM_OR_NULL: a slice of the dynptr argument
+  SocketOrNull,      // RET_PTR_TO_SOCKET_OR_NULL
+  SockCommonOrNull,  // RET_PTR_TO_SOCK_COMMON_OR_NULL
+  TcpSockOrNull,     // RET_PTR_TO_TCP_SOCK_OR_NULL
+  TaskBtfId,         // RET_PTR_TO_BTF_ID_TRUSTED to struct task_struct
 };
 
 struct Arg {
@@ -69,6 +75,11 @@ struct Proto {
   // bpf_helper_changes_pkt_data: the packet may move, so every packet
   // pointer the program holds is invalid after the call.
   bool changes_pkt_data = false;
+  // is_acquire_function: the result is a reference the program must
+  // release (the socket lookups). is_ptr_cast_function: the result stands
+  // for the same reference as the first argument (bpf_sk_fullsock, bpf_tcp_sock).
+  bool acquire = false;
+  bool ptr_cast = false;
 };
 
 // The prototype of helper `id`, or nullptr when ringb does not implement it.

@@ -45,14 +45,18 @@ enum class ProgType : uint32_t {
   Xdp = 6,
   PerfEvent = 7,
   CgroupSkb = 8,
+  CgroupSock = 9,  // "cgroup/sock", "cgroup/post_bind4"...
   LwtIn = 10,
   LwtOut = 11,
   LwtXmit = 12,
+  SockOps = 13,
   SkSkb = 14,
   SkMsg = 16,
   RawTracepoint = 17,
+  CgroupSockAddr = 18,  // "cgroup/bind4", "cgroup/connect6"...
   LwtSeg6local = 19,
   FlowDissector = 22,
+  CgroupSysctl = 23,
   Tracing = 26,  // fentry/fexit/fmod_ret/tp_btf/iter
   StructOps = 27,
   Lsm = 29,
@@ -75,6 +79,7 @@ struct Program {
   std::string name;     // the function's name
   std::string section;  // as written, without a leading '?'
   ProgType type = ProgType::Unspec;
+  uint32_t attach = 0;  // the kernel's expected_attach_type (enum bpf_attach_type) from the section, 0 if none
   bool autoload = true;
   bool sleepable = false;
   uint32_t btf_func_id = 0;  // BTF_KIND_FUNC of the program, 0 if none
@@ -115,6 +120,7 @@ enum class MapType : uint32_t {
   StackTrace = 7,
   LruHash = 9,
   LruPercpuHash = 10,
+  LpmTrie = 11,
   ArrayOfMaps = 12,
   HashOfMaps = 13,
   Queue = 22,

@@ -10,7 +10,7 @@
 
 namespace ringb::prog_ctx {
 
-enum class Loaded : uint8_t { Scalar, Packet, PacketEnd, PacketMeta, SockCommonOrNull };
+enum class Loaded : uint8_t { Scalar, Packet, PacketEnd, PacketMeta, SockCommonOrNull, Sock };
 
 struct Access {
   bool ok = false;
@@ -22,11 +22,26 @@ struct Access {
 // kernel/trace/bpf_trace.c's for kprobe, tracepoint, raw_tp and tracing;
 // syscall programs: any aligned read below 65535 (the size given at run
 // time is checked then).
-Access check(ProgType type, int64_t off, int size, bool write);
+// cgroup socket programs: `attach` is the program's expected attach type
+// (Program::attach), which decides the fields it may read and write
+// (sock_addr_is_valid_access, sock_filter_is_valid_access,
+// sysctl_is_valid_access).
+Access check(ProgType type, int64_t off, int size, bool write, uint32_t attach = 0);
+
+// Socket pointers' fields: struct bpf_sock through a PTR_TO_SOCKET or
+// PTR_TO_SOCK_COMMON (bpf_sock_is_valid_access,
+// bpf_sock_common_is_valid_access), struct bpf_tcp_sock through a
+// PTR_TO_TCP_SOCK (bpf_tcp_sock_is_valid_access). Reads only.
+enum class SockKind : uint8_t { SockCommon, Sock, TcpSock };
+bool sock_access(SockKind kind, int64_t off, int size);
+
+// The range a program's r0 must be in at exit (check_return_code), or
+// false when the type has none the verifier checks.
+bool return_range(ProgType type, uint32_t attach, int32_t& lo, int32_t& hi);
 
 // Whether the program type's context has packet pointers at all.
 bool has_packet(ProgType type);
-// Whether `check` describes the type's context (cgroup_skb, lwt_*,
+// Whether `check` describes the type's context (lwt_*,
 // flow_dissector, sk_skb, sk_msg, perf_event: not yet).
 bool modelled(ProgType type);
 

@@ -22,6 +22,7 @@
 #include "ringb/error.h"
 #include "ringb/maps.h"
 #include "ringb/ringbuf.h"
+#include "ringb/sockets.h"
 #include "ringb/mem.h"
 #include "ringb/object.h"
 #include "ringb/objects.h"
@@ -90,6 +91,9 @@ class Runtime {
   // Kernel kptr types programs may stash in maps (bpf_cpumask, and the
   // host's: a type with the release function its KF_RELEASE kfunc uses).
   obj::KptrTypes& kptr_types() { return kptr_types_; }
+  // The host's sockets the socket helpers find (ringb/sockets.h): one table
+  // per process, as one network namespace.
+  sockets::Table& sockets() const { return sockets::table(); }
 
   // Which parts of an object load, as libbpf's bpf_program__set_autoload.
   struct LoadOptions {

@@ -40,6 +40,9 @@ struct SkbRun {
   uint32_t mac;           // the mac header's address
   uint32_t ip_summed;     // CHECKSUM_NONE (0) in test runs, as the kernel's
   uint32_t csum;
+  // skb->sk: the kernel's test runs give the skb a dummy socket (no type or
+  // protocol, TCP_CLOSE) of the packet's family, with its addresses.
+  bpf_sock sk;
 };
 
 struct XdpRun {

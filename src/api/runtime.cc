@@ -4,6 +4,7 @@
 // maps, prog arrays filled from their `.values`; host-created maps; and the
 // LoadedObject accessors.
 #include "ringb/runtime.h"
+#include "ringb/tasks.h"
 
 #include <cstring>
 
@@ -38,6 +39,22 @@ Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) 
 
 }  // namespace
 
+namespace {
+
+// An object that asks for tasks gives its struct task_struct layout to the
+// host's task records (ringb/tasks.h).
+Status use_task_layout(const Object& obj) {
+  if (!obj.btf) return {};
+  bool uses = false;
+  for (const std::string& k : obj.kfuncs) uses |= k.rfind("bpf_task_", 0) == 0;
+  for (const Program& p : obj.programs)
+    for (const Insn& in : p.insns)
+      uses |= in.code == 0x85 && in.src == 0 && (in.imm == 35 || in.imm == 158);
+  return uses ? tasks::use_layout(*obj.btf) : Status{};
+}
+
+}  // namespace
+
 Runtime::Runtime() : Runtime(Options{}) {}
 
 Runtime::Runtime(const Options& options)
@@ -56,6 +73,7 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
   auto plan = api::plan_load(obj, opts.programs);
   if (!plan) return plan.error();
   if (Status s = api::check_calls(obj, *plan, fns_); !s) return s.error();
+  if (Status s = use_task_layout(obj); !s) return Error{s.error().code, obj.name + ": " + s.error().message};
   std::vector<std::string> unverified;
   std::vector<std::vector<verifier::GraphInsert>> inserts;
   if (options_.verify)

@@ -21,6 +21,11 @@
 // (BPF_SKB_MAX_LEN on both sides of an skb; the XDP frame's head and tail).
 #include "test_contexts.h"
 
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <sys/socket.h>
+
+#include <cstddef>
 #include <cstring>
 
 #include "packet_ctx_in.h"
@@ -99,6 +104,27 @@ Status TestContext::build_skb(const TestRunOptions& o) {
     std::memcpy(&proto, mac + 12, 2);  // eth_type_trans: h_proto, network order
     md.protocol = proto;
     md.ifindex = 1;  // the kernel runs tests on the loopback device
+  }
+  if (!sk_skb && type_ != ProgType::FlowDissector) {
+    bpf_sock& sk = run->sk;
+    sk.state = 7;  // BPF_TCP_CLOSE
+    sk.rx_queue_mapping = -1;
+    const uint8_t* l3 = mac + kEthHlen;
+    const size_t l3_len = n - kEthHlen;
+    if (md.protocol == htons(ETH_P_IP)) {
+      sk.family = AF_INET;
+      if (l3_len >= 20) {
+        std::memcpy(&sk.src_ip4, l3 + 12, 4);
+        std::memcpy(&sk.dst_ip4, l3 + 16, 4);
+      }
+    } else if (md.protocol == htons(ETH_P_IPV6)) {
+      sk.family = AF_INET6;
+      if (l3_len >= 40) {
+        std::memcpy(sk.src_ip6, l3 + 8, 16);
+        std::memcpy(sk.dst_ip6, l3 + 24, 16);
+      }
+    }
+    md.sk = &sk;
   }
   // Without a ctx_in the kernel leaves wire_len (qdisc_skb_cb's pkt_len)
   // and gso_segs 0; with one, wire_len defaults to the length.
@@ -183,13 +209,34 @@ Status TestContext::build_plain(const TestRunOptions& o) {
     case ProgType::Kprobe: size = limit = kPtRegs; what = "struct pt_regs"; break;
     case ProgType::PerfEvent: size = limit = kPerfEventData; what = "struct bpf_perf_event_data"; break;
     case ProgType::RawTracepoint: size = limit = kMaxRawTpArgs * 8; what = "12 arguments (MAX_BPF_FUNC_ARGS)"; break;
+    case ProgType::CgroupSockAddr: size = limit = sizeof(bpf_sock_addr); what = "struct bpf_sock_addr"; break;
+    case ProgType::CgroupSock: size = limit = sizeof(bpf_sock); what = "struct bpf_sock"; break;
+    case ProgType::CgroupSysctl: size = limit = sizeof(bpf_sysctl); what = "struct bpf_sysctl"; break;
     default: break;
   }
   if (limit && o.ctx_in.size() > limit)
     return Error{EINVAL, std::string(prog_type_name(type_)) + ": ctx_in is larger than " + what + " (" +
                              std::to_string(limit) + " bytes)"};
-  plain_.assign(size, 0);
+  // A sock_addr program's ctx->sk is the socket the call is made on: a
+  // full socket of the context's family, type and protocol, after the context.
+  const size_t sock_at = type_ == ProgType::CgroupSockAddr ? (size + 7) / 8 * 8 : 0;
+  plain_.assign(sock_at ? sock_at + sizeof(bpf_sock) : size, 0);
   if (!o.ctx_in.empty()) std::memcpy(plain_.data(), o.ctx_in.data(), o.ctx_in.size());
+  if (sock_at) {
+    auto* sa = reinterpret_cast<bpf_sock_addr*>(plain_.data());
+    auto* sk = reinterpret_cast<bpf_sock*>(plain_.data() + sock_at);
+    sk->family = sa->family;
+    sk->type = sa->type;
+    sk->protocol = sa->protocol;
+    sk->state = 7;  // BPF_TCP_CLOSE
+    sk->rx_queue_mapping = -1;
+    sa->sk = sk;
+  }
+  if (type_ == ProgType::CgroupSock && o.ctx_in.empty()) {
+    auto* sk = reinterpret_cast<bpf_sock*>(plain_.data());
+    sk->state = 7;
+    sk->rx_queue_mapping = -1;
+  }
   ctx_ = reinterpret_cast<uint64_t>(plain_.data());
   size_ = plain_.size();
   return {};
@@ -228,6 +275,9 @@ void TestContext::results(const TestRunOptions& o, TestRunResult& r) const {
     const auto* run = reinterpret_cast<const MsgRun*>(ctx_);
     const auto* p = static_cast<const uint8_t*>(run->md.data);
     r.data_out.assign(p, static_cast<const uint8_t*>(run->md.data_end));
+  } else if (type_ == ProgType::CgroupSockAddr && !o.ctx_in.empty()) {
+    r.ctx_out.assign(plain_.begin(), plain_.begin() + sizeof(bpf_sock_addr));
+    std::memset(r.ctx_out.data() + offsetof(bpf_sock_addr, sk), 0, 8);  // the socket's address is ringb's
   } else if (!o.ctx_in.empty()) {
     r.ctx_out = plain_;
   }

@@ -16,7 +16,7 @@
 namespace ringb::elf {
 
 // Section name → program type; false if the section is not a program section.
-bool classify_section(const std::string& section, ProgType& type, bool& sleepable);
+bool classify_section(const std::string& section, ProgType& type, bool& sleepable, uint32_t* attach = nullptr);
 
 // A variable of a section with a BTF DATASEC, placed by its ELF symbol.
 struct VarPlace {

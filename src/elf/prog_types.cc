@@ -12,6 +12,7 @@ struct SectionDef {
   const char* prefix;  // matches "prefix" itself or "prefix/…"
   ProgType type;
   bool sleepable;
+  uint32_t attach = 0;  // enum bpf_attach_type libbpf gives the section
 };
 
 constexpr SectionDef kSections[] = {
@@ -39,7 +40,7 @@ constexpr SectionDef kSections[] = {
     {"xdp", ProgType::Xdp, false},              {"xdp.frags", ProgType::Xdp, false},
     {"perf_event", ProgType::PerfEvent, false},
     {"cgroup_skb/ingress", ProgType::CgroupSkb, false},
-    {"cgroup_skb/egress", ProgType::CgroupSkb, false},
+    {"cgroup_skb/egress", ProgType::CgroupSkb, false, 1},
     {"cgroup/skb", ProgType::CgroupSkb, false},
     {"lwt_in", ProgType::LwtIn, false},         {"lwt_out", ProgType::LwtOut, false},
     {"lwt_xmit", ProgType::LwtXmit, false},     {"lwt_seg6local", ProgType::LwtSeg6local, false},
@@ -49,11 +50,31 @@ constexpr SectionDef kSections[] = {
     {"sk_skb/verdict", ProgType::SkSkb, false},
     {"sk_msg", ProgType::SkMsg, false},
     {"syscall", ProgType::Syscall, true},
+    // cgroup socket programs; the attach type decides the context's writable
+    // fields and the return range (enum bpf_attach_type's values).
+    {"cgroup/sock", ProgType::CgroupSock, false, 2},          {"cgroup/sock_create", ProgType::CgroupSock, false, 2},
+    {"cgroup/sock_release", ProgType::CgroupSock, false, 34},
+    {"cgroup/post_bind4", ProgType::CgroupSock, false, 12},   {"cgroup/post_bind6", ProgType::CgroupSock, false, 13},
+    {"cgroup/bind4", ProgType::CgroupSockAddr, false, 8},     {"cgroup/bind6", ProgType::CgroupSockAddr, false, 9},
+    {"cgroup/connect4", ProgType::CgroupSockAddr, false, 10}, {"cgroup/connect6", ProgType::CgroupSockAddr, false, 11},
+    {"cgroup/connect_unix", ProgType::CgroupSockAddr, false, 40},
+    {"cgroup/sendmsg4", ProgType::CgroupSockAddr, false, 14}, {"cgroup/sendmsg6", ProgType::CgroupSockAddr, false, 15},
+    {"cgroup/sendmsg_unix", ProgType::CgroupSockAddr, false, 41},
+    {"cgroup/recvmsg4", ProgType::CgroupSockAddr, false, 19}, {"cgroup/recvmsg6", ProgType::CgroupSockAddr, false, 20},
+    {"cgroup/recvmsg_unix", ProgType::CgroupSockAddr, false, 42},
+    {"cgroup/getpeername4", ProgType::CgroupSockAddr, false, 29},
+    {"cgroup/getpeername6", ProgType::CgroupSockAddr, false, 30},
+    {"cgroup/getpeername_unix", ProgType::CgroupSockAddr, false, 43},
+    {"cgroup/getsockname4", ProgType::CgroupSockAddr, false, 31},
+    {"cgroup/getsockname6", ProgType::CgroupSockAddr, false, 32},
+    {"cgroup/getsockname_unix", ProgType::CgroupSockAddr, false, 44},
+    {"cgroup/sysctl", ProgType::CgroupSysctl, false, 18},
+    {"sockops", ProgType::SockOps, false, 3},
 };
 
 }  // namespace
 
-bool elf::classify_section(const std::string& sec, ProgType& type, bool& sleepable) {
+bool elf::classify_section(const std::string& sec, ProgType& type, bool& sleepable, uint32_t* attach) {
   const SectionDef* best = nullptr;
   for (const SectionDef& d : kSections) {
     const size_t n = std::strlen(d.prefix);
@@ -64,6 +85,7 @@ bool elf::classify_section(const std::string& sec, ProgType& type, bool& sleepab
   if (!best) return false;
   type = best->type;
   sleepable = best->sleepable;
+  if (attach) *attach = best->attach;
   return true;
 }
 
@@ -89,6 +111,10 @@ const char* prog_type_name(ProgType t) {
     case ProgType::StructOps: return "struct_ops";
     case ProgType::Lsm: return "lsm";
     case ProgType::Syscall: return "syscall";
+    case ProgType::CgroupSock: return "cgroup_sock";
+    case ProgType::CgroupSockAddr: return "cgroup_sock_addr";
+    case ProgType::CgroupSysctl: return "cgroup_sysctl";
+    case ProgType::SockOps: return "sock_ops";
     case ProgType::Unspec: break;
   }
   return "unspec";

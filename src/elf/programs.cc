@@ -344,7 +344,7 @@ Expected<Program> Linker::link(const Func& main) {
     p.section.erase(0, 1);
     p.autoload = false;
   }
-  if (!classify_section(p.section, p.type, p.sleepable)) p.type = ProgType::Unspec;
+  if (!classify_section(p.section, p.type, p.sleepable, &p.attach)) p.type = ProgType::Unspec;
   append_code(p.insns, main);
   std::vector<Placed> placed{{&main, 0}};
   auto cb = exception_callback(main, p.name);

@@ -69,10 +69,13 @@ detail::MapResult create_of_type(const MapDef& def, const Options& options) {
     case MapType::LruHash: return detail::create_lru_hash_map(def, options);
     case MapType::LruPercpuHash: return detail::create_lru_percpu_hash_map(def, options);
     case MapType::BloomFilter: return detail::create_bloom_filter_map(def, options);
+    case MapType::LpmTrie: return detail::create_lpm_trie_map(def, options);
     case MapType::RingBuf:
     case MapType::UserRingBuf: return detail::create_ringbuf_map(def, options);
     default: break;
   }
+  // SK_STORAGE, TASK_STORAGE, CGRP_STORAGE (not in MapType yet)
+  if (def.type == 24 || def.type == 29 || def.type == 32) return detail::create_local_storage_map(def, options);
   if (!is_known_type(def.type))
     return detail::einval("unknown map type " + std::to_string(def.type));
   const std::string name = map_type_name(def.type);

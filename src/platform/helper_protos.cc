@@ -109,6 +109,32 @@ const Proto kProtos[] = {
      false},
     {203, "bpf_dynptr_data", R::DynptrMemOrNull, 0,
      {a(K::Dynptr, kRdonly), a(K::Anything), a(K::AllocSize)}, false, false},
+    // Sockets (net/core/filter.c): the lookups acquire, sk_release releases.
+    {84, "bpf_sk_lookup_tcp", R::SocketOrNull, 0,
+     {a(K::Ctx), a(K::Mem, kRdonly), a(K::ConstSizeOrZero), a(K::Anything), a(K::Anything)}, false, true, false, true},
+    {85, "bpf_sk_lookup_udp", R::SocketOrNull, 0,
+     {a(K::Ctx), a(K::Mem, kRdonly), a(K::ConstSizeOrZero), a(K::Anything), a(K::Anything)}, false, true, false, true},
+    {99, "bpf_skc_lookup_tcp", R::SockCommonOrNull, 0,
+     {a(K::Ctx), a(K::Mem, kRdonly), a(K::ConstSizeOrZero), a(K::Anything), a(K::Anything)}, false, true, false, true},
+    {86, "bpf_sk_release", R::Integer, 0, {a(K::BtfIdSockCommon, kRelease)}, false, false},
+    {95, "bpf_sk_fullsock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
+    {96, "bpf_tcp_sock", R::TcpSockOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
+    {98, "bpf_get_listener_sock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false},
+    {46, "bpf_get_socket_cookie", R::Integer, 0, {a(K::Ctx)}, false, false},
+    {122, "bpf_get_netns_cookie", R::Integer, 0, {a(K::Ctx, kMaybeNull)}, false, false},
+    // Local storage (ringb/local_storage.h).
+    {107, "bpf_sk_storage_get", R::MapValueOrNull, 0,
+     {a(K::ConstMapPtr), a(K::BtfIdSockCommon), a(K::MapValue, kMaybeNull), a(K::Anything)}, false, false},
+    {108, "bpf_sk_storage_delete", R::Integer, 0, {a(K::ConstMapPtr), a(K::BtfIdSockCommon)}, false, false},
+    {156, "bpf_task_storage_get", R::MapValueOrNull, 0,
+     {a(K::ConstMapPtr), a(K::BtfId, kMaybeNull), a(K::MapValue, kMaybeNull), a(K::Anything)}, false, false},
+    {157, "bpf_task_storage_delete", R::Integer, 0, {a(K::ConstMapPtr), a(K::BtfId, kMaybeNull)}, false, false},
+    {210, "bpf_cgrp_storage_get", R::MapValueOrNull, 0,
+     {a(K::ConstMapPtr), a(K::BtfId, kMaybeNull), a(K::MapValue, kMaybeNull), a(K::Anything)}, false, false},
+    {211, "bpf_cgrp_storage_delete", R::Integer, 0, {a(K::ConstMapPtr), a(K::BtfId, kMaybeNull)}, false, false},
+    // Tasks (kernel/trace/bpf_trace.c): ringb/tasks.h's records.
+    {35, "bpf_get_current_task", R::Integer, 0, {}, true, false},
+    {158, "bpf_get_current_task_btf", R::TaskBtfId, 0, {}, true, false},
 };
 
 }  // namespace

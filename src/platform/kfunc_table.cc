@@ -70,6 +70,18 @@ std::vector<Proto> make_table() {
        kCpumaskProgs, ""},
       {"bpf_cpumask_release", kRelease, Ret::Void, "", {ptr("bpf_cpumask")}, kCpumaskProgs, ""},
       {"bpf_cpumask_release_dtor", kRelease, Ret::Void, "", {ptr("")}, kCpumaskProgs, ""},
+      // Tasks and cgroups (kernel/bpf/helpers.c's generic set; ringb/tasks.h).
+      {"bpf_task_acquire", kAcquire | kRcu | kRetNull, Ret::Pointer, "task_struct", {ptr("task_struct")}, kGeneric, ""},
+      {"bpf_task_release", kRelease, Ret::Void, "", {ptr("task_struct")}, kGeneric, ""},
+      {"bpf_task_release_dtor", kRelease, Ret::Void, "", {ptr("")}, kGeneric, ""},
+      {"bpf_task_from_pid", kAcquire | kRetNull, Ret::Pointer, "task_struct", {kScalar}, kGeneric, ""},
+      {"bpf_task_from_vpid", kAcquire | kRetNull, Ret::Pointer, "task_struct", {kScalar}, kGeneric, ""},
+      {"bpf_cgroup_acquire", kAcquire | kRcu | kRetNull, Ret::Pointer, "cgroup", {ptr("cgroup")}, kGeneric, ""},
+      {"bpf_cgroup_release", kRelease, Ret::Void, "", {ptr("cgroup")}, kGeneric, ""},
+      {"bpf_cgroup_release_dtor", kRelease, Ret::Void, "", {ptr("")}, kGeneric, ""},
+      {"bpf_cgroup_from_id", kAcquire | kRetNull, Ret::Pointer, "cgroup", {kScalar}, kGeneric, ""},
+      {"bpf_cgroup_ancestor", kAcquire | kRcu | kRetNull, Ret::Pointer, "cgroup", {ptr("cgroup"), kScalar}, kGeneric,
+       ""},
   };
   // The cpumask queries and updates: all KF_RCU, scalars and masks.
   struct Q {

@@ -7,6 +7,7 @@
 
 #include <bpf/btf.h>
 
+#include "ringb/prog_ctx.h"
 #include "state.h"
 
 namespace ringb::verifier {
@@ -132,11 +133,11 @@ bool Verifier::check_exit(State& st) {
 void Verifier::check_return_range(const State& st, int regno) {
   const Reg& r = st.cur().regs[regno];
   const std::string name = "R" + std::to_string(regno);
-  int64_t lo = 0, hi = 0;
+  int32_t lo = 0, hi = 0;
   if (prog_.type == ProgType::Tracing &&
       (prog_.section.rfind("fentry", 0) == 0 || prog_.section.rfind("fexit", 0) == 0)) {
     lo = hi = 0;
-  } else {
+  } else if (!prog_ctx::return_range(prog_.type, prog_.attach, lo, hi)) {
     return;
   }
   if (!r.is_scalar())

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <bpf/btf.h>
+
 #include "ringb/disasm.h"
 #include "ringb/helper_progs.h"
 #include "ringb/helpers.h"
@@ -31,6 +33,11 @@ bool map_func_ok(uint32_t type, int func) {
     case MapType::UserRingBuf: if (func != 209) return false; break;
     default: break;
   }
+  // Local storage: each type with its own get/delete helpers only.
+  constexpr uint32_t kSkStorage = 24, kTaskStorage = 29, kCgrpStorage = 32;
+  if (type == kSkStorage || func == 107 || func == 108) return type == kSkStorage && (func == 107 || func == 108);
+  if (type == kTaskStorage || func == 156 || func == 157) return type == kTaskStorage && (func == 156 || func == 157);
+  if (type == kCgrpStorage || func == 210 || func == 211) return type == kCgrpStorage && (func == 210 || func == 211);
   switch (func) {
     case 12: return t == MapType::ProgArray;
     case 87: case 89: return t == MapType::Queue || t == MapType::Stack || t == MapType::BloomFilter;
@@ -54,6 +61,8 @@ const char* expected_types(ArgKind k) {
     case ArgKind::ConstStr: case ArgKind::Kptr: return "map_value";
     case ArgKind::SpinLock: return "map_value, ptr_";
     case ArgKind::BtfId: case ArgKind::PercpuBtfId: return "ptr_";
+    case ArgKind::SockCommon: return "sock_common, sock, tcp_sock, xdp_sock";
+    case ArgKind::BtfIdSockCommon: return "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
     default: return "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
   }
 }
@@ -73,6 +82,11 @@ bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
     case ArgKind::SpinLock: return r.type == RegType::MapValue || (r.type == RegType::BtfId && (r.flags & kAlloc));
     case ArgKind::BtfId: return r.type == RegType::BtfId;
     case ArgKind::PercpuBtfId: return r.type == RegType::BtfId && (r.flags & kPercpu);
+    case ArgKind::SockCommon:
+      return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock;
+    case ArgKind::BtfIdSockCommon:
+      return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock ||
+             (r.type == RegType::BtfId && !(r.flags & kUntrusted));
     case ArgKind::MapKey: case ArgKind::MapValue: case ArgKind::Mem:
       return r.type == RegType::Stack || r.type == RegType::Packet || r.type == RegType::PacketMeta ||
              r.type == RegType::MapKey || r.type == RegType::MapValue || r.type == RegType::Mem ||
@@ -178,6 +192,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     fail("cannot call GPL-restricted function from non-GPL compatible program");
   Frame& f = st.cur();
   const uint32_t per_cpu_type_ = f.regs[1].aux;
+  const uint32_t cast_ref = f.regs[1].ref_obj_id;  // a pointer cast's result is the same reference
   int map_arg = -1;  // the register holding the map
   uint32_t func_sub = 0;
   bool has_func = false;
@@ -240,6 +255,11 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     }
     const bool null_ok = arg.flags & helpers::kMaybeNull;
     if (r.is_null_const() && null_ok) continue;
+    // tp_btf/fentry/lsm arguments are BTF-typed pointers in the kernel;
+    // this verifier reads them as scalars.
+    if ((arg.kind == ArgKind::BtfId || arg.kind == ArgKind::BtfIdSockCommon) && r.is_scalar() &&
+        (prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm))
+      unmodelled("the BTF-typed arguments of " + std::string(prog_type_name(prog_.type)) + " programs");
     if (!type_ok(r, arg.kind, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer()))
       fail(R(regno) + " type=" + type_str(r) + " expected=" + expected_types(arg.kind));
     switch (arg.kind) {
@@ -316,6 +336,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         break;
       }
       case ArgKind::BtfId:
+      case ArgKind::BtfIdSockCommon:
         if (arg.flags & helpers::kRelease) {
           if (!r.ref_obj_id) fail(R(regno) + " must be referenced when passed to release function");
           release_reg = regno;
@@ -383,6 +404,33 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   // bpf_dynptr_write to an skb dynptr writes the packet (check_helper_call).
   if (p->changes_pkt_data || (p->id == 202 && dyn.aux == kDynSkb)) clear_packet_pointers(st);
   switch (p->ret) {
+    case helpers::RetKind::SocketOrNull:
+    case helpers::RetKind::SockCommonOrNull:
+    case helpers::RetKind::TcpSockOrNull: {
+      Reg v;
+      mark_known(v, 0);
+      v.type = p->ret == helpers::RetKind::SocketOrNull       ? RegType::Sock
+               : p->ret == helpers::RetKind::TcpSockOrNull    ? RegType::TcpSock
+                                                              : RegType::SockCommon;
+      v.flags = kMaybeNull;
+      if (p->acquire) {
+        v.ref_obj_id = acquire_ref(st);
+        v.id = v.ref_obj_id;
+      } else {
+        v.id = ++id_gen_;
+        if (p->ptr_cast) v.ref_obj_id = cast_ref;
+      }
+      cf.regs[0] = v;
+      break;
+    }
+    case helpers::RetKind::TaskBtfId: {
+      Reg v;
+      mark_known(v, 0);
+      v.type = RegType::BtfId;
+      v.aux = obj_.btf ? obj_.btf->find("task_struct", BTF_KIND_STRUCT) : 0;
+      cf.regs[0] = v;
+      break;
+    }
     case helpers::RetKind::Void: cf.regs[0] = Reg{}; break;
     case helpers::RetKind::Integer: cf.regs[0] = ret; break;
     case helpers::RetKind::RingbufMemOrNull:
@@ -411,7 +459,13 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       mark_known(v, 0);
       v.id = ++id_gen_;
       v.flags = kMaybeNull;
-      if ((m.type == static_cast<uint32_t>(MapType::ArrayOfMaps) || m.type == static_cast<uint32_t>(MapType::HashOfMaps)) &&
+      constexpr uint32_t kSockMap = 15, kSockHash = 18;  // BPF_MAP_TYPE_SOCKMAP, _SOCKHASH
+      if (m.type == kSockMap || m.type == kSockHash) {
+        // A socket with a reference the program must release.
+        v.type = RegType::Sock;
+        v.ref_obj_id = acquire_ref(st);
+        v.id = v.ref_obj_id;
+      } else if ((m.type == static_cast<uint32_t>(MapType::ArrayOfMaps) || m.type == static_cast<uint32_t>(MapType::HashOfMaps)) &&
           m.inner_map) {
         maps_.push_back(m.inner_map.get());
         v.type = RegType::MapPtr;

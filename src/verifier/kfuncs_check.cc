@@ -122,9 +122,16 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
       case kfuncs::Arg::Pointer: {
         if (!r.is_pointer()) {
           if (r.is_null_const()) fail("Possibly NULL pointer passed to trusted " + arg_name(an));
+          // tp_btf/fentry/lsm arguments are BTF-typed pointers in the kernel;
+          // this verifier reads them as scalars.
+          if (prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm)
+            unmodelled("the BTF-typed arguments of " + std::string(prog_type_name(prog_.type)) + " programs");
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
         }
         if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted " + arg_name(an));
+        // A kernel object (task, cgroup) comes only as a BTF pointer.
+        if ((prm.type == "task_struct" || prm.type == "cgroup") && r.type != RegType::BtfId)
+          fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
         if (prm.type == "bpf_list_head" || prm.type == "bpf_rb_root") {
           const Field* fld = field_at(r);
           if (!fld) fail(arg_name(an) + " expected pointer to " + prm.type);

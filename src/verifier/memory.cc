@@ -153,7 +153,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
       var_ok_const("ctx");
       if (!prog_ctx::modelled(prog_.type))
         unmodelled(std::string("the context of program type ") + prog_type_name(prog_.type));
-      const prog_ctx::Access a = prog_ctx::check(prog_.type, off, size, write);
+      const prog_ctx::Access a = prog_ctx::check(prog_.type, off, size, write, prog_.attach);
       if (!a.ok) fail("invalid bpf_context access off=" + std::to_string(off) + " size=" + std::to_string(size));
       if (have_value && a.loaded != prog_ctx::Loaded::Scalar) {
         loaded = Reg{};
@@ -161,6 +161,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
           case prog_ctx::Loaded::Packet: loaded.type = RegType::Packet; break;
           case prog_ctx::Loaded::PacketEnd: loaded.type = RegType::PacketEnd; break;
           case prog_ctx::Loaded::PacketMeta: loaded.type = RegType::PacketMeta; break;
+          case prog_ctx::Loaded::Sock: loaded.type = RegType::Sock; break;
           default: loaded.type = RegType::SockCommon; loaded.flags = kMaybeNull; loaded.id = ++id_gen_; break;
         }
         f.regs[value_regno] = loaded;
@@ -237,6 +238,21 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
           }
         }
       }
+      break;
+    }
+    case RegType::SockCommon:
+    case RegType::Sock:
+    case RegType::TcpSock: {
+      // check_sock_access; a maybe-NULL socket is no socket (the default below).
+      if (r.flags & kMaybeNull) fail(R(regno) + " invalid mem access '" + type_str(r) + "'");
+      if (write) fail(R(regno) + " cannot write into " + type_str(r));
+      if (r.smin < 0)
+        fail(R(regno) + " min value is negative, either use unsigned index or do a if (index >=0) check.");
+      const prog_ctx::SockKind k = r.type == RegType::Sock      ? prog_ctx::SockKind::Sock
+                                   : r.type == RegType::TcpSock ? prog_ctx::SockKind::TcpSock
+                                                                : prog_ctx::SockKind::SockCommon;
+      if (!prog_ctx::sock_access(k, off, size))
+        fail(R(regno) + " invalid " + type_str(r) + " access off=" + std::to_string(off) + " size=" + std::to_string(size));
       break;
     }
     default:

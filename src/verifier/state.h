@@ -44,6 +44,8 @@ enum class RegType : uint8_t {
   // An open-coded iterator's stack slots (the kernel's STACK_ITER): aux: the
   // IterKind, aux2: IterState, ref_obj_id in the first slot.
   Iter,
+  Sock,         // PTR_TO_SOCKET (a lookup's result, bpf_sk_fullsock)
+  TcpSock,      // PTR_TO_TCP_SOCK (bpf_tcp_sock)
 };
 
 // enum bpf_dynptr_type.

@@ -2,6 +2,9 @@
 // the table by Functions::builtin() with one line.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "ringb/vm.h"
 
 namespace ringb::vm {
@@ -10,5 +13,10 @@ void add_skb_helpers(Functions& f);     // skb_helpers.cc: packet bytes, checksu
 void add_xdp_helpers(Functions& f);     // xdp_helpers.cc: adjust_head/tail/meta
 void add_trace_helpers(Functions& f);   // trace_helpers.cc: probe reads, stacks
 void add_string_helpers(Functions& f);  // string_helpers.cc: strtol, strtoul
+void add_task_helpers(Functions& f);    // task_kfuncs.cc: bpf_get_current_task(_btf)
+// task_kfuncs.cc: bpf_task_* and bpf_cgroup_* kfunc bodies
+const std::map<std::string, Function>& task_kfuncs();
+void add_storage_helpers(Functions& f); // storage_helpers.cc: sk/task/cgroup local storage
+void add_sock_helpers(Functions& f);    // sock_helpers.cc: socket lookups over the host's table, cookies
 
 }  // namespace ringb::vm

@@ -228,10 +228,13 @@ Functions Functions::builtin() {
   add_xdp_helpers(f);
   add_trace_helpers(f);
   add_string_helpers(f);
+  add_sock_helpers(f);
+  add_task_helpers(f);
+  add_storage_helpers(f);
   add_ringbuf_helpers(f);
   // Every built-in kfunc prototype has its body in one of these tables.
   for (const kfuncs::Proto& p : kfuncs::builtin()) {
-    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs(), &iter_kfuncs(), &dynptr_kfuncs()})
+    for (const auto* bodies : {&object_kfuncs(), &cpumask_kfuncs(), &iter_kfuncs(), &dynptr_kfuncs(), &task_kfuncs()})
       if (auto it = bodies->find(p.name); it != bodies->end()) f.add_kfunc(p, it->second);
   }
   return f;

@@ -34,7 +34,7 @@ TEST(PerProgram, TheWholeObjectNamesEveryUnknownCallOfEveryProgram) {
   EXPECT_NE(m.find("program 'needs_kfuncs' calls 3 functions ringb lacks"), std::string::npos) << m;
   EXPECT_NE(m.find("kfunc 'ringb_no_such_kfunc' at instruction"), std::string::npos) << m;
   EXPECT_NE(m.find("kfunc 'ringb_nor_this_one' at instruction"), std::string::npos) << m;
-  EXPECT_NE(m.find("helper 46 (bpf_get_socket_cookie) at instruction"), std::string::npos) << m;
+  EXPECT_NE(m.find("helper 47 (bpf_get_socket_uid) at instruction"), std::string::npos) << m;
 }
 
 TEST(PerProgram, AProgramLoadsWithoutTheOthersNeeds) {

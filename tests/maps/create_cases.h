@@ -188,7 +188,27 @@ inline const std::vector<CreateCase>& create_cases() {
       {"bloom_rdonly_prog", BL, 0, 4, 100, kFRdonlyProg, 0, 0, false},
       // Not implemented in ringb yet: a clear EINVAL naming the type.
       {"devmap_not_supported", 14, 4, 4, 16, 0, 0, EINVAL, true},
-      {"lpm_trie_not_supported", 11, 8, 8, 16, kFNoPrealloc, 0, EINVAL, true},
+      // LPM_TRIE (trie_alloc's checks)
+      {"lpm_ok", 11, 8, 8, 16, kFNoPrealloc, 0, 0, false},
+      {"lpm_needs_no_prealloc", 11, 8, 8, 16, 0, 0, EINVAL, false},
+      {"lpm_key_too_small", 11, 4, 8, 16, kFNoPrealloc, 0, EINVAL, false},
+      {"lpm_key_largest", 11, 260, 8, 16, kFNoPrealloc, 0, 0, false},
+      {"lpm_key_too_large", 11, 261, 8, 16, kFNoPrealloc, 0, EINVAL, false},
+      {"lpm_value_zero", 11, 8, 0, 16, kFNoPrealloc, 0, EINVAL, false},
+      {"lpm_max_entries_zero", 11, 8, 8, 0, kFNoPrealloc, 0, EINVAL, false},
+      {"lpm_zero_seed_flag", 11, 8, 8, 16, kFNoPrealloc | kFZeroSeed, 0, EINVAL, false},
+      {"lpm_rdonly_prog", 11, 8, 8, 16, kFNoPrealloc | kFRdonlyProg, 0, 0, false},
+      // SK/TASK/CGRP_STORAGE (bpf_local_storage_map_alloc_check); the kernel
+      // also wants BTF for key and value, which these definitions lack.
+      {"sk_storage_ok", 24, 4, 8, 0, kFNoPrealloc, 0, 0, true},
+      {"sk_storage_clone", 24, 4, 8, 0, kFNoPrealloc | (1u << 9), 0, 0, true},
+      {"sk_storage_needs_no_prealloc", 24, 4, 8, 0, 0, 0, EINVAL, true},
+      {"sk_storage_max_entries", 24, 4, 8, 1, kFNoPrealloc, 0, EINVAL, true},
+      {"sk_storage_key_size", 24, 8, 8, 0, kFNoPrealloc, 0, EINVAL, true},
+      {"sk_storage_value_too_big", 24, 4, 65536, 0, kFNoPrealloc, 0, E2BIG, true},
+      {"task_storage_ok", 29, 4, 8, 0, kFNoPrealloc, 0, 0, true},
+      {"task_storage_no_clone", 29, 4, 8, 0, kFNoPrealloc | (1u << 9), 0, EINVAL, true},
+      {"cgrp_storage_ok", 32, 4, 8, 0, kFNoPrealloc, 0, 0, true},
   };
   return cases;
 }

@@ -35,7 +35,7 @@ int needs_kfuncs(struct __sk_buff *skb)
 {
 	if (ringb_no_such_kfunc(1))
 		return 1;
-	return ringb_nor_this_one() + (int)bpf_get_socket_cookie(skb);
+	return ringb_nor_this_one() + (int)bpf_get_socket_uid(skb);
 }
 
 SEC("tc") __retval(0)

@@ -1,0 +1,127 @@
+// sock_helpers.cc — the socket helpers over the host's socket table
+// (ringb/sockets.h), with net/core/filter.c's semantics for Linux 6.18:
+//
+//   bpf_sk_lookup_tcp/udp(ctx, tuple, size, netns, flags)  a full socket
+//       with a reference, or NULL: a size that is neither the IPv4 nor the
+//       IPv6 tuple's, flags, or a netns id other than BPF_F_CURRENT_NETNS
+//       (ringb has one namespace, whose id programs cannot know) find none
+//   bpf_skc_lookup_tcp  the same, time-wait and request sockets included
+//   bpf_sk_release      drops the reference; 0
+//   bpf_sk_fullsock     the socket unless it is time-wait or request
+//   bpf_tcp_sock        a full TCP stream socket's struct bpf_tcp_sock
+//   bpf_get_listener_sock  the socket if it listens (SOCK_RCU_FREE there)
+//   bpf_get_socket_cookie  the context's socket's cookie, 0 without one
+//   bpf_get_netns_cookie   the one namespace's cookie
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstddef>
+
+#include "helper_sets.h"
+#include "ringb/disasm.h"
+#include "ringb/sockets.h"
+#include "ringb/vm.h"
+
+namespace ringb::vm {
+namespace {
+
+using sockets::Record;
+
+constexpr size_t kTuple4 = 12;  // sizeof(bpf_sock_tuple.ipv4)
+constexpr size_t kTuple6 = 36;  // sizeof(bpf_sock_tuple.ipv6)
+
+uint64_t lookup(uint64_t tuple, uint64_t size, uint64_t netns, uint64_t flags, uint32_t proto, bool full_only) {
+  uint32_t family;
+  if (size == kTuple4) family = AF_INET;
+  else if (size == kTuple6) family = AF_INET6;
+  else return 0;
+  // __bpf_sk_lookup: flags must be 0; a negative netns id means the caller's.
+  if (flags || static_cast<int32_t>(netns) >= 0) return 0;
+  const auto* t = reinterpret_cast<const bpf_sock_tuple*>(tuple);
+  Record* r;
+  if (family == AF_INET)
+    r = sockets::table().lookup(family, proto, reinterpret_cast<const uint8_t*>(&t->ipv4.saddr),
+                                reinterpret_cast<const uint8_t*>(&t->ipv4.daddr), ntohs(t->ipv4.sport),
+                                ntohs(t->ipv4.dport), full_only);
+  else
+    r = sockets::table().lookup(family, proto, reinterpret_cast<const uint8_t*>(t->ipv6.saddr),
+                                reinterpret_cast<const uint8_t*>(t->ipv6.daddr), ntohs(t->ipv6.sport),
+                                ntohs(t->ipv6.dport), full_only);
+  return reinterpret_cast<uint64_t>(r);
+}
+
+uint64_t sk_lookup_tcp(RunState&, uint64_t, uint64_t tuple, uint64_t size, uint64_t netns, uint64_t flags) {
+  return lookup(tuple, size, netns, flags, IPPROTO_TCP, true);
+}
+uint64_t sk_lookup_udp(RunState&, uint64_t, uint64_t tuple, uint64_t size, uint64_t netns, uint64_t flags) {
+  return lookup(tuple, size, netns, flags, IPPROTO_UDP, true);
+}
+uint64_t skc_lookup_tcp(RunState&, uint64_t, uint64_t tuple, uint64_t size, uint64_t netns, uint64_t flags) {
+  return lookup(tuple, size, netns, flags, IPPROTO_TCP, false);
+}
+
+// A socket a program holds: one of the table's, or a context's own (a test
+// run's skb->sk), which is not refcounted.
+Record* table_record(uint64_t sk) { return sockets::table().record_of(reinterpret_cast<const void*>(sk)); }
+
+uint64_t sk_release(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  sockets::Table::release(table_record(sk));
+  return 0;
+}
+
+bool full(const bpf_sock* s) { return s->state != sockets::kTimeWait && s->state != sockets::kNewSynRecv; }
+
+uint64_t sk_fullsock(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return full(reinterpret_cast<const bpf_sock*>(sk)) ? sk : 0;
+}
+
+uint64_t tcp_sock(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  const auto* s = reinterpret_cast<const bpf_sock*>(sk);
+  Record* r = table_record(sk);
+  if (!r || !full(s) || s->protocol != IPPROTO_TCP || s->type != SOCK_STREAM) return 0;
+  return reinterpret_cast<uint64_t>(&r->tcp);
+}
+
+uint64_t get_listener_sock(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  const auto* s = reinterpret_cast<const bpf_sock*>(sk);
+  return s->state == sockets::kListen ? sk : 0;
+}
+
+// The socket a context carries, per program type.
+const bpf_sock* ctx_sock(const RunState& rs, uint64_t ctx) {
+  if (!ctx || !rs.exe) return nullptr;
+  switch (rs.exe->program().type) {
+    case ProgType::CgroupSock: return reinterpret_cast<const bpf_sock*>(ctx);
+    case ProgType::CgroupSockAddr: return reinterpret_cast<const bpf_sock*>(reinterpret_cast<const bpf_sock_addr*>(ctx)->sk);
+    case ProgType::SockOps: return reinterpret_cast<const bpf_sock*>(reinterpret_cast<const bpf_sock_ops*>(ctx)->sk);
+    case ProgType::SkMsg: return reinterpret_cast<const bpf_sock*>(reinterpret_cast<const sk_msg_md*>(ctx)->sk);
+    default: return reinterpret_cast<const bpf_sock*>(reinterpret_cast<const __sk_buff*>(ctx)->sk);
+  }
+}
+
+uint64_t get_socket_cookie(RunState& rs, uint64_t ctx, uint64_t, uint64_t, uint64_t, uint64_t) {
+  const bpf_sock* s = ctx_sock(rs, ctx);
+  if (!s) return 0;
+  if (Record* r = table_record(reinterpret_cast<uint64_t>(s))) return r->cookie;
+  return 0;
+}
+
+uint64_t get_netns_cookie(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return sockets::kNetnsCookie;
+}
+
+}  // namespace
+
+void add_sock_helpers(Functions& f) {
+  const struct {
+    int id;
+    Function fn;
+  } table[] = {
+      {46, get_socket_cookie}, {84, sk_lookup_tcp},  {85, sk_lookup_udp},       {86, sk_release},
+      {95, sk_fullsock},       {96, tcp_sock},       {98, get_listener_sock},   {99, skc_lookup_tcp},
+      {122, get_netns_cookie},
+  };
+  for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
+}
+
+}  // namespace ringb::vm
