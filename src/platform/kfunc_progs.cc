@@ -4,8 +4,9 @@
 // is not allowed". tests/kernel (kernel_kfunc_progs_tests) asks again, row
 // by row. The object model's kfuncs are the kernel's generic set (tc, xdp,
 // cgroup_skb, tracepoint, perf_event, syscall, and tracing/struct_ops);
-// cpumask's are for tracing and syscall programs only; iterators, dynptrs,
-// RCU and resilient locks are common to every type.
+// cpumask's are for tracing and syscall programs only; tasks' and cgroups'
+// are the generic set's; iterators, dynptrs, RCU and resilient locks are
+// common to every type.
 #include "ringb/kfunc_progs.h"
 
 #include <cstdint>
@@ -25,6 +26,11 @@ struct Row {
 };
 
 constexpr Row kRows[] = {
+    {"bpf_cgroup_acquire", kSchedCls | kTracepoint | kXdp | kPerfEvent | kCgroupSkb | kSyscall},
+    {"bpf_cgroup_ancestor", kSchedCls | kTracepoint | kXdp | kPerfEvent | kCgroupSkb | kSyscall},
+    {"bpf_cgroup_from_id", kSchedCls | kTracepoint | kXdp | kPerfEvent | kCgroupSkb | kSyscall},
+    {"bpf_cgroup_release", kSchedCls | kTracepoint | kXdp | kPerfEvent | kCgroupSkb | kSyscall},
+    {"bpf_cgroup_release_dtor", 0},
     {"bpf_cpumask_acquire", kTracepoint | kPerfEvent | kSyscall},
     {"bpf_cpumask_and", kTracepoint | kPerfEvent | kSyscall},
     {"bpf_cpumask_any_and_distribute", kTracepoint | kPerfEvent | kSyscall},
@@ -92,6 +98,11 @@ constexpr Row kRows[] = {
     {"bpf_res_spin_lock_irqsave", kAll},
     {"bpf_res_spin_unlock", kAll},
     {"bpf_res_spin_unlock_irqrestore", kAll},
+    {"bpf_task_acquire", kSchedCls | kTracepoint | kXdp | kPerfEvent | kCgroupSkb | kSyscall},
+    {"bpf_task_from_pid", kSchedCls | kTracepoint | kXdp | kPerfEvent | kCgroupSkb | kSyscall},
+    {"bpf_task_from_vpid", kSchedCls | kTracepoint | kXdp | kPerfEvent | kCgroupSkb | kSyscall},
+    {"bpf_task_release", kSchedCls | kTracepoint | kXdp | kPerfEvent | kCgroupSkb | kSyscall},
+    {"bpf_task_release_dtor", 0},
     {"bpf_throw", kSchedCls | kTracepoint | kXdp | kPerfEvent | kCgroupSkb | kSyscall},
 };
 
