@@ -67,6 +67,9 @@ void Verifier::check_map_value_access(const State& st, int regno, const Reg& r, 
       fail("kptr access misaligned expected=" + std::to_string(fld.offset) + " off=" +
            std::to_string(off + static_cast<int64_t>(r.var_off.value)));
     if (size != 8) fail("kptr access size must be BPF_DW");
+    // check_map_kptr_access: referenced kptrs change only by bpf_kptr_xchg.
+    if (write && (fld.kind == FieldKind::Kptr || fld.kind == FieldKind::KptrPercpu))
+      fail("store to referenced kptr disallowed");
   }
 }
 
@@ -169,14 +172,16 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
       break;
     }
     case RegType::Stack: {
+      // Alignment first, as the kernel's check_ptr_alignment comes before
+      // the stack's bounds.
+      if (r.var_off.is_const() && (off + static_cast<int64_t>(r.var_off.value)) % size)
+        fail("misaligned stack access off " + std::to_string(r.var_off.value) + "+" + std::to_string(r.off) + "+" +
+             std::to_string(insn_off) + " size " + std::to_string(size));
       check_stack_bounds(regno, r, off, size, write ? " write to" : " read from");
       Frame& target = st.frames[r.frameno];
       const int64_t lo = r.var_off.is_const() ? off + static_cast<int64_t>(r.var_off.value) : off + r.smin;
       if (r.var_off.is_const()) {
         const int64_t at = lo;
-        if (at % size)
-          fail("misaligned stack access off " + std::to_string(r.var_off.value) + "+" + std::to_string(r.off) + "+" +
-               std::to_string(insn_off) + " size " + std::to_string(size));
         grow_stack(target, at, target.subprog);
         if (write) {
           stack_write(st, target, at, size, value_regno >= 0 ? &f.regs[value_regno] : nullptr, in,
