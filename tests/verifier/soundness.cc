@@ -212,10 +212,13 @@ Outcome check(const Seed& seed, const Program& mutant) {
   Object obj = seed.obj;
   obj.programs[seed.prog] = mutant;
   const std::string name = mutant.name;
-  Runtime::Options ro;
-  ro.verify = true;
-  ro.verify_strict = true;
-  Runtime rt(ro);
+  // One runtime for every mutant: each load is an object of its own.
+  static const Runtime rt([] {
+    Runtime::Options ro;
+    ro.verify = true;
+    ro.verify_strict = true;
+    return ro;
+  }());
   Runtime::LoadOptions lo;
   lo.programs = {name};
   auto loaded = rt.load(std::move(obj), lo);

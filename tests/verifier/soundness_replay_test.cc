@@ -1,6 +1,6 @@
 // soundness_replay_test.cc — the soundness fuzzer's check as a plain test:
 // mutants from a fixed pseudo-random stream (RINGB_SOUNDNESS_MUTANTS of them,
-// 4000 by default, for at most RINGB_SOUNDNESS_SECONDS, 40 by default),
+// 3000 by default, for at most RINGB_SOUNDNESS_SECONDS, 20 by default),
 // each verified and, when accepted, run; a violation fails with the mutant.
 #include <gtest/gtest.h>
 
@@ -23,8 +23,8 @@ TEST(Soundness, AcceptedMutantsRunWithoutFaults) {
   install_crash_dump();
   const std::vector<Seed> seeds = load_seeds(RINGB_BPF_CORPUS_DIR);
   ASSERT_GT(seeds.size(), 100u) << "the corpus objects in " << RINGB_BPF_CORPUS_DIR;
-  const uint64_t n = env_or("RINGB_SOUNDNESS_MUTANTS", 4000);
-  const double limit = static_cast<double>(env_or("RINGB_SOUNDNESS_SECONDS", 40));
+  const uint64_t n = env_or("RINGB_SOUNDNESS_MUTANTS", 3000);
+  const double limit = static_cast<double>(env_or("RINGB_SOUNDNESS_SECONDS", 20));
   std::mt19937_64 rng(env_or("RINGB_SOUNDNESS_SEED", 10));
   const auto t0 = std::chrono::steady_clock::now();
   uint64_t done = 0, accepted = 0, rejected = 0, unjudged = 0;
