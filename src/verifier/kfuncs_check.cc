@@ -136,12 +136,12 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
             fail(arg_name(an) + " expected pointer to allocated object");
           node_reg = regno;
         }
-        if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0) {
-          if (r.type != RegType::BtfId || !(r.flags & kAlloc)) fail(arg_name(an) + " is neither owning or non-owning ref");
-          bool counted = false;
+        if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0 && r.type == RegType::BtfId) {
+          bool known = false, counted = false;
           for (const StructMeta& sm : obj_.struct_metas)
-            if (sm.btf_id == r.aux && sm.record.refcount_off >= 0) counted = true;
-          if (!counted) fail(arg_name(an) + " doesn't point to a type with bpf_refcount field");
+            if (sm.btf_id == r.aux) known = true, counted = sm.record.refcount_off >= 0;
+          if ((known || (r.flags & kAlloc)) && !counted)
+            fail(arg_name(an) + " doesn't point to a type with bpf_refcount field");
         }
         if ((p->flags & kfuncs::kRelease) && release_reg < 0) {
           if (r.type != RegType::BtfId || !r.ref_obj_id) {

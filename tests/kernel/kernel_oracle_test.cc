@@ -337,8 +337,9 @@ RINGB_BPF_CORPUS_OBJECTS(RINGB_INSTANTIATE)
 
 // ---- whole-corpus checks --------------------------------------------------
 
-// Every program in the corpus must be tested: a program without __retval or
-// __failure would silently never run.  Needs no privileges.
+// Every program in the corpus must be tested: a program without __retval,
+// __failure or __success (loaded, not run: a verifier's accepted edge) would
+// silently never be checked.  Needs no privileges.
 TEST(Corpus, EveryProgramIsAnnotated) {
   for (const char* object : kCorpusObjects) {
     SCOPED_TRACE(object);
@@ -357,10 +358,10 @@ TEST(Corpus, EveryProgramIsAnnotated) {
       const char* name = bpf_program__name(prog);
       bool annotated = false;
       for (const ProgramAnnotations& a : all) {
-        if (a.function == name) annotated = a.retval.has_value() || a.expect_failure;
+        if (a.function == name) annotated = a.retval.has_value() || a.expect_failure || a.expect_success;
       }
       EXPECT_TRUE(annotated) << path << ": program " << name
-                             << " has neither __retval nor __failure";
+                             << " has neither __retval, __failure nor __success";
     }
     EXPECT_GT(programs, 0) << path << " has no programs";
   }

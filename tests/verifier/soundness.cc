@@ -157,7 +157,9 @@ Program mutate(const Program& base, const uint8_t* data, size_t size) {
   Program p = base;
   p.lines.clear();  // line info indexes instructions that move
   Script s{data, size};
-  for (int m = 0; m < 8 && !s.done() && !p.insns.empty(); ++m) {
+  // Few mutations at a time: most mutants with many are rejected.
+  const int count = 1 + s.byte() % 3;
+  for (int m = 0; m < count && !s.done() && !p.insns.empty(); ++m) {
     const uint8_t kind = s.byte() % 10;
     const size_t i = s.index(p.insns.size());
     Insn& in = p.insns[i];

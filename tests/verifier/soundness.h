@@ -28,7 +28,7 @@ struct Seed {
 std::vector<Seed> load_seeds(const std::string& dir);
 
 // The mutant `script` describes: its first two bytes pick the seed (the
-// caller does), the rest a list of mutations — opcode, register, offset and
+// caller does), the rest one to three mutations — opcode, register, offset and
 // immediate changes, inserting, deleting and swapping instructions (jumps,
 // calls and function starts move with insertions and deletions), and raw
 // instruction bytes. A script that runs out of bytes ends.

@@ -40,7 +40,7 @@ NAKED int va_shift32_by_32(void)
 	asm volatile("w0 = 1; w0 <<= 32; r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int va_shift32_by_31(void)
 {
 	asm volatile("w0 = 1; w0 <<= 31; r0 = 0; exit;" ::: __clobber_all);
@@ -52,7 +52,7 @@ NAKED int va_arsh_by_64(void)
 	asm volatile("r0 = 1; r0 s>>= 64; r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int va_rsh_by_63(void)
 {
 	asm volatile("r0 = 1; r0 >>= 63; exit;" ::: __clobber_all);
@@ -77,7 +77,7 @@ NAKED int va_sdiv_by_zero_imm(void)
 }
 
 /* a register divisor may be zero: the result is then 0, not a fault */
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int va_div_by_zero_reg(void)
 {
 	asm volatile("r0 = 1; r1 = 0; r0 /= r1; exit;" ::: __clobber_all);
@@ -102,7 +102,7 @@ NAKED int va_atomic_misaligned_value(void)
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(va_arr) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int va_atomic_value(void)
 {
 	asm volatile(LOOKUP(va_arr) "r1 = 1; lock *(u64 *)(r0 + 0) += r1; r0 = 0; exit;"
@@ -123,7 +123,7 @@ NAKED int va_store_read_only_map(void)
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(va_ro) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int va_load_read_only_map(void)
 {
 	asm volatile(LOOKUP(va_ro) "r1 = *(u64 *)(r0 + 0); r0 = 0; exit;"
@@ -140,7 +140,7 @@ NAKED int va_cmpxchg_r0_uninit(void)
 }
 
 /* as root, a pointer may be stored into a map value */
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int va_xchg_pointer_into_value(void)
 {
 	asm volatile(LOOKUP(va_arr) "r1 = r10; r1 = xchg_64(r0 + 0, r1); r0 = 0; exit;"

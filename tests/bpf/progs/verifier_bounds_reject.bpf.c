@@ -3,7 +3,7 @@
  * off by one past the end, signed checks that leave the minimum unbounded,
  * 32-bit checks of 64-bit values. Each __failure has the kernel's message
  * (tests/kernel checks it in the machine's kernel, tests/corpus in ringb);
- * the __retval ones are the accepted edges (the last byte, the exact bound).
+ * the __success ones are the accepted edges (the last byte, the exact bound).
  * Naked asm: both verifiers see exactly these instructions. */
 #include "ringb_test.h"
 
@@ -66,7 +66,7 @@ NAKED int vb_jgt_off_by_one(void)
 }
 
 /* the accepted edge: index <= 15 reads the last byte */
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vb_jgt_exact_bound(void)
 {
 	asm volatile(LOOKUP_VALUE
@@ -88,7 +88,7 @@ NAKED int vb_jge_wide_read(void)
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(vb_arr) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vb_jge_wide_read_fits(void)
 {
 	asm volatile(LOOKUP_VALUE
@@ -122,7 +122,7 @@ NAKED int vb_signed_range_negative(void)
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(vb_arr) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vb_signed_range_both_ends(void)
 {
 	asm volatile(LOOKUP_VALUE
@@ -145,7 +145,7 @@ NAKED int vb_mask_too_wide(void)
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(vb_arr) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vb_mask_fits(void)
 {
 	asm volatile(LOOKUP_VALUE
@@ -168,7 +168,7 @@ NAKED int vb_shifted_index(void)
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(vb_arr) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vb_shifted_index_fits(void)
 {
 	asm volatile(LOOKUP_VALUE
@@ -202,7 +202,7 @@ NAKED int vb_rsh_bound(void)
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(vb_arr) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vb_rsh_bound_fits(void)
 {
 	asm volatile(LOOKUP_VALUE
@@ -226,7 +226,7 @@ NAKED int vb_jmp32_leaves_upper(void)
 }
 
 /* a 32-bit mov zero-extends: then the 32-bit check bounds all of it */
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vb_jmp32_after_zext(void)
 {
 	asm volatile(LOOKUP_VALUE
@@ -303,7 +303,7 @@ NAKED int vb_pkt_one_past(void)
 		     : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vb_pkt_last_byte(void)
 {
 	asm volatile("r2 = *(u32 *)(r1 + %[data]);"

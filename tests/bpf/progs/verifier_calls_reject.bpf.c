@@ -33,7 +33,7 @@ NAKED int vk_r1_clobbered_by_call(void)
 	asm volatile("r1 = 1; call vk_sub_ret0; r0 = r1; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(1)
+SEC("tc") __success
 NAKED int vk_r6_kept_across_call(void)
 {
 	asm volatile("r6 = 1; call vk_sub_ret0; r0 = r6; exit;" ::: __clobber_all);
@@ -73,7 +73,7 @@ NAKED int vk_nine_frames(void)
 	asm volatile("call vk_d1; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vk_eight_frames(void)
 {
 	asm volatile("call vk_d2; exit;" ::: __clobber_all);
@@ -127,7 +127,7 @@ NAKED int vk_loop_cb_bad_return(void)
 
 SUB vk_cb_ret1(void) { asm volatile("r0 = 1; exit;"); }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vk_loop_cb_returns_one(void)
 {
 	asm volatile("r1 = 2;"
@@ -146,7 +146,7 @@ NAKED int vk_loop_cb_not_func(void)
 }
 
 /* flags other than 0 are refused when it runs (-EINVAL), not verified */
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vk_loop_flags_nonzero(void)
 {
 	asm volatile("r1 = 2;"
@@ -181,7 +181,7 @@ NAKED int vk_callee_returns_its_stack(void)
 
 SUB vk_sub_writes_arg(void) { asm volatile("r2 = 0; *(u64 *)(r1 + 0) = r2; r0 = 0; exit;"); }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vk_callee_writes_caller_stack(void)
 {
 	asm volatile("r1 = r10; r1 += -8; call vk_sub_writes_arg; r0 = *(u64 *)(r10 - 8); exit;" ::: __clobber_all);

@@ -21,13 +21,13 @@ NAKED int vc_skb_protocol_write(void)
 	asm volatile("r2 = 1; *(u32 *)(r1 + %[protocol]) = r2; r0 = 0; exit;" :: SKB(protocol) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vc_skb_mark_write(void)
 {
 	asm volatile("r2 = 0; *(u32 *)(r1 + %[mark]) = r2; r0 = 0; exit;" :: SKB(mark) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vc_skb_cb_last_word(void)
 {
 	asm volatile("r2 = 7; *(u32 *)(r1 + %[cb4]) = r2; r0 = *(u32 *)(r1 + %[cb4]); r0 = 0; exit;"
@@ -59,7 +59,7 @@ NAKED int vc_skb_len_wide(void)
 	asm volatile("r0 = *(u64 *)(r1 + %[len]); r0 = 0; exit;" :: SKB(len) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vc_skb_len_narrow_ok(void)
 {
 	asm volatile("r0 = *(u16 *)(r1 + %[len]); r0 = 0; exit;" :: SKB(len) : __clobber_all);
@@ -83,7 +83,7 @@ NAKED int vc_skb_past_end(void)
 	asm volatile("r0 = *(u32 *)(r1 + 1024); r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vc_st_imm_into_ctx(void)
 {
 	asm volatile("*(u32 *)(r1 + %[mark]) = 1; r0 = 0; exit;" :: SKB(mark) : __clobber_all);
@@ -141,7 +141,7 @@ NAKED int vc_xdp_egress_ifindex(void)
 	asm volatile("r0 = *(u32 *)(r1 + %[egress_ifindex]); r0 = 2; exit;" :: XDP(egress_ifindex) : __clobber_all);
 }
 
-SEC("xdp") __retval(2)
+SEC("xdp") __success
 NAKED int vc_xdp_rx_queue_index(void)
 {
 	asm volatile("r0 = *(u32 *)(r1 + %[rx_queue_index]); r0 = 2; exit;" :: XDP(rx_queue_index) : __clobber_all);
@@ -159,7 +159,7 @@ NAKED int vc_raw_tp_write(void)
 	asm volatile("r2 = 0; *(u64 *)(r1 + 0) = r2; r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("raw_tp") __retval(0)
+SEC("raw_tp") __success
 NAKED int vc_raw_tp_narrow(void)
 {
 	asm volatile("r0 = *(u32 *)(r1 + 0); r0 = 0; exit;" ::: __clobber_all);
@@ -201,7 +201,7 @@ NAKED int vc_skb_family_write(void)
 	asm volatile("r2 = 0; *(u32 *)(r1 + %[family]) = r2; r0 = 0; exit;" :: SKB(family) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vc_skb_tc_index_write(void)
 {
 	asm volatile("r2 = 0; *(u32 *)(r1 + %[tc_index]) = r2; r0 = 0; exit;" :: SKB(tc_index) : __clobber_all);

@@ -71,7 +71,7 @@ NAKED int vh_key_in_value_too_small(void)
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(vh_arr), __imm_addr(vh_hash) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vh_key_in_value_fits(void)
 {
 	asm volatile(LOOKUP_VALUE "r2 = r0; r1 = %[vh_hash] ll; call %[bpf_map_lookup_elem]; r0 = 0; exit;"
@@ -157,7 +157,7 @@ NAKED int vh_probe_read_past_value(void)
 		     :: __imm(bpf_probe_read_kernel), __imm(bpf_map_lookup_elem), __imm_addr(vh_arr) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vh_probe_read_whole_value(void)
 {
 	asm volatile(LOOKUP_VALUE "r1 = r0; r2 = 8; r3 = 0; call %[bpf_probe_read_kernel]; r0 = 0; exit;"
@@ -178,7 +178,7 @@ NAKED int vh_skb_load_bytes_zero_len(void)
 		     :: __imm(bpf_skb_load_bytes) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vh_skb_load_bytes_exact(void)
 {
 	asm volatile("r2 = 0; r3 = r10; r3 += -8; r4 = 8; call %[bpf_skb_load_bytes]; r0 = 0; exit;"

@@ -143,7 +143,7 @@ int vo_use_after_unlock(struct __sk_buff *skb)
 }
 
 /* under the lock, the pushed object may still be written (non-owning) */
-SEC("tc") __retval(0)
+SEC("tc") __success
 int vo_write_before_unlock(struct __sk_buff *skb)
 {
 	struct vo_holder *h = holder();
@@ -293,7 +293,7 @@ int vo_kptr_xchg_result_leaked(struct __sk_buff *skb)
 	return bpf_kptr_xchg(&s->elem, NULL) ? 1 : 0;
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 int vo_kptr_xchg_round_trip(struct __sk_buff *skb)
 {
 	struct vo_slot *s = slot();

@@ -32,13 +32,13 @@ NAKED int vp_ptr_plus_ptr(void)
 	asm volatile("r2 = r10; r2 += r1; r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vp_ctx_minus_stack(void)
 {
 	asm volatile("r2 = r10; r1 -= r2; r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vp_neg_pointer(void)
 {
 	asm volatile("r2 = r10; r2 = -r2; r0 = 0; exit;" ::: __clobber_all);
@@ -86,7 +86,7 @@ NAKED int vp_arsh_pointer(void)
 	asm volatile("r2 = r10; r2 s>>= 1; r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vp_bswap_pointer(void)
 {
 	asm volatile("r2 = r10; r2 = be64 r2; r0 = 0; exit;" ::: __clobber_all);
@@ -122,7 +122,7 @@ NAKED int vp_pkt_end_deref(void)
 	asm volatile("r3 = *(u32 *)(r1 + %[data_end]); r0 = *(u8 *)(r3 + 0); r0 = 0; exit;" :: SKB(data_end) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vp_pkt_len_by_subtraction(void)
 {
 	asm volatile("r2 = *(u32 *)(r1 + %[data]);"
@@ -158,7 +158,7 @@ NAKED int vp_value_minus_value(void)
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(vp_arr) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vp_value_minus_value_is_scalar(void)
 {
 	asm volatile(LOOKUP_VALUE "r1 = r0; r1 += 4; r1 -= r0; r0 = 0; exit;"
@@ -174,7 +174,7 @@ NAKED int vp_stack_ptr_unbounded_add(void)
 		     "r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vp_null_ptr_arith(void)
 {
 	asm volatile("*(u32 *)(r10 - 4) = 0;"

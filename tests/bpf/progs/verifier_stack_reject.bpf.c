@@ -26,7 +26,7 @@ NAKED int vs_read_below_frame(void)
 	asm volatile("r0 = *(u8 *)(r10 - 513); r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vs_lowest_byte(void)
 {
 	asm volatile("r1 = 0; *(u8 *)(r10 - 512) = r1; r0 = *(u8 *)(r10 - 512); exit;" ::: __clobber_all);
@@ -74,7 +74,7 @@ NAKED int vs_var_offset_above(void)
 		     "r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vs_var_offset_inside(void)
 {
 	asm volatile("r2 = *(u32 *)(r1 + 0);"
@@ -98,7 +98,7 @@ NAKED int vs_spilled_ptr_byte_overwritten(void)
 		     "r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vs_spilled_ctx_filled(void)
 {
 	asm volatile("*(u64 *)(r10 - 8) = r1;"
@@ -170,7 +170,7 @@ NAKED int vs_helper_var_size_too_big(void)
 		     :: __imm(bpf_get_current_comm) : __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vs_helper_var_size_fits(void)
 {
 	asm volatile("r2 = *(u32 *)(r1 + 0);"
@@ -201,7 +201,7 @@ NAKED int vs_atomic_above_frame(void)
 	asm volatile("r2 = 1; lock *(u64 *)(r10 + 0) += r2; r0 = 0; exit;" ::: __clobber_all);
 }
 
-SEC("tc") __retval(0)
+SEC("tc") __success
 NAKED int vs_atomic_on_spilled_ptr(void)
 {
 	asm volatile("*(u64 *)(r10 - 8) = r1;"
