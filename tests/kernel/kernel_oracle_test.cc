@@ -151,7 +151,7 @@ std::vector<CorpusProgram> programs_of(const char* object) {
     return out;
   }
   for (ProgramAnnotations& a : all) {
-    if (a.retval || a.expect_failure) out.push_back({object, std::move(a), ""});
+    if (a.retval || a.expect_failure || a.expect_success) out.push_back({object, std::move(a), ""});
   }
   if (out.empty()) {
     placeholder("no_annotated_programs",

@@ -34,6 +34,8 @@ constexpr uint64_t kInsnBudget = 200000;
 // Seeds whose own verification takes longer are left out: mutants of them
 // would make the fuzzer slow.
 constexpr double kMaxSeedSeconds = 0.05;
+constexpr uint32_t kMaxSeedInsns = 20000;
+constexpr uint32_t kMaxMutantInsns = 100000;
 
 // Reads the mutation script; 0 once it runs out.
 struct Script {
@@ -143,10 +145,14 @@ std::vector<Seed> load_seeds(const std::string& dir) {
     auto obj = Object::open_file(f.string());
     if (!obj) continue;
     for (size_t i = 0; i < obj->programs.size(); ++i) {
+      // Long walks (loops of many iterations) are left out before they
+      // take long: a sanitizer build verifies far slower.
+      verifier::Options vo;
+      vo.insn_limit = kMaxSeedInsns;
       const auto t0 = std::chrono::steady_clock::now();
-      const verifier::Result r = verifier::verify(*obj, i);
+      const verifier::Result r = verifier::verify(*obj, i, vo);
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (!r.unmodelled.empty() || s > kMaxSeedSeconds) continue;
+      if (!r.unmodelled.empty() || s > kMaxSeedSeconds || r.stats.insns_processed >= kMaxSeedInsns) continue;
       seeds.push_back(Seed{f.filename().string(), *obj, i});
     }
   }
@@ -213,6 +219,13 @@ Program mutate(const Program& base, const uint8_t* data, size_t size) {
 Outcome check(const Seed& seed, const Program& mutant) {
   Object obj = seed.obj;
   obj.programs[seed.prog] = mutant;
+  // The verdict first, under a smaller limit (a mutant may loop long), and
+  // without creating maps for the many it rejects.
+  verifier::Options vo;
+  vo.insn_limit = kMaxMutantInsns;
+  const verifier::Result v = verifier::verify(obj, seed.prog, vo);
+  if (!v.unmodelled.empty() || v.stats.insns_processed >= kMaxMutantInsns) return {Verdict::Unjudged, v.message};
+  if (!v.ok) return {Verdict::Rejected, v.message};
   const std::string name = mutant.name;
   // One runtime for every mutant: each load is an object of its own.
   static const Runtime rt([] {
