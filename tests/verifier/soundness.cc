@@ -2,6 +2,7 @@
 #include "soundness.h"
 
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -120,7 +121,7 @@ int32_t interesting_imm(Script& s) {
 const Seed* g_seed = nullptr;
 const Program* g_mutant = nullptr;
 
-[[maybe_unused]] void print_current() {
+void print_current() {
   if (!g_seed || !g_mutant) return;
   const std::string d = dump(g_seed->obj, *g_mutant);
   std::fprintf(stderr, "== soundness: the verifier accepted this mutant of %s/%s, and its run failed:\n%s",
@@ -279,6 +280,14 @@ void install_crash_dump() {
 #ifdef RINGB_SOUNDNESS_ASAN
   __sanitizer_set_death_callback(print_current);
 #endif
+  // ringb's own debug checks (RINGB_DEBUG_CHECKS: double frees, foreign
+  // pointers) abort: print the mutant first. Not async-signal-safe, but the
+  // process is ending anyway.
+  std::signal(SIGABRT, [](int sig) {
+    print_current();
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  });
 }
 
 }  // namespace ringb::soundness
