@@ -24,7 +24,7 @@ struct Seed {
 };
 
 // Every program of every *.bpf.o in `dir` that ringb's verifier judges
-// (accepted or rejected, not "does not model") within a few milliseconds.
+// (accepted or rejected, not "does not model") in at most 20,000 steps.
 std::vector<Seed> load_seeds(const std::string& dir);
 
 // The mutant `script` describes: its first two bytes pick the seed (the
