@@ -41,6 +41,7 @@ struct TestRunOptions {
   std::vector<uint8_t> ctx_in;   // syscall and other types: the context; __sk_buff and xdp_md: the fields a test run may set
   uint32_t repeat = 1;
   bool count_insns = false;
+  uint64_t insn_budget = 0;  // not 0: stop each run after this many instructions (E2BIG)
   FILE* trace = nullptr;  // bpf_trace_printk; nullptr: stderr
 };
 

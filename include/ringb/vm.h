@@ -91,6 +91,9 @@ class Functions {
 // Where trace_printk output goes, and other per-process settings of a run.
 struct RunOptions {
   bool count_insns = false;
+  // Not 0: a run stops ("instruction budget exhausted", E2BIG) after this
+  // many instructions, callbacks' included (it runs the counting interpreter).
+  uint64_t insn_budget = 0;
   FILE* trace = nullptr;  // bpf_trace_printk output; nullptr: stderr
   // The kernel's CONFIG_HZ, for bpf_jiffies64 (the api reads the host's or
   // the running kernel's config; Debian's default otherwise).

@@ -45,6 +45,7 @@ Expected<TestRunResult> LoadedObject::test_run(const std::string& name,
 
   vm::RunOptions ro;
   ro.count_insns = o.count_insns;
+  ro.insn_budget = o.insn_budget;
   ro.jiffies_hz = jiffies_hz_;
   ro.trace = o.trace;
   TestRunResult r;

@@ -63,7 +63,9 @@ class RingBufMap final : public Map {
                     "multiple of 4096 (got " +
                     std::to_string(def.key_size) + ", " + std::to_string(def.value_size) + ", " +
                     std::to_string(n) + ")");
-    if (n > kMaxDataSz) return e2big("a ring holds at most " + std::to_string(kMaxDataSz) + " bytes");
+    // Widened: clang's -Wtautological-constant-out-of-range-compare refuses
+    // a 32-bit n against this 64-bit bound (the fuzz build is clang's).
+    if (static_cast<uint64_t>(n) > kMaxDataSz) return e2big("a ring holds at most " + std::to_string(kMaxDataSz) + " bytes");
     return {};
   }
 

@@ -75,7 +75,9 @@ Access cgroup_skb(int64_t off, int size, bool write) {
 
 Access xdp(int64_t off, int size, bool write) {
   // struct xdp_md: data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex
-  if (write || off < 0 || off >= 24 || off % size != 0 || size != 4) return {};
+  // egress_ifindex (20) only for BPF_XDP_DEVMAP programs, which ringb does
+  // not tell apart: refused, as the kernel refuses it for SEC("xdp").
+  if (write || off < 0 || off >= 20 || off % size != 0 || size != 4) return {};
   Loaded l = off == 0 ? Loaded::Packet : off == 4 ? Loaded::PacketEnd : off == 8 ? Loaded::PacketMeta : Loaded::Scalar;
   return Access{true, l};
 }

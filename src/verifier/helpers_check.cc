@@ -264,12 +264,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       fail(R(regno) + " type=" + type_str(r) + " expected=" + expected_types(arg.kind));
     switch (arg.kind) {
       case ArgKind::ConstMapPtr: {
-        map_arg = regno;
-        const MapDef& m = map(r.aux);
-        if (p->id == 12 && m.type != static_cast<uint32_t>(MapType::ProgArray))
-          fail("expected prog array map for tail call");
-        if (!map_func_ok(m.type, p->id))
-          fail("cannot pass map_type " + std::to_string(m.type) + " into func " + fname);
+        map_arg = regno;  // checked against the helper after every argument, as the kernel does
         break;
       }
       case ArgKind::MapKey:
@@ -337,6 +332,13 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       }
       case ArgKind::BtfId:
       case ArgKind::BtfIdSockCommon:
+        // bpf_kptr_xchg: the object must be of the field's type (map_kptr_match_type).
+        if (p->id == 194 && regno == 2 && obj_.btf && r.aux) {
+          const Field* fld = field_at(f.regs[1]);
+          if (fld && fld->pointee_id && std::string(obj_.btf->name(r.aux)) != std::string(obj_.btf->name(fld->pointee_id)))
+            fail("invalid kptr access, R2 type=ptr_" + std::string(obj_.btf->name(r.aux)) + " expected=ptr_" +
+                 std::string(obj_.btf->name(fld->pointee_id)));
+        }
         if (arg.flags & helpers::kRelease) {
           if (!r.ref_obj_id) fail(R(regno) + " must be referenced when passed to release function");
           release_reg = regno;
@@ -344,6 +346,14 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         break;
       default: break;
     }
+  }
+  // check_map_func_compatibility, after the arguments.
+  if (map_arg >= 0) {
+    const MapDef& m = map(f.regs[map_arg].aux);
+    if (p->id == 12 && m.type != static_cast<uint32_t>(MapType::ProgArray))
+      fail("expected prog array map for tail call");
+    if (!map_func_ok(m.type, p->id))
+      fail("cannot pass map_type " + std::to_string(m.type) + " into func " + fname);
   }
   // What the call leaves behind.
   Reg ret;

@@ -120,15 +120,20 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         callback_reg = regno;
         break;
       case kfuncs::Arg::Pointer: {
+        // bpf_obj_drop's p__alloc: what holds no reference (a map value, a
+        // pointer already dropped) is refused before its type is looked at.
+        if ((p->flags & kfuncs::kRelease) && release_reg < 0 && name.find("obj_drop") != std::string::npos &&
+            !r.is_null_const() && !r.ref_obj_id)
+          fail("R" + std::to_string(regno) + " must be referenced or trusted");
         if (!r.is_pointer()) {
-          if (r.is_null_const()) fail("Possibly NULL pointer passed to trusted " + arg_name(an));
+          if (r.is_null_const()) fail("Possibly NULL pointer passed to trusted arg" + std::to_string(an));
           // tp_btf/fentry/lsm arguments are BTF-typed pointers in the kernel;
           // this verifier reads them as scalars.
           if (prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm)
             unmodelled("the BTF-typed arguments of " + std::string(prog_type_name(prog_.type)) + " programs");
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
         }
-        if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted " + arg_name(an));
+        if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted arg" + std::to_string(an));
         // A kernel object (task, cgroup) comes only as a BTF pointer.
         if ((prm.type == "task_struct" || prm.type == "cgroup") && r.type != RegType::BtfId)
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
@@ -141,9 +146,19 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
                  prm.type);
           root_reg = regno;
         } else if (prm.type == "bpf_list_node" || prm.type == "bpf_rb_node") {
-          if (r.type != RegType::BtfId || !(r.flags & kAlloc))
+          // push and add take an owning reference; a non-owning one (already
+          // in a collection) is not one (rbtree_remove's is checked later).
+          const bool inserts = name.find("push") != std::string::npos || name.find("rbtree_add") != std::string::npos;
+          if (r.type != RegType::BtfId || !(r.flags & kAlloc) || (inserts && (r.flags & kNonOwn)))
             fail(arg_name(an) + " expected pointer to allocated object");
           node_reg = regno;
+        }
+        if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0 && r.type == RegType::BtfId) {
+          bool known = false, counted = false;
+          for (const StructMeta& sm : obj_.struct_metas)
+            if (sm.btf_id == r.aux) known = true, counted = sm.record.refcount_off >= 0;
+          if ((known || (r.flags & kAlloc)) && !counted)
+            fail(arg_name(an) + " doesn't point to a type with bpf_refcount field");
         }
         if ((p->flags & kfuncs::kRelease) && release_reg < 0) {
           if (r.type != RegType::BtfId || !r.ref_obj_id) {
@@ -257,6 +272,9 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     v.id = ++id_gen_;
   }
   if (p->flags & kfuncs::kAcquire) {
+    // The kernel gives a KF_RET_NULL result an id first, then the reference
+    // its own (which replaces it): ids in messages count both.
+    if (p->flags & kfuncs::kRetNull) ++id_gen_;
     v.ref_obj_id = acquire_ref(st);
     if (ret_null) v.id = v.ref_obj_id;
   }

@@ -12,6 +12,8 @@ namespace {
 
 using namespace isa;
 
+constexpr uint32_t kRdonlyProg = 1U << 7;  // BPF_F_RDONLY_PROG
+
 std::string R(int r) { return "R" + std::to_string(r); }
 
 // __check_mem_access's message for an access outside [0, mem_size).
@@ -49,7 +51,7 @@ void Verifier::check_map_value_access(const State& st, int regno, const Reg& r, 
   if (!in_bounds(static_cast<int64_t>(r.umax) + off, size, vs, helper))
     fail(mem_message(r, regno, static_cast<int64_t>(r.umax) + off, size, vs) + "\n" + R(regno) +
          " max value is outside of the allowed memory range");
-  if (write && m.read_only)
+  if (write && (m.read_only || (m.map_flags & kRdonlyProg)))  // .rodata, or BPF_F_RDONLY_PROG
     fail("write into map forbidden, value_size=" + std::to_string(vs) + " off=" + std::to_string(off) + " size=" +
          std::to_string(size));
   // Special fields: only kptrs may be loaded and stored directly.
@@ -67,6 +69,9 @@ void Verifier::check_map_value_access(const State& st, int regno, const Reg& r, 
       fail("kptr access misaligned expected=" + std::to_string(fld.offset) + " off=" +
            std::to_string(off + static_cast<int64_t>(r.var_off.value)));
     if (size != 8) fail("kptr access size must be BPF_DW");
+    // check_map_kptr_access: referenced kptrs change only by bpf_kptr_xchg.
+    if (write && (fld.kind == FieldKind::Kptr || fld.kind == FieldKind::KptrPercpu))
+      fail("store to referenced kptr disallowed");
   }
 }
 
@@ -170,14 +175,16 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
       break;
     }
     case RegType::Stack: {
+      // Alignment first, as the kernel's check_ptr_alignment comes before
+      // the stack's bounds.
+      if (r.var_off.is_const() && (off + static_cast<int64_t>(r.var_off.value)) % size)
+        fail("misaligned stack access off " + std::to_string(r.var_off.value) + "+" + std::to_string(r.off) + "+" +
+             std::to_string(insn_off) + " size " + std::to_string(size));
       check_stack_bounds(regno, r, off, size, write ? " write to" : " read from");
       Frame& target = st.frames[r.frameno];
       const int64_t lo = r.var_off.is_const() ? off + static_cast<int64_t>(r.var_off.value) : off + r.smin;
       if (r.var_off.is_const()) {
         const int64_t at = lo;
-        if (at % size)
-          fail("misaligned stack access off " + std::to_string(r.var_off.value) + "+" + std::to_string(r.off) + "+" +
-               std::to_string(insn_off) + " size " + std::to_string(size));
         grow_stack(target, at, target.subprog);
         if (write) {
           // A spill of a scalar that fits links the slot and the register
@@ -306,6 +313,17 @@ void Verifier::check_atomic(State& st, const Insn& in) {
   if (d.type == RegType::Ctx || d.type == RegType::Packet || d.type == RegType::PacketMeta)
     fail("BPF_ATOMIC stores into R" + std::to_string(in.dst) + " " + type_str(d) + " is not allowed");
   const int size = size_bytes(in.code);
+  // Atomics are aligned whatever the pointer (check_atomic's strict
+  // alignment); the stack's own check says so for stack pointers.
+  if (d.type != RegType::Stack && d.is_pointer()) {
+    const Tnum at = tnum_add(d.var_off, Tnum::constant(static_cast<uint64_t>(static_cast<int64_t>(d.off) + in.off)));
+    if ((at.value | at.mask) & static_cast<uint64_t>(size - 1)) {
+      const char* desc = d.type == RegType::MapValue ? "value " : d.type == RegType::MapKey ? "key " : "";
+      fail(std::string("misaligned ") + desc + "access off " +
+           (d.var_off.is_const() ? std::to_string(d.var_off.value) : d.var_off.str()) + "+" + std::to_string(d.off) +
+           "+" + std::to_string(in.off) + " size " + std::to_string(size));
+    }
+  }
   const int load_reg = in.imm == kCmpXchg ? 0 : (in.imm & kFetch) ? in.src : -1;
   check_mem_access(st, in.dst, in.off, size, false, -1, false, in);
   check_mem_access(st, in.dst, in.off, size, true, -1, false, in);

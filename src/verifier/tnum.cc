@@ -22,7 +22,8 @@ bool Tnum::includes(Tnum b) const {
 
 std::string Tnum::str() const {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "(%#llx; %#llx)", static_cast<unsigned long long>(value),
+  // Not %#llx: the kernel's printf writes 0 as "0x0", the C library as "0".
+  std::snprintf(buf, sizeof buf, "(0x%llx; 0x%llx)", static_cast<unsigned long long>(value),
                 static_cast<unsigned long long>(mask));
   return buf;
 }

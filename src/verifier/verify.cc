@@ -75,6 +75,9 @@ void Verifier::check_function_starts() {
   }
   // Edges; reachability from the program's first instruction.
   std::vector<std::vector<uint32_t>> succ(n);
+  // A jump into an ld_imm64's second half: refused after the reachability
+  // check, as the kernel's check_cfg reports the ld_imm64 it skips first.
+  std::string into_ld_imm64;
   for (size_t i = 0; i < n; ++i) {
     if (second[i]) continue;
     cur_insn_ = static_cast<uint32_t>(i);
@@ -82,9 +85,13 @@ void Verifier::check_function_starts() {
     const uint32_t fn = subprog_of(static_cast<uint32_t>(i));
     const uint32_t fn_end = fn + 1 < func_start_.size() ? func_start_[fn + 1] : static_cast<uint32_t>(n);
     auto edge = [&](int64_t t, bool is_call) {
-      if (t < 0 || static_cast<size_t>(t) >= n || second[static_cast<size_t>(t)] ||
-          (!is_call && (t < func_start_[fn] || t >= fn_end)))
+      if (t < 0 || static_cast<size_t>(t) >= n || (!is_call && (t < func_start_[fn] || t >= fn_end)))
         fail("jump out of range from insn " + std::to_string(i) + " to " + std::to_string(t));
+      if (second[static_cast<size_t>(t)]) {
+        if (into_ld_imm64.empty())
+          into_ld_imm64 = "jump out of range from insn " + std::to_string(i) + " to " + std::to_string(t);
+        return;
+      }
       succ[i].push_back(static_cast<uint32_t>(t));
       if (!is_call) succ_[i].push_back(static_cast<uint32_t>(t));
     };
@@ -112,14 +119,14 @@ void Verifier::check_function_starts() {
       edge(static_cast<int64_t>(i) + in.imm + 1, true);
     }
     if (falls) {
-      if (next >= fn_end) fail("jump out of range from insn " + std::to_string(i) + " to " + std::to_string(next));
+      if (next >= fn_end) fail("last insn is not an exit or jmp");  // check_subprogs
       succ[i].push_back(static_cast<uint32_t>(next));
       succ_[i].push_back(static_cast<uint32_t>(next));
     }
     // Prune points, as the kernel marks them.
     if (c == kJmp || c == kJmp32) {
       const uint8_t o = op(in.code);
-      if (o == kJa) prune_point_[succ[i][0]] = true;
+      if (o == kJa) { if (!succ[i].empty()) prune_point_[succ[i][0]] = true; }
       else if (o == kCall) {
         if (next < n) prune_point_[next] = true;
         if (in.src == kPseudoCall) prune_point_[i] = true;
@@ -149,6 +156,7 @@ void Verifier::check_function_starts() {
       fail("unreachable insn " + std::to_string(i));
     }
   }
+  if (!into_ld_imm64.empty()) fail(into_ld_imm64);
 }
 
 bool Verifier::step(State& st) {

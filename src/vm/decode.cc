@@ -471,7 +471,7 @@ const Op* Executable::ops(bool counting) const { return counting ? counting_ops_
 
 uint64_t Executable::run(uint64_t ctx, RunState& rs) const {
   alignas(16) uint8_t stack[kStackArena];
-  const bool counting = rs.options && rs.options->count_insns;
+  const bool counting = rs.options && (rs.options->count_insns || rs.options->insn_budget);
   const std::vector<Op>& ops = counting ? counting_ops_ : ops_;
   rs.exe = this;
   rs.tail_calls = 0;
@@ -513,7 +513,7 @@ uint64_t RunState::call_callback(uint64_t target, uint64_t r1, uint64_t r2, uint
     return 0;
   }
   alignas(16) uint8_t stack[kStackArena];
-  const bool counting = options && options->count_insns;
+  const bool counting = options && (options->count_insns || options->insn_budget);
   const std::vector<Op>& ops = counting ? exe->counting_ops_ : exe->ops_;
   const uint64_t args[5] = {r1, r2, r3, r4, r5};
   const Executable* caller = exe;  // a tail call inside the callback changes exe

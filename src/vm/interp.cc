@@ -165,11 +165,20 @@ uint64_t run(const Op* ops, const Op* entry, const uint64_t args[5], RunState* r
   loops[0] = kFreshBudget;
   int depth = 0;
   uint64_t count = 0;
+  // RunOptions::insn_budget: what is left of it for this invocation
+  // (callbacks are invocations of their own; rs->insns has what ended).
+  uint64_t budget = UINT64_MAX;
+  if constexpr (kCount) {
+    if (rs->options && rs->options->insn_budget)
+      budget = rs->options->insn_budget > rs->insns ? rs->options->insn_budget - rs->insns : 0;
+  }
   const Op* op = entry;
 
-#define DISPATCH()                          \
-  do {                                      \
-    if constexpr (kCount) ++count;          \
+#define DISPATCH()                                        \
+  do {                                                    \
+    if constexpr (kCount) {                               \
+      if (++count > budget) goto L_BUDGET;                \
+    }                                                     \
     goto* op->handler;                      \
   } while (0)
 #define NEXT() \
@@ -550,6 +559,9 @@ L_EXIT:
 L_EXIT_ALL:
   if constexpr (kCount) rs->insns += count;
   return R[0];
+
+L_BUDGET: __attribute__((unused));  // reached only when counting
+  FAIL("instruction budget exhausted", E2BIG);
 
 L_TRAP:  // code the kernel refuses when it reaches it (encoding.h)
   FAIL(reinterpret_cast<const char*>(op->aux), EINVAL);

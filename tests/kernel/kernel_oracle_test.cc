@@ -151,7 +151,7 @@ std::vector<CorpusProgram> programs_of(const char* object) {
     return out;
   }
   for (ProgramAnnotations& a : all) {
-    if (a.retval || a.expect_failure) out.push_back({object, std::move(a), ""});
+    if (a.retval || a.expect_failure || a.expect_success) out.push_back({object, std::move(a), ""});
   }
   if (out.empty()) {
     placeholder("no_annotated_programs",
@@ -341,8 +341,9 @@ RINGB_BPF_CORPUS_OBJECTS(RINGB_INSTANTIATE)
 
 // ---- whole-corpus checks --------------------------------------------------
 
-// Every program in the corpus must be tested: a program without __retval or
-// __failure would silently never run.  Needs no privileges.
+// Every program in the corpus must be tested: a program without __retval,
+// __failure or __success (loaded, not run: a verifier's accepted edge) would
+// silently never be checked.  Needs no privileges.
 TEST(Corpus, EveryProgramIsAnnotated) {
   for (const char* object : kCorpusObjects) {
     SCOPED_TRACE(object);
@@ -361,10 +362,10 @@ TEST(Corpus, EveryProgramIsAnnotated) {
       const char* name = bpf_program__name(prog);
       bool annotated = false;
       for (const ProgramAnnotations& a : all) {
-        if (a.function == name) annotated = a.retval.has_value() || a.expect_failure;
+        if (a.function == name) annotated = a.retval.has_value() || a.expect_failure || a.expect_success;
       }
       EXPECT_TRUE(annotated) << path << ": program " << name
-                             << " has neither __retval nor __failure";
+                             << " has neither __retval, __failure nor __success";
     }
     EXPECT_GT(programs, 0) << path << " has no programs";
   }

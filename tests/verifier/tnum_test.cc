@@ -79,7 +79,7 @@ TEST(Tnum, RangeAndIncludes) {
   EXPECT_TRUE(Tnum::unknown().includes(Tnum::constant(7)));
   EXPECT_FALSE(Tnum::constant(7).includes(Tnum::unknown()));
   EXPECT_TRUE((Tnum{0, 0xf}).includes(Tnum{4, 3}));
-  EXPECT_EQ(Tnum::range(0, 0xff).str(), "(0; 0xff)");
+  EXPECT_EQ(Tnum::range(0, 0xff).str(), "(0x0; 0xff)");
 }
 
 }  // namespace

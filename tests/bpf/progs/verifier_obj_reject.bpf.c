@@ -1,0 +1,396 @@
+/* verifier_obj_reject: the allocated-object model's rules — references from
+ * bpf_obj_new and list/rbtree removal must be released or handed over, not
+ * used after bpf_obj_drop or after the lock that made them non-owning is
+ * released; graph operations need the root's bpf_spin_lock; special fields
+ * are not read or written directly; kptr fields change only through
+ * bpf_kptr_xchg, with the field's type; releases take the object's start.
+ * Kernel messages checked by tests/kernel, ringb by tests/corpus. */
+#include "ringb_test.h"
+#include "bpf_objects.h"
+
+struct vo_elem {
+	long key;
+	struct bpf_list_node link;
+};
+
+struct vo_node {
+	long key;
+	struct bpf_rb_node rb;
+};
+
+struct vo_other {
+	int x;
+};
+
+struct vo_holder {
+	struct bpf_spin_lock lock;
+	struct bpf_list_head head __contains(vo_elem, link);
+};
+
+struct vo_tree {
+	struct bpf_spin_lock lock;
+	struct bpf_rb_root root __contains(vo_node, rb);
+};
+
+struct vo_slot {
+	struct vo_elem __kptr *elem;
+	long n;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, int);
+	__type(value, struct vo_holder);
+} vo_lists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, int);
+	__type(value, struct vo_tree);
+} vo_trees SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, int);
+	__type(value, struct vo_slot);
+} vo_slots SEC(".maps");
+
+static struct vo_holder *holder(void) { int k = 0; return bpf_map_lookup_elem(&vo_lists, &k); }
+static struct vo_tree *tree(void) { int k = 0; return bpf_map_lookup_elem(&vo_trees, &k); }
+static struct vo_slot *slot(void) { int k = 0; return bpf_map_lookup_elem(&vo_slots, &k); }
+
+static _Bool vo_less(struct bpf_rb_node *a, const struct bpf_rb_node *b)
+{
+	return container_of(a, struct vo_node, rb)->key < container_of(b, struct vo_node, rb)->key;
+}
+
+SEC("tc") __failure __msg("Unreleased reference id=2 alloc_insn=3") __msg("BPF_EXIT instruction in main prog would lead to reference leak")
+int vo_new_leaked(struct __sk_buff *skb)
+{
+	struct vo_elem *e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	e->key = 1;
+	return 0;
+}
+
+SEC("tc") __failure __msg("R6 invalid mem access 'scalar'")
+int vo_use_after_drop(struct __sk_buff *skb)
+{
+	struct vo_elem *e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_obj_drop(e);
+	return e->key;
+}
+
+SEC("tc") __failure __msg("R1 must be referenced or trusted")
+int vo_double_drop(struct __sk_buff *skb)
+{
+	struct vo_elem *e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_obj_drop(e);
+	bpf_obj_drop(e);
+	return 0;
+}
+
+SEC("tc") __failure __msg("R0 invalid mem access 'ptr_or_null_'")
+int vo_new_unchecked(struct __sk_buff *skb)
+{
+	struct vo_elem *e = bpf_obj_new(struct vo_elem);
+	e->key = 1;
+	bpf_obj_drop(e);
+	return 0;
+}
+
+SEC("tc") __failure __msg("bpf_spin_lock at off=0 must be held for bpf_list_head")
+int vo_push_without_lock(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct vo_elem *e;
+	if (!h) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_list_push_back(&h->head, &e->link);
+	return 0;
+}
+
+SEC("tc") __failure __msg("bpf_spin_lock at off=0 must be held for bpf_list_head")
+int vo_pop_without_lock(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct bpf_list_node *n;
+	if (!h) return 1;
+	n = bpf_list_pop_front(&h->head);
+	if (n) bpf_obj_drop(container_of(n, struct vo_elem, link));
+	return 0;
+}
+
+SEC("tc") __failure __msg("R7 invalid mem access 'scalar'")
+int vo_use_after_unlock(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct vo_elem *e;
+	if (!h) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_spin_lock(&h->lock);
+	bpf_list_push_back(&h->head, &e->link);
+	bpf_spin_unlock(&h->lock);
+	e->key = 2;
+	return 0;
+}
+
+/* under the lock, the pushed object may still be written (non-owning) */
+SEC("tc") __success
+int vo_write_before_unlock(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct vo_elem *e;
+	struct bpf_list_node *n;
+	if (!h) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_spin_lock(&h->lock);
+	bpf_list_push_back(&h->head, &e->link);
+	e->key = 2;
+	n = bpf_list_pop_front(&h->head);
+	bpf_spin_unlock(&h->lock);
+	if (n) bpf_obj_drop(container_of(n, struct vo_elem, link));
+	return 0;
+}
+
+SEC("tc") __failure __msg("Unreleased reference id=3 alloc_insn=13") __msg("BPF_EXIT instruction in main prog would lead to reference leak")
+int vo_popped_leaked(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct bpf_list_node *n;
+	if (!h) return 1;
+	bpf_spin_lock(&h->lock);
+	n = bpf_list_pop_front(&h->head);
+	bpf_spin_unlock(&h->lock);
+	return n ? 1 : 0;
+}
+
+SEC("tc") __failure __msg("function calls are not allowed while holding a lock")
+int vo_new_under_lock(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct vo_elem *e;
+	if (!h) return 1;
+	bpf_spin_lock(&h->lock);
+	e = bpf_obj_new(struct vo_elem);
+	if (e) bpf_list_push_back(&h->head, &e->link);
+	bpf_spin_unlock(&h->lock);
+	return 0;
+}
+
+SEC("tc") __failure __msg("function calls are not allowed while holding a lock")
+int vo_drop_under_lock(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct bpf_list_node *n;
+	if (!h) return 1;
+	bpf_spin_lock(&h->lock);
+	n = bpf_list_pop_front(&h->head);
+	if (n) bpf_obj_drop(container_of(n, struct vo_elem, link));
+	bpf_spin_unlock(&h->lock);
+	return 0;
+}
+
+SEC("tc") __failure __msg("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region")
+int vo_exit_holding_lock(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	if (!h) return 1;
+	bpf_spin_lock(&h->lock);
+	return 0;
+}
+
+SEC("tc") __failure __msg("bpf_spin_lock at off=0 must be held for bpf_rb_root")
+int vo_rbtree_add_without_lock(struct __sk_buff *skb)
+{
+	struct vo_tree *t = tree();
+	struct vo_node *n;
+	if (!t) return 1;
+	n = bpf_obj_new(struct vo_node);
+	if (!n) return 1;
+	bpf_rbtree_add(&t->root, &n->rb, vo_less);
+	return 0;
+}
+
+SEC("tc") __failure __msg("bpf_spin_lock at off=0 must be held for bpf_rb_root")
+int vo_rbtree_first_without_lock(struct __sk_buff *skb)
+{
+	struct vo_tree *t = tree();
+	if (!t) return 1;
+	return bpf_rbtree_first(&t->root) ? 1 : 0;
+}
+
+SEC("tc") __failure __msg("R7 invalid mem access 'scalar'")
+int vo_rbtree_use_after_unlock(struct __sk_buff *skb)
+{
+	struct vo_tree *t = tree();
+	struct vo_node *n;
+	if (!t) return 1;
+	n = bpf_obj_new(struct vo_node);
+	if (!n) return 1;
+	bpf_spin_lock(&t->lock);
+	bpf_rbtree_add(&t->root, &n->rb, vo_less);
+	bpf_spin_unlock(&t->lock);
+	return n->key;
+}
+
+SEC("tc") __failure __msg("bpf_list_head cannot be accessed directly by load/store")
+int vo_list_head_read(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	if (!h) return 1;
+	return *(long *)&h->head;
+}
+
+SEC("tc") __failure __msg("direct access to bpf_list_node is disallowed")
+int vo_list_node_write(struct __sk_buff *skb)
+{
+	struct vo_elem *e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	*(long *)&e->link = 0;
+	bpf_obj_drop(e);
+	return 0;
+}
+
+SEC("tc") __failure __msg("store to referenced kptr disallowed")
+int vo_kptr_direct_store(struct __sk_buff *skb)
+{
+	struct vo_slot *s = slot();
+	struct vo_elem *e;
+	if (!s) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	s->elem = e;
+	return 0;
+}
+
+SEC("tc") __failure __msg("invalid kptr access, R2 type=ptr_vo_other expected=ptr_vo_elem")
+int vo_kptr_xchg_wrong_type(struct __sk_buff *skb)
+{
+	struct vo_slot *s = slot();
+	struct vo_other *o, *old;
+	if (!s) return 1;
+	o = bpf_obj_new(struct vo_other);
+	if (!o) return 1;
+	old = bpf_kptr_xchg(&s->elem, o);
+	if (old) bpf_obj_drop(old);
+	return 0;
+}
+
+SEC("tc") __failure __msg("Unreleased reference id=2 alloc_insn=10") __msg("BPF_EXIT instruction in main prog would lead to reference leak")
+int vo_kptr_xchg_result_leaked(struct __sk_buff *skb)
+{
+	struct vo_slot *s = slot();
+	if (!s) return 1;
+	return bpf_kptr_xchg(&s->elem, NULL) ? 1 : 0;
+}
+
+SEC("tc") __success
+int vo_kptr_xchg_round_trip(struct __sk_buff *skb)
+{
+	struct vo_slot *s = slot();
+	struct vo_elem *e, *old;
+	if (!s) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	old = bpf_kptr_xchg(&s->elem, e);
+	if (old) bpf_obj_drop(old);
+	old = bpf_kptr_xchg(&s->elem, NULL);
+	if (old) bpf_obj_drop(old);
+	return 0;
+}
+
+SEC("tc") __failure __msg("off=8 doesn't point to kptr")
+int vo_kptr_xchg_not_kptr_field(struct __sk_buff *skb)
+{
+	struct vo_slot *s = slot();
+	struct vo_elem *e, *old;
+	if (!s) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	old = bpf_kptr_xchg(&s->n, e);
+	if (old) bpf_obj_drop(old);
+	return 0;
+}
+
+SEC("tc") __failure __msg("R1 must be referenced or trusted")
+int vo_drop_map_value(struct __sk_buff *skb)
+{
+	struct vo_slot *s = slot();
+	if (!s) return 1;
+	bpf_obj_drop(s);
+	return 0;
+}
+
+SEC("tc") __failure __msg("R1 must have zero offset when passed to release func or trusted arg to kfunc")
+int vo_drop_interior_pointer(struct __sk_buff *skb)
+{
+	struct vo_elem *e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_obj_drop(&e->link);
+	return 0;
+}
+
+SEC("tc") __failure __msg("arg#1 expected pointer to allocated object")
+int vo_push_twice(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct vo_elem *e;
+	if (!h) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_spin_lock(&h->lock);
+	bpf_list_push_back(&h->head, &e->link);
+	bpf_list_push_front(&h->head, &e->link);
+	bpf_spin_unlock(&h->lock);
+	return 0;
+}
+
+SEC("tc") __failure __msg("arg#1 expected pointer to allocated object")
+int vo_push_stack_node(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct vo_elem local = {};
+	if (!h) return 1;
+	bpf_spin_lock(&h->lock);
+	bpf_list_push_back(&h->head, &local.link);
+	bpf_spin_unlock(&h->lock);
+	return 0;
+}
+
+SEC("tc") __failure __msg("arg#0 doesn't point to a type with bpf_refcount field")
+int vo_refcount_acquire_no_refcount(struct __sk_buff *skb)
+{
+	struct vo_elem *e = bpf_obj_new(struct vo_elem), *m;
+	if (!e) return 1;
+	m = bpf_refcount_acquire(e);
+	if (m) bpf_obj_drop(m);
+	bpf_obj_drop(e);
+	return 0;
+}
+
+SEC("syscall") __failure __msg("Unreleased reference id=2 alloc_insn=0") __msg("BPF_EXIT instruction in main prog would lead to reference leak")
+int vo_cpumask_leaked(void *ctx)
+{
+	struct bpf_cpumask *m = bpf_cpumask_create();
+	if (!m) return 1;
+	bpf_cpumask_set_cpu(0, m);
+	return 0;
+}
+
+SEC("syscall") __failure __msg("Possibly NULL pointer passed to trusted arg1")
+int vo_cpumask_unchecked(void *ctx)
+{
+	struct bpf_cpumask *m = bpf_cpumask_create();
+	bpf_cpumask_set_cpu(0, m);
+	bpf_cpumask_release(m);
+	return 0;
+}
