@@ -272,9 +272,6 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     v.id = ++id_gen_;
   }
   if (p->flags & kfuncs::kAcquire) {
-    // The kernel gives a KF_RET_NULL result an id first, then the reference
-    // its own (which replaces it): ids in messages count both.
-    if (p->flags & kfuncs::kRetNull) ++id_gen_;
     v.ref_obj_id = acquire_ref(st);
     if (ret_null) v.id = v.ref_obj_id;
   }
