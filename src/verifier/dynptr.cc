@@ -41,8 +41,10 @@ int obj_spi(const Frame& f, const Reg& r, const char* kind, int nr_slots, std::s
   }
   const int64_t off = r.off + static_cast<int64_t>(r.var_off.value);
   // C's division truncates: (-off - 1) / 8, as the kernel's __get_spi.
+  // off >= 0 lies above the stack, though (-0 - 1) / 8 truncates to slot 0
+  // (the soundness fuzzer's find: an iterator's destroy through fp+0).
   const int64_t spi = (-off - 1) / 8;
-  if (off % 8 != 0 || spi + 1 < nr_slots) {
+  if (off % 8 != 0 || off >= 0 || spi + 1 < nr_slots) {
     err = "cannot pass in " + std::string(kind) + " at an offset=" + std::to_string(off);
     return -2;
   }
