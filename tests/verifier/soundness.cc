@@ -181,7 +181,10 @@ Program mutate(const Program& base, const uint8_t* data, size_t size) {
         in.off = (s.byte() & 1) ? interesting_off(s) : static_cast<int16_t>(in.off + static_cast<int8_t>(s.byte()));
         break;
       case 4:
-        in.imm = (s.byte() & 1) ? interesting_imm(s) : in.imm + static_cast<int8_t>(s.byte());
+        // nudged with wrap-around (in unsigned arithmetic: no signed overflow)
+        in.imm = (s.byte() & 1) ? interesting_imm(s)
+                                : static_cast<int32_t>(static_cast<uint32_t>(in.imm) +
+                                                       static_cast<uint32_t>(static_cast<int8_t>(s.byte())));
         break;
       case 5: {  // insert a copy of another instruction before i
         const Insn copy = p.insns[s.index(p.insns.size())];
