@@ -60,8 +60,15 @@ Expected<uint64_t> Table::add(const Socket& in) {
   for (size_t i = 0; i < kCapacity; ++i) {
     Record& r = recs_[i];
     uint32_t st = r.slot.load(std::memory_order_acquire);
-    if (st == kRemoved && r.refs.load(std::memory_order_acquire) != 0) continue;
-    if ((st != kFree && st != kRemoved) || !r.slot.compare_exchange_strong(st, kBusy)) continue;
+    if ((st != kFree && st != kRemoved) || !r.slot.compare_exchange_strong(st, kBusy, std::memory_order_seq_cst))
+      continue;
+    // A lookup takes its reference before it reads a field and then checks
+    // the slot is live (both seq_cst): a slot nobody holds after the CAS is
+    // one no lookup will read until it is live again.
+    if (r.refs.load(std::memory_order_seq_cst) != 0) {
+      r.slot.store(st, std::memory_order_release);
+      continue;
+    }
     std::memset(&r.sk, 0, sizeof r.sk);
     std::memset(&r.tcp, 0, sizeof r.tcp);
     r.sk.bound_dev_if = in.bound_dev_if;
@@ -112,10 +119,10 @@ Record* Table::lookup(uint32_t family, uint32_t protocol, const uint8_t* saddr, 
     for (size_t i = 0; i < kCapacity; ++i) {
       Record& r = recs_[i];
       if (r.slot.load(std::memory_order_acquire) != kLive) continue;
-      if (score(r, family, protocol, saddr, daddr, sport, dport) != want) continue;
-      r.refs.fetch_add(1, std::memory_order_acq_rel);
-      // Still live, and still this socket (the slot may have been reused).
-      if (r.slot.load(std::memory_order_acquire) != kLive ||
+      // The reference first, then the fields: add() rewrites a slot only
+      // when no reference is held (see there).
+      r.refs.fetch_add(1, std::memory_order_seq_cst);
+      if (r.slot.load(std::memory_order_seq_cst) != kLive ||
           score(r, family, protocol, saddr, daddr, sport, dport) != want) {
         r.refs.fetch_sub(1, std::memory_order_acq_rel);
         continue;
