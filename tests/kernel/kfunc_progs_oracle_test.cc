@@ -6,53 +6,24 @@
 // Skips without bpf() or without the kernel's BTF.
 #include <bpf/btf.h>
 #include <gtest/gtest.h>
-#include <linux/bpf.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <string>
 
+#include "raw_call_load.h"
 #include "ringb/kfunc_progs.h"
 
 namespace {
 
 using ringb::ProgType;
 
-// 1: the kernel refused the kfunc for the type, 0: it did not; -1: bpf()
+// 1: the kernel refused the call for the type, 0: it did not; -1: bpf()
 // is not permitted. The log in *log.
-int kernel_refuses(ProgType type, int btf_id, std::string* log) {
-  const bpf_insn insns[] = {
-      {BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, btf_id},
-      {BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0},
-      {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
-  };
-  static char buf[1 << 16];
-  buf[0] = 0;
-  bpf_attr a;
-  std::memset(&a, 0, sizeof a);
-  a.prog_type = static_cast<uint32_t>(type);
-  a.insn_cnt = 3;
-  a.insns = reinterpret_cast<uint64_t>(insns);
-  a.license = reinterpret_cast<uint64_t>("GPL");
-  a.log_level = 1;
-  a.log_size = sizeof buf;
-  a.log_buf = reinterpret_cast<uint64_t>(buf);
-  if (type == ProgType::Syscall) a.prog_flags = BPF_F_SLEEPABLE;
-  const int fd = static_cast<int>(syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof a));
-  if (fd >= 0) close(fd);
-  *log = buf;
-  if (fd < 0 && (errno == EPERM || errno == ENOSYS) && log->empty()) return -1;
+int kernel_refuses(ProgType type, int id, std::string* log) {
+  if (!ringb::testing::kernel_load_call(type, ringb::testing::CallKind::Kfunc, id, log)) return -1;
   return log->find("is not allowed") != std::string::npos ? 1 : 0;
 }
 
 TEST(KfuncProgs, EveryRowAgreesWithTheKernel) {
-  const ProgType types[] = {ProgType::SocketFilter, ProgType::Kprobe,  ProgType::SchedCls,     ProgType::SchedAct,
-                            ProgType::Tracepoint,   ProgType::Xdp,     ProgType::PerfEvent,    ProgType::CgroupSkb,
-                            ProgType::LwtIn,        ProgType::LwtOut,  ProgType::LwtXmit,      ProgType::SkSkb,
-                            ProgType::SkMsg,        ProgType::RawTracepoint, ProgType::LwtSeg6local,
-                            ProgType::FlowDissector, ProgType::Syscall};
   btf* vmlinux = btf__load_vmlinux_btf();
   if (!vmlinux) GTEST_SKIP() << "no kernel BTF here";
   size_t n = 0;
@@ -63,7 +34,7 @@ TEST(KfuncProgs, EveryRowAgreesWithTheKernel) {
     const int id = btf__find_by_name_kind(vmlinux, names[i], BTF_KIND_FUNC);
     EXPECT_GT(id, 0) << names[i] << " is not a function of this kernel";
     if (id <= 0) continue;
-    for (ProgType t : types) {
+    for (ProgType t : ringb::testing::kOracleProgTypes) {
       std::string log;
       const int refused = kernel_refuses(t, id, &log);
       if (refused < 0) {
