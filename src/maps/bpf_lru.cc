@@ -46,7 +46,14 @@ LruNode* node_of(LruLink* l) { return reinterpret_cast<LruNode*>(l); }
 
 bool is_ref(const LruNode* n) { return lru_load(n->ref) != 0; }
 void clear_ref(LruNode* n) { lru_store(n->ref, 0); }
-bool pending_free(const LruNode* n) { return lru_load(n->pending_free) != 0; }
+// A push that could not take a list's lock hands its node over by marking
+// it; the scan that frees the node takes it over with what the pusher did to
+// it before (its read of node->cpu among them): release and acquire, so the
+// node's next owner after the allocator is ordered after the pusher.
+bool pending_free(const LruNode* n) {
+  return std::atomic_ref<uint8_t>(const_cast<uint8_t&>(n->pending_free)).load(std::memory_order_acquire) != 0;
+}
+void mark_pending_free(LruNode* n) { std::atomic_ref<uint8_t>(n->pending_free).store(1, std::memory_order_release); }
 
 // Takes one slot off a free count (under the list's lock; the only writer
 // without it adds, atomically).
@@ -337,7 +344,7 @@ void BpfLru::common_push_free(int cpu, LruNode* node, Released& out) {
   if (lru_load(node->type) == kLruLocalPending) {
     LocalList& loc = local_[node->cpu];
     if (lru_lock(loc.lock, cpu)) {
-      lru_store(node->pending_free, 1);
+      mark_pending_free(node);
       return;
     }
     if (node->type == kLruLocalPending) {
@@ -353,7 +360,7 @@ void BpfLru::common_push_free(int cpu, LruNode* node, Released& out) {
   }
   LruList& l = *common_;
   if (lru_lock(l.lock, cpu)) {
-    lru_store(node->pending_free, 1);
+    mark_pending_free(node);
     return;
   }
   move_to_free(l, node, l.free_count, out);
@@ -363,7 +370,7 @@ void BpfLru::common_push_free(int cpu, LruNode* node, Released& out) {
 void BpfLru::percpu_push_free(int cpu, LruNode* node, Released& out) {
   LruList& l = percpu_lru_[node->cpu];
   if (lru_lock(l.lock, cpu)) {
-    lru_store(node->pending_free, 1);
+    mark_pending_free(node);
     return;
   }
   move_to_free(l, node, l.free_count, out);
