@@ -6,6 +6,8 @@
 //                 or not, plain or per-cpu; plus no-prealloc / prealloc
 //   lru_ops       the same on LRU hash maps, and inserts into full ones
 //                 (evicting) against a hash map deleting by hand; LRU / hash
+//   lpm_ops       an LPM trie: update/lookup/delete, and longest-prefix
+//                 lookups in a trie of 32 nested prefixes
 //   objects       the object model (obj_new/drop, lists, rbtrees, refcounts,
 //                 kptrs, cpumasks) against the kernel and the same work in
 //                 native C++ (bench_native.h)
@@ -154,6 +156,7 @@ int run_bench(int argc, char** argv) {
       {"lru_ops", "lru_ops"},              {"lru_ops", "lru_percpu_ops"},
       {"lru_ops", "lru_evict"},            {"lru_ops", "lru_nc_evict"},
       {"lru_ops", "hash_churn"},
+      {"lpm_ops", "lpm_ops"},              {"lpm_ops", "lpm_lookup"},
   };
   std::vector<Row> rows;
   for (const auto& [object, prog] : cases) {
