@@ -64,11 +64,12 @@ bool map_func_ok(uint32_t type, int func) {
 bool is_sock_map(uint32_t type) { return type == 15 || type == 18; }
 
 // may_update_sockmap: the program types whose sockets are never locked
-// where they run. (The kernel also allows sk_reuseport and sk_lookup, which
-// ringb does not load, and sockmap iterators: a Tracing attach type this
-// check does not see, so an iter/sockmap program is refused here.)
-bool may_update_sockmap(ProgType pt, int func) {
+// where they run, and iterators (tracing programs in an iter/ section, the
+// kernel's BPF_TRACE_ITER). The kernel also allows sk_reuseport and
+// sk_lookup, which ringb does not load.
+bool may_update_sockmap(ProgType pt, const std::string& section, int func) {
   switch (pt) {
+    case ProgType::Tracing: return section.rfind("iter/", 0) == 0 || section.rfind("iter.s/", 0) == 0;
     case ProgType::SockOps: return func == 3;  // updates through bpf_sock_map_update only
     case ProgType::SocketFilter: case ProgType::SchedCls: case ProgType::SchedAct: case ProgType::Xdp:
     case ProgType::FlowDissector: return true;
@@ -384,7 +385,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     const MapDef& m = map(f.regs[map_arg].aux);
     if (p->id == 12 && m.type != static_cast<uint32_t>(MapType::ProgArray))
       fail("expected prog array map for tail call");
-    if (is_sock_map(m.type) && (p->id == 2 || p->id == 3) && !may_update_sockmap(prog_.type, p->id))
+    if (is_sock_map(m.type) && (p->id == 2 || p->id == 3) && !may_update_sockmap(prog_.type, prog_.section, p->id))
       fail("cannot update sockmap in this context");
     if (!map_func_ok(m.type, p->id))
       fail("cannot pass map_type " + std::to_string(m.type) + " into func " + fname);
