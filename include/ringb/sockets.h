@@ -87,6 +87,20 @@ class Table {
   // The records' memory: whether `p` points at a record's struct bpf_sock.
   Record* record_of(const void* p) const;
 
+  // A socket as sockmaps and sockhashes hold it (the kernel's map entry
+  // holding the sock): its slot and cookie in one word, never 0, so a map
+  // reads and writes an entry with one atomic access. A socket removed from
+  // the table (the kernel's close, which unlinks it from every map) is no
+  // longer found through its handle, even when its slot is reused.
+  static constexpr uint64_t kSlotBits = 10;  // kCapacity == 1 << kSlotBits
+  // The live socket with this cookie, 0 when none (host threads).
+  uint64_t handle_by_cookie(uint64_t cookie) const;
+  // The handle of a record a program holds a reference on (0: not the table's).
+  uint64_t handle_of(const void* p) const;
+  // The socket a handle names with a reference taken, or nullptr when it
+  // was removed. Async-signal-safe.
+  Record* acquire(uint64_t handle);
+
  private:
   std::unique_ptr<Record[]> recs_;
   mutable std::mutex host_;  // add/remove (the host's side only)

@@ -45,9 +45,15 @@ constexpr Row kRows[] = {
     {43, kSchedCls | kSchedAct | kLwtXmit | kSkSkb},
     {44, kXdp},
     {45, kKprobe | kTracepoint | kPerfEvent | kRawTracepoint | kSyscall},
+    {52, kSkSkb},
+    {53, 0},  // sock_ops only
     {54, kXdp},
+    {60, kSkMsg},
     {65, kXdp},
     {67, kKprobe | kTracepoint | kPerfEvent | kRawTracepoint | kSyscall},
+    {70, 0},  // sock_ops only
+    {71, kSkMsg},
+    {72, kSkSkb},
     {87, kAll},
     {88, kAll},
     {89, kAll},
@@ -76,7 +82,7 @@ constexpr Row kRows[] = {
 };
 
 constexpr int kIds[] = {
-1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 26, 28, 38, 39, 40, 42, 43, 44, 45, 54, 65, 67, 87, 88, 89, 93, 94, 105, 106, 112, 113, 114, 115, 118, 125, 141, 153, 154, 160, 163, 164, 165, 181, 182, 194, 195, 208
+1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 26, 28, 38, 39, 40, 42, 43, 44, 45, 52, 53, 54, 60, 65, 67, 70, 71, 72, 87, 88, 89, 93, 94, 105, 106, 112, 113, 114, 115, 118, 125, 141, 153, 154, 160, 163, 164, 165, 181, 182, 194, 195, 208
 };
 
 }  // namespace

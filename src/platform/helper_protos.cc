@@ -122,6 +122,13 @@ const Proto kProtos[] = {
     {98, "bpf_get_listener_sock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false},
     {46, "bpf_get_socket_cookie", R::Integer, 0, {a(K::Ctx)}, false, false},
     {122, "bpf_get_netns_cookie", R::Integer, 0, {a(K::Ctx, kMaybeNull)}, false, false},
+    // Sockmaps (net/core/sock_map.c): redirects by index or key, sock_ops updates.
+    {52, "bpf_sk_redirect_map", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::Anything), a(K::Anything)}, false, false},
+    {72, "bpf_sk_redirect_hash", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, false},
+    {60, "bpf_msg_redirect_map", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::Anything), a(K::Anything)}, false, false},
+    {71, "bpf_msg_redirect_hash", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, false},
+    {53, "bpf_sock_map_update", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, true},
+    {70, "bpf_sock_hash_update", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, true},
     // Local storage (ringb/local_storage.h).
     {107, "bpf_sk_storage_get", R::MapValueOrNull, 0,
      {a(K::ConstMapPtr), a(K::BtfIdSockCommon), a(K::MapValue, kMaybeNull), a(K::Anything)}, false, false},

@@ -33,6 +33,15 @@ bool map_func_ok(uint32_t type, int func) {
     case MapType::UserRingBuf: if (func != 209) return false; break;
     default: break;
   }
+  // SOCKMAP (15), SOCKHASH (18): their redirect and update helpers, lookups,
+  // bpf_sk_select_reuseport; update/delete by program type (may_update_sockmap).
+  constexpr uint32_t kSockMap = 15, kSockHash = 18;
+  if (type == kSockMap && func != 52 && func != 53 && func != 60 && func != 82 && func != 1 && func != 2 && func != 3)
+    return false;
+  if (type == kSockHash && func != 72 && func != 70 && func != 71 && func != 82 && func != 1 && func != 2 && func != 3)
+    return false;
+  if (func == 52 || func == 53 || func == 60) return type == kSockMap;
+  if (func == 70 || func == 71 || func == 72) return type == kSockHash;
   // Local storage: each type with its own get/delete helpers only.
   constexpr uint32_t kSkStorage = 24, kTaskStorage = 29, kCgrpStorage = 32;
   if (type == kSkStorage || func == 107 || func == 108) return type == kSkStorage && (func == 107 || func == 108);
@@ -49,6 +58,22 @@ bool map_func_ok(uint32_t type, int func) {
     case 130: case 131: case 134: case 198: return t == MapType::RingBuf;
     case 209: return t == MapType::UserRingBuf;
     default: return true;
+  }
+}
+
+bool is_sock_map(uint32_t type) { return type == 15 || type == 18; }
+
+// may_update_sockmap: the program types whose sockets are never locked
+// where they run, and iterators (tracing programs in an iter/ section, the
+// kernel's BPF_TRACE_ITER). The kernel also allows sk_reuseport and
+// sk_lookup, which ringb does not load.
+bool may_update_sockmap(ProgType pt, const std::string& section, int func) {
+  switch (pt) {
+    case ProgType::Tracing: return section.rfind("iter/", 0) == 0 || section.rfind("iter.s/", 0) == 0;
+    case ProgType::SockOps: return func == 3;  // updates through bpf_sock_map_update only
+    case ProgType::SocketFilter: case ProgType::SchedCls: case ProgType::SchedAct: case ProgType::Xdp:
+    case ProgType::FlowDissector: return true;
+    default: return false;
   }
 }
 
@@ -200,9 +225,14 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   int dynptr_reg = -1, dynptr_release = -1;
   uint64_t alloc_size = 0;
   for (int a = 0; a < 5; ++a) {
-    const helpers::Arg arg = p->args[a];
+    helpers::Arg arg = p->args[a];
     if (arg.kind == ArgKind::None) break;
     const int regno = a + 1;
+    // resolve_map_arg_type: a sockmap's value is a socket.
+    if (arg.kind == ArgKind::MapValue && map_arg >= 0 && is_sock_map(map(f.regs[map_arg].aux).type)) {
+      if (arg.flags) fail("invalid arg_type for sockmap/sockhash");
+      arg.kind = ArgKind::BtfIdSockCommon;
+    }
     check_reg_read(st, regno);
     const Reg& r = f.regs[regno];
     if (arg.kind == ArgKind::Anything) {
@@ -276,6 +306,9 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         break;
       }
       case ArgKind::Func:
+        // bpf_for_each_map_elem: only maps with a map_for_each_callback.
+        if (p->id == 164 && map_arg >= 0 && !map_func_ok(map(f.regs[map_arg].aux).type, 164))
+          fail("callback function not allowed for map");
         has_func = true;
         func_sub = r.aux;
         break;
@@ -352,6 +385,8 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     const MapDef& m = map(f.regs[map_arg].aux);
     if (p->id == 12 && m.type != static_cast<uint32_t>(MapType::ProgArray))
       fail("expected prog array map for tail call");
+    if (is_sock_map(m.type) && (p->id == 2 || p->id == 3) && !may_update_sockmap(prog_.type, prog_.section, p->id))
+      fail("cannot update sockmap in this context");
     if (!map_func_ok(m.type, p->id))
       fail("cannot pass map_type " + std::to_string(m.type) + " into func " + fname);
   }
@@ -473,6 +508,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       if (m.type == kSockMap || m.type == kSockHash) {
         // A socket with a reference the program must release.
         v.type = RegType::Sock;
+        v.aux = kSockFromMap;
         v.ref_obj_id = acquire_ref(st);
         v.id = v.ref_obj_id;
       } else if ((m.type == static_cast<uint32_t>(MapType::ArrayOfMaps) || m.type == static_cast<uint32_t>(MapType::HashOfMaps)) &&

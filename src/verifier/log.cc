@@ -34,7 +34,7 @@ const char* Verifier::type_str(const Reg& r) {
     case RegType::SockCommon: return null ? "sock_common_or_null" : "sock_common";
     case RegType::ConstDynptr: return "dynptr_ptr";
     case RegType::Iter: return "iter";
-    case RegType::Sock: return null ? "sock_or_null" : "sock";
+    case RegType::Sock: return null ? (r.aux == kSockFromMap ? "map_value_or_null" : "sock_or_null") : "sock";
     case RegType::TcpSock: return null ? "tcp_sock_or_null" : "tcp_sock";
   }
   return "?";

@@ -18,5 +18,6 @@ void add_task_helpers(Functions& f);    // task_kfuncs.cc: bpf_get_current_task(
 const std::map<std::string, Function>& task_kfuncs();
 void add_storage_helpers(Functions& f); // storage_helpers.cc: sk/task/cgroup local storage
 void add_sock_helpers(Functions& f);    // sock_helpers.cc: socket lookups over the host's table, cookies
+void add_sockmap_helpers(Functions& f); // sockmap_helpers.cc: sockmap/sockhash redirects and sock_ops updates
 
 }  // namespace ringb::vm

@@ -229,6 +229,7 @@ Functions Functions::builtin() {
   add_trace_helpers(f);
   add_string_helpers(f);
   add_sock_helpers(f);
+  add_sockmap_helpers(f);
   add_task_helpers(f);
   add_storage_helpers(f);
   add_ringbuf_helpers(f);

@@ -170,3 +170,55 @@ TEST_F(Sockets, LookupsWhileTheHostChangesTheTable) {
 
 }  // namespace
 }  // namespace ringb
+
+namespace ringb {
+namespace {
+
+// Sockmaps the host fills by cookie (where the kernel takes an fd): a tc
+// lookup reads the socket and releases it, a tc program moves it into a
+// sockhash, and sk_skb/sk_msg redirects pass (SK_PASS) to an established
+// socket and drop for a listener or an empty slot.
+TEST(SockMaps, HostFillsProgramsRedirect) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/sockmap_host.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  maps::Map* sm = (*lo)->map("sock_map");
+  maps::Map* sh = (*lo)->map("sock_hash");
+  ASSERT_NE(sm, nullptr);
+  ASSERT_NE(sh, nullptr);
+  auto run = [&](const char* prog) {
+    TestRunOptions o;
+    o.data_in = packet(6, kA, 1, kB, 80);
+    auto r = (*lo)->test_run(prog, o);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.ok() ? static_cast<int32_t>(r.value().retval) : -1000;
+  };
+  EXPECT_EQ(run("sockmap_lookup"), 0);
+  EXPECT_EQ(run("sk_redirect"), 0);  // SK_DROP twice
+  auto est = rt.sockets().add(tcp(kB, 80, kA, 5555, sockets::kEstablished));
+  auto lis = rt.sockets().add(tcp(0, 81, 0, 0, sockets::kListen));
+  ASSERT_TRUE(est.ok() && lis.ok());
+  uint32_t k0 = 0;
+  uint64_t v = *est;
+  ASSERT_EQ(sm->host_update(&k0, 4, &v, 8, maps::kAny), 0);
+  EXPECT_EQ(run("sockmap_lookup"), sockets::kEstablished << 16 | 80);
+  EXPECT_EQ(run("sockmap_move"), 0);
+  EXPECT_EQ(run("sockmap_move"), -EEXIST);
+  uint32_t k7 = 7;
+  uint64_t out = 0;
+  ASSERT_EQ(sh->host_lookup(&k7, 4, &out, 8), 0);
+  EXPECT_EQ(out, *est);
+  EXPECT_EQ(run("sk_redirect"), 3);  // SK_PASS from both
+  EXPECT_EQ(run("msg_redirect"), 3);
+  v = *lis;  // a listener takes no redirect
+  ASSERT_EQ(sm->host_update(&k0, 4, &v, 8, maps::kAny), 0);
+  EXPECT_EQ(run("sk_redirect"), 1);
+  EXPECT_EQ(run("msg_redirect"), 1);
+  EXPECT_TRUE(rt.sockets().remove(*est).ok());  // closed: gone from the maps
+  EXPECT_EQ(run("sk_redirect"), 0);
+  EXPECT_EQ(sh->host_lookup(&k7, 4, &out, 8), -ENOENT);
+  EXPECT_TRUE(rt.sockets().remove(*lis).ok());
+}
+
+}  // namespace
+}  // namespace ringb

@@ -209,6 +209,22 @@ inline const std::vector<CreateCase>& create_cases() {
       {"task_storage_ok", 29, 4, 8, 0, kFNoPrealloc, 0, 0, true},
       {"task_storage_no_clone", 29, 4, 8, 0, kFNoPrealloc | (1u << 9), 0, EINVAL, true},
       {"cgrp_storage_ok", 32, 4, 8, 0, kFNoPrealloc, 0, 0, true},
+      // SOCKMAP (15), SOCKHASH (18): sock_map_alloc / sock_hash_alloc
+      {"sockmap_ok", 15, 4, 4, 16, 0, 0, 0, false},
+      {"sockmap_value_8", 15, 4, 8, 16, 0, 0, 0, false},
+      {"sockmap_value_6", 15, 4, 6, 16, 0, 0, EINVAL, false},
+      {"sockmap_key_8", 15, 8, 4, 16, 0, 0, EINVAL, false},
+      {"sockmap_max_entries_0", 15, 4, 4, 0, 0, 0, EINVAL, false},
+      {"sockmap_no_prealloc", 15, 4, 4, 16, kFNoPrealloc, 0, EINVAL, false},
+      {"sockmap_numa_rdonly", 15, 4, 4, 16, kFNumaNode | kFRdonly, 0, 0, false},
+      {"sockmap_rdonly_prog", 15, 4, 4, 16, kFRdonlyProg, 0, EINVAL, false},
+      {"sockhash_ok", 18, 12, 8, 16, 0, 0, 0, false},
+      {"sockhash_key_0", 18, 0, 8, 16, 0, 0, EINVAL, false},
+      {"sockhash_key_512", 18, 512, 8, 16, 0, 0, 0, false},
+      {"sockhash_key_513", 18, 513, 8, 16, 0, 0, E2BIG, false},
+      {"sockhash_value_16", 18, 4, 16, 16, 0, 0, EINVAL, false},
+      {"sockhash_max_entries_0", 18, 4, 4, 0, 0, 0, EINVAL, false},
+      {"sockhash_zero_seed", 18, 4, 4, 16, kFZeroSeed, 0, EINVAL, false},
   };
   return cases;
 }

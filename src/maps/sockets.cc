@@ -8,6 +8,8 @@
 
 #include <cstring>
 
+static_assert(ringb::sockets::Table::kCapacity == size_t{1} << ringb::sockets::Table::kSlotBits);
+
 namespace ringb::sockets {
 namespace {
 
@@ -147,6 +149,33 @@ Record* Table::record_of(const void* p) const {
   const auto hi = reinterpret_cast<uintptr_t>(&recs_[kCapacity]);
   if (a < lo || a >= hi || (a - lo) % sizeof(Record) != 0) return nullptr;
   return &recs_[(a - lo) / sizeof(Record)];
+}
+
+uint64_t Table::handle_by_cookie(uint64_t cookie) const {
+  std::lock_guard lock(host_);  // add() writes cookies under it
+  for (size_t i = 0; i < kCapacity; ++i)
+    if (recs_[i].slot.load(std::memory_order_acquire) == kLive && recs_[i].cookie == cookie)
+      return (cookie << kSlotBits) | i;
+  return 0;
+}
+
+uint64_t Table::handle_of(const void* p) const {
+  const Record* r = record_of(p);
+  if (!r) return 0;
+  return (r->cookie << kSlotBits) | static_cast<uint64_t>(r - &recs_[0]);
+}
+
+Record* Table::acquire(uint64_t handle) {
+  if (!handle) return nullptr;
+  Record& r = recs_[handle & (kCapacity - 1)];
+  // The reference before the fields, as lookup() (add() rewrites a slot
+  // only when no reference is held).
+  r.refs.fetch_add(1, std::memory_order_seq_cst);
+  if (r.slot.load(std::memory_order_seq_cst) != kLive || r.cookie != handle >> kSlotBits) {
+    r.refs.fetch_sub(1, std::memory_order_acq_rel);
+    return nullptr;
+  }
+  return &r;
 }
 
 Table& table() {
