@@ -1,7 +1,8 @@
 // ringb/prog_ctx.h — what a program type's context looks like to the
 // verifier: its size and, per access, whether the kernel's
 // *_is_valid_access allows it and what the loaded value is (a scalar, or a
-// packet pointer for __sk_buff's and xdp_md's data, data_end, data_meta).
+// packet pointer for __sk_buff's, xdp_md's and sk_msg_md's data, data_end,
+// data_meta, a socket, flow_dissector's flow keys).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +11,7 @@
 
 namespace ringb::prog_ctx {
 
-enum class Loaded : uint8_t { Scalar, Packet, PacketEnd, PacketMeta, SockCommonOrNull, Sock };
+enum class Loaded : uint8_t { Scalar, Packet, PacketEnd, PacketMeta, SockCommonOrNull, Sock, FlowKeys };
 
 struct Access {
   bool ok = false;
@@ -39,10 +40,10 @@ bool sock_access(SockKind kind, int64_t off, int size);
 // false when the type has none the verifier checks.
 bool return_range(ProgType type, uint32_t attach, int32_t& lo, int32_t& hi);
 
-// Whether the program type's context has packet pointers at all.
+// Whether the program type may write packet data directly
+// (may_access_direct_pkt_data: tc, xdp, lwt_xmit, sk_skb, sk_msg).
 bool has_packet(ProgType type);
-// Whether `check` describes the type's context (lwt_*,
-// flow_dissector, sk_skb, sk_msg, perf_event: not yet).
+// Whether `check` describes the type's context (not yet: sock_ops).
 bool modelled(ProgType type);
 
 }  // namespace ringb::prog_ctx

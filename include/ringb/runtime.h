@@ -78,9 +78,9 @@ class Runtime {
     // message) if it rejects one. On by default, as in the kernel; false
     // runs unverified code (the vm still stops wild accesses it checks).
     bool verify = true;
-    // A program that uses what the verifier does not model yet (iterators,
-    // dynptrs, ring buffers, may_goto, some helpers and contexts: see
-    // docs/verifier.md) gets no verdict. By default it loads unverified and
+    // A program that uses what the verifier does not model yet (iterators
+    // other than num/bits, BTF-typed tracing arguments, sock_ops' context:
+    // see docs/verifier.md) gets no verdict. By default it loads unverified and
     // LoadedObject::unverified() names it; strict refuses the load instead.
     bool verify_strict = false;
   };

@@ -52,8 +52,11 @@ struct XdpRun {
 };
 
 // sk_msg programs: sk_msg_md over the message (data/data_end are 64-bit).
+// md.sk: the verifier reads it as a socket that is never NULL, so a test
+// run gives it a dummy one (no family, type or protocol, TCP_CLOSE).
 struct MsgRun {
   sk_msg_md md;
+  bpf_sock sk;
 };
 
 }  // namespace ringb

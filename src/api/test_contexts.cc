@@ -197,6 +197,10 @@ Status TestContext::build_msg(const TestRunOptions& o) {
   run->md.data = data;
   run->md.data_end = data + o.data_in.size();
   run->md.size = static_cast<uint32_t>(o.data_in.size());
+  std::memset(&run->sk, 0, sizeof run->sk);
+  run->sk.state = 7;  // BPF_TCP_CLOSE
+  run->sk.rx_queue_mapping = -1;
+  run->md.sk = &run->sk;
   ctx_ = reinterpret_cast<uint64_t>(run);
   size_ = low_.size();
   return {};

@@ -72,6 +72,7 @@ std::string jmp(const Insn& i, const std::vector<std::string>* kfuncs) {
     const char* n = helper_name(i.imm);
     return *n ? fmt("call %s#%d", n, i.imm) : fmt("call unknown#%d", i.imm);
   }
+  if (o == 0xe0) return fmt("may_goto pc%+d", i.off);  // BPF_JCOND, as the kernel prints it
   if (o == kJa) {
     if (cls(i.code) == kJmp32) return fmt("gotol pc%+d", i.imm);
     return fmt("goto pc%+d", i.off);

@@ -38,6 +38,10 @@ constexpr SectionDef kSections[] = {
     {"lsm_cgroup", ProgType::Lsm, false},
     {"struct_ops", ProgType::StructOps, false}, {"struct_ops.s", ProgType::StructOps, true},
     {"xdp", ProgType::Xdp, false},              {"xdp.frags", ProgType::Xdp, false},
+    // devmap and cpumap programs (BPF_XDP_DEVMAP, BPF_XDP_CPUMAP): a devmap
+    // program may read xdp_md->egress_ifindex.
+    {"xdp/devmap", ProgType::Xdp, false, 33},   {"xdp.frags/devmap", ProgType::Xdp, false, 33},
+    {"xdp/cpumap", ProgType::Xdp, false, 35},   {"xdp.frags/cpumap", ProgType::Xdp, false, 35},
     {"perf_event", ProgType::PerfEvent, false},
     {"cgroup_skb/ingress", ProgType::CgroupSkb, false},
     {"cgroup_skb/egress", ProgType::CgroupSkb, false, 1},

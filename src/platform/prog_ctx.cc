@@ -3,16 +3,9 @@
 // kernel/trace/bpf_trace.c, kernel/bpf/syscall.c) for Linux 6.18.
 #include "ringb/prog_ctx.h"
 
+#include "prog_ctx_skb.h"
+
 namespace ringb::prog_ctx {
-namespace {
-
-// struct __sk_buff offsets (uapi/linux/bpf.h).
-constexpr int64_t kMark = 8, kQueueMapping = 12, kPriority = 32, kTcIndex = 44, kCb0 = 48, kCbEnd = 68,
-                  kTcClassid = 72, kData = 76, kDataEnd = 80, kFamily = 88, kRemoteIp4 = 92, kLocalIp4 = 96,
-                  kRemoteIp6 = 100, kLocalIp6End = 132, kLocalPortEnd = 140, kDataMeta = 140, kFlowKeys = 144,
-                  kTstamp = 152, kWireLen = 160, kSk = 168, kTstampType = 180, kHwtstamp = 184, kSkbSize = 192;
-
-bool in(int64_t off, int64_t start, int64_t len) { return off >= start && off < start + len; }
 
 // bpf_skb_is_valid_access: the rules every __sk_buff program shares.
 Access skb_common(int64_t off, int size, bool write, Loaded loaded) {
@@ -39,6 +32,8 @@ Access skb_common(int64_t off, int size, bool write, Loaded loaded) {
   }
   return Access{true, loaded};
 }
+
+namespace {
 
 Access tc(int64_t off, int size, bool write) {
   if (write && !(in(off, kMark, 4) || in(off, kTcIndex, 4) || in(off, kPriority, 4) || in(off, kTcClassid, 4) ||
@@ -73,11 +68,12 @@ Access cgroup_skb(int64_t off, int size, bool write) {
   return skb_common(off, size, write, l);
 }
 
-Access xdp(int64_t off, int size, bool write) {
+Access xdp(int64_t off, int size, bool write, uint32_t attach) {
   // struct xdp_md: data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex
-  // egress_ifindex (20) only for BPF_XDP_DEVMAP programs, which ringb does
-  // not tell apart: refused, as the kernel refuses it for SEC("xdp").
-  if (write || off < 0 || off >= 20 || off % size != 0 || size != 4) return {};
+  // egress_ifindex (20) only for BPF_XDP_DEVMAP programs (SEC("xdp/devmap")).
+  constexpr uint32_t kXdpDevmap = 33;
+  const int64_t end = attach == kXdpDevmap ? 24 : 20;
+  if (write || off < 0 || off >= end || off % size != 0 || size != 4) return {};
   Loaded l = off == 0 ? Loaded::Packet : off == 4 ? Loaded::PacketEnd : off == 8 ? Loaded::PacketMeta : Loaded::Scalar;
   return Access{true, l};
 }
@@ -88,6 +84,16 @@ Access read_only(int64_t off, int size, bool write, int64_t limit, int64_t lowes
 }
 
 bool narrow_ok(int size, int size_default) { return size <= size_default && (size & (size - 1)) == 0; }
+
+// pe_prog_is_valid_access: struct bpf_perf_event_data, read-only: the
+// registers (pt_regs, x86-64: 168 bytes) in whole longs, sample_period and
+// addr narrow too.
+Access perf_event(int64_t off, int size, bool write) {
+  constexpr int64_t kSamplePeriod = 168, kPerfSize = 184;
+  if (off < 0 || off >= kPerfSize || write || off % size != 0) return {};
+  if (off >= kSamplePeriod) return Access{narrow_ok(size, 8), Loaded::Scalar};
+  return Access{size == 8, Loaded::Scalar};
+}
 
 // bpf_ctx_wide_access_ok: an aligned 8-byte access inside [start, end).
 bool wide_ok(int64_t off, int size, int64_t start, int64_t end) {
@@ -208,7 +214,7 @@ Access check(ProgType type, int64_t off, int size, bool write, uint32_t attach) 
     case ProgType::SchedCls:
     case ProgType::SchedAct: return tc(off, size, write);
     case ProgType::SocketFilter: return socket_filter(off, size, write);
-    case ProgType::Xdp: return xdp(off, size, write);
+    case ProgType::Xdp: return xdp(off, size, write, attach);
     case ProgType::Kprobe: return read_only(off, size, write, 168);  // sizeof(struct pt_regs), x86-64
     case ProgType::Tracepoint: return read_only(off, size, write, 2048, 8);  // past the common header's pointer
     case ProgType::RawTracepoint:
@@ -219,6 +225,14 @@ Access check(ProgType type, int64_t off, int size, bool write, uint32_t attach) 
     case ProgType::CgroupSockAddr: return sock_addr(off, size, write, attach);
     case ProgType::CgroupSock: return cgroup_sock(off, size, write, attach);
     case ProgType::CgroupSysctl: return sysctl(off, size, write);
+    case ProgType::PerfEvent: return perf_event(off, size, write);
+    case ProgType::LwtIn:
+    case ProgType::LwtOut:
+    case ProgType::LwtXmit:
+    case ProgType::LwtSeg6local: return lwt(off, size, write);
+    case ProgType::SkSkb: return sk_skb(off, size, write);
+    case ProgType::FlowDissector: return flow_dissector(off, size, write);
+    case ProgType::SkMsg: return sk_msg(off, size, write);
     default: return {};
   }
 }
@@ -228,14 +242,17 @@ bool modelled(ProgType type) {
     case ProgType::SchedCls: case ProgType::SchedAct: case ProgType::SocketFilter: case ProgType::Xdp:
     case ProgType::Kprobe: case ProgType::Tracepoint: case ProgType::RawTracepoint: case ProgType::Tracing:
     case ProgType::Lsm: case ProgType::Syscall: case ProgType::CgroupSkb: case ProgType::CgroupSockAddr:
-    case ProgType::CgroupSock:
-    case ProgType::CgroupSysctl: return true;
+    case ProgType::CgroupSock: case ProgType::CgroupSysctl: case ProgType::PerfEvent: case ProgType::LwtIn:
+    case ProgType::LwtOut: case ProgType::LwtXmit: case ProgType::LwtSeg6local: case ProgType::SkSkb:
+    case ProgType::FlowDissector:
+    case ProgType::SkMsg: return true;
     default: return false;
   }
 }
 
 bool has_packet(ProgType type) {
-  return type == ProgType::SchedCls || type == ProgType::SchedAct || type == ProgType::Xdp;
+  return type == ProgType::SchedCls || type == ProgType::SchedAct || type == ProgType::Xdp ||
+         type == ProgType::LwtXmit || type == ProgType::SkSkb || type == ProgType::SkMsg;
 }
 
 }  // namespace ringb::prog_ctx

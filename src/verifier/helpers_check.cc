@@ -278,7 +278,11 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         fail(R(regno) + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
       const helpers::Arg mem = p->args[a - 1];
       const Reg& m = f.regs[regno - 1];
-      if (m.is_null_const() && (mem.flags & helpers::kMaybeNull)) continue;
+      if (m.is_null_const() && (mem.flags & helpers::kMaybeNull)) {
+        // check_helper_mem_access: NULL only with a size that is always 0.
+        if (zero_ok && r.umax == 0) continue;
+        fail(R(regno - 1) + " type=" + type_str(m) + " expected=fp");
+      }
       check_helper_mem(st, regno - 1, static_cast<int64_t>(r.umin), static_cast<int64_t>(r.umax),
                        mem.flags & helpers::kUninit, zero_ok, regno);
       continue;

@@ -131,6 +131,11 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
           // this verifier reads them as scalars.
           if (prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm)
             unmodelled("the BTF-typed arguments of " + std::string(prog_type_name(prog_.type)) + " programs");
+          // In the kernel's BTF struct bpf_cpumask and struct cpumask hold
+          // scalars only (bits, a refcount): a scalar there is checked as
+          // memory (KF_ARG_PTR_TO_MEM, check_helper_mem_access).
+          if (prm.type == "bpf_cpumask" || prm.type == "cpumask")
+            fail("R" + std::to_string(regno) + " type=" + type_str(r) + " expected=fp");
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
         }
         if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted arg" + std::to_string(an));

@@ -112,7 +112,7 @@ static void transfer(const Insn& in, bool ret_checked, bool is_iter_call, Locs& 
       break;
     default: {  // jumps
       const uint8_t o = op(in.code);
-      if (o == kJa) break;
+      if (o == kJa || o == 0xe0) break;  // 0xe0: may_goto reads no register
       if (o == kExit) {
         live = prec = Locs{};
         add_reg(live, 0);

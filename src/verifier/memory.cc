@@ -167,6 +167,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
           case prog_ctx::Loaded::PacketEnd: loaded.type = RegType::PacketEnd; break;
           case prog_ctx::Loaded::PacketMeta: loaded.type = RegType::PacketMeta; break;
           case prog_ctx::Loaded::Sock: loaded.type = RegType::Sock; break;
+          case prog_ctx::Loaded::FlowKeys: loaded.type = RegType::FlowKeys; break;
           default: loaded.type = RegType::SockCommon; loaded.flags = kMaybeNull; loaded.id = ++id_gen_; break;
         }
         f.regs[value_regno] = loaded;
@@ -245,6 +246,14 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
           }
         }
       }
+      break;
+    }
+    case RegType::FlowKeys: {
+      // check_flow_keys_access: inside struct bpf_flow_keys (56 bytes).
+      if (!r.var_off.is_const()) unmodelled("variable offsets into flow keys");
+      const int64_t at = off + static_cast<int64_t>(r.var_off.value);
+      if (at < 0 || at + size > 56)
+        fail("invalid access to flow keys off=" + std::to_string(at) + " size=" + std::to_string(size));
       break;
     }
     case RegType::SockCommon:

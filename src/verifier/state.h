@@ -50,6 +50,7 @@ enum class RegType : uint8_t {
   Iter,
   Sock,         // PTR_TO_SOCKET (a lookup's result, bpf_sk_fullsock)
   TcpSock,      // PTR_TO_TCP_SOCK (bpf_tcp_sock)
+  FlowKeys,     // PTR_TO_FLOW_KEYS (flow_dissector's skb->flow_keys)
 };
 
 // enum bpf_dynptr_type.
@@ -144,6 +145,7 @@ struct State {
   uint32_t prev_insn = 0;
   bool from_callback = false;  // back at a callback's call site from its exit
   uint32_t callback_depth = 0;  // callback iterations on this path (the kernel's callback_unroll_depth)
+  uint32_t may_goto_depth = 0;  // may_goto turns taken on this path (may_goto.cc)
 
   Frame& cur() { return frames.back(); }
   const Frame& cur() const { return frames.back(); }
@@ -277,6 +279,9 @@ class Verifier {
   bool check_dynptr_kfunc(State& st, const std::string& name, uint32_t flags);
   bool check_iter_kfunc(State& st, const std::string& name, uint32_t flags);
   void widen_imprecise(const State& old, State& cur, bool all);
+  // ---- may_goto.cc
+  bool is_may_goto(uint32_t insn) const;
+  bool check_may_goto(State& st, const Insn& in);
   // references
   uint32_t acquire_ref(State& st);
   void release_ref(State& st, uint32_t ref_obj_id);

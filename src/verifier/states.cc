@@ -208,7 +208,8 @@ bool Verifier::visit_prune_point(State& st) {
   bool add = jmps_since_state_ >= 2 && insns_since_state_ >= 8;
   if (calls_callback_[i]) add = true;
   const bool iter_next = is_iter_next_call(i);
-  if (iter_next) add = true;  // a forced checkpoint: loops converge here
+  const bool may_goto = is_may_goto(i);
+  if (iter_next || may_goto) add = true;  // a forced checkpoint: loops converge here
   auto& list = explored_at_[i];
   if (calls_callback_[i] && st.from_callback) {
     // A callback's next iteration: against the previous one (the nearest
@@ -230,7 +231,7 @@ bool Verifier::visit_prune_point(State& st) {
   // stays in explored_ for the parent chain; only the list forgets it. This
   // keeps a loop's list short, so each visit costs a few comparisons.
   // The kernel pushes new states at the head of its list: newest first.
-  const bool force = calls_callback_[i] || iter_next;
+  const bool force = calls_callback_[i] || iter_next || may_goto;
   bool evicted = false;
   auto forget_evicted = [&] {
     if (evicted) list.erase(std::remove(list.begin(), list.end(), -1), list.end());
@@ -243,9 +244,12 @@ bool Verifier::visit_prune_point(State& st) {
         // An iterator loop converges when a state with the iterator still
         // active is covered by one on the path (is_state_visited).
         hit = states_equal(e.state, st, 3) && iter_active_at_r1(st);
-      } else if (force) {
+      } else if (may_goto && e.state.may_goto_depth != st.may_goto_depth && states_equal(e.state, st, 3)) {
+        hit = true;  // a may_goto loop converges (is_state_visited)
+      } else if (force && !may_goto) {
         hit = states_equal(e.state, st, 0);
-      } else if (e.state.callback_depth == st.callback_depth && maybe_looping(e.state, st) &&
+      } else if (e.state.callback_depth == st.callback_depth && e.state.may_goto_depth == st.may_goto_depth &&
+                 maybe_looping(e.state, st) &&
                  states_equal(e.state, st, 1) && !iter_depths_differ(e.state, st)) {
         fail("infinite loop detected at insn " + std::to_string(i));
       }

@@ -215,7 +215,7 @@ bool Verifier::step(State& st) {
       } else if (o == kExit) {
         go_on = check_exit(st);
       } else if (o == kJcond) {
-        unmodelled("may_goto");
+        go_on = check_may_goto(st, in);
       } else {
         ++jmps_since_state_;
         go_on = check_jump(st, in);

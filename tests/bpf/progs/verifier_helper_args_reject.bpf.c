@@ -238,3 +238,27 @@ NAKED int vh_r0_clobbered_r1_read(void)
 	asm volatile("call %[bpf_get_prandom_u32]; r0 = r1; exit;"
 		     :: __imm(bpf_get_prandom_u32) : __clobber_all);
 }
+
+/* A NULL memory argument (ARG_PTR_TO_MEM_OR_NULL) is allowed only with a
+ * size of zero: check_helper_mem_access's NULL case. */
+SEC("tc") __failure __msg("R1 type=scalar expected=fp")
+NAKED int vh_csum_diff_null_with_size(void)
+{
+	asm volatile("r1 = 0; r2 = 4; r3 = 0; r4 = 0; r5 = 0; call %[bpf_csum_diff]; r0 = 0; exit;"
+		     :: __imm(bpf_csum_diff) : __clobber_all);
+}
+
+SEC("tc") __failure __msg("R1 type=scalar expected=fp")
+NAKED int vh_csum_diff_null_with_size_range(void)
+{
+	asm volatile("call %[bpf_get_prandom_u32]; r2 = r0; r2 &= 4; r1 = 0; r3 = 0; r4 = 0; r5 = 0;"
+		     "call %[bpf_csum_diff]; r0 = 0; exit;"
+		     :: __imm(bpf_csum_diff), __imm(bpf_get_prandom_u32) : __clobber_all);
+}
+
+SEC("tc") __success
+NAKED int vh_csum_diff_null_zero_size(void)
+{
+	asm volatile("r1 = 0; r2 = 0; r3 = 0; r4 = 0; r5 = 0; call %[bpf_csum_diff]; r0 = 0; exit;"
+		     :: __imm(bpf_csum_diff) : __clobber_all);
+}

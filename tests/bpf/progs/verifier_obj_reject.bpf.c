@@ -394,3 +394,25 @@ int vo_cpumask_unchecked(void *ctx)
 	bpf_cpumask_release(m);
 	return 0;
 }
+
+/* A released cpumask is a scalar; in the kernel's BTF struct bpf_cpumask
+ * holds only scalars, so the argument is checked as memory. */
+SEC("syscall") __failure __msg("R1 type=scalar expected=fp")
+int vo_cpumask_release_twice(void *ctx)
+{
+	struct bpf_cpumask *m = bpf_cpumask_create();
+	if (!m) return 1;
+	bpf_cpumask_release(m);
+	bpf_cpumask_release(m);
+	return 0;
+}
+
+SEC("syscall") __failure __msg("R2 type=scalar expected=fp")
+int vo_cpumask_use_after_release(void *ctx)
+{
+	struct bpf_cpumask *m = bpf_cpumask_create();
+	if (!m) return 1;
+	bpf_cpumask_release(m);
+	bpf_cpumask_set_cpu(0, m);
+	return 0;
+}

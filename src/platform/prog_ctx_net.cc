@@ -1,0 +1,57 @@
+// prog_ctx_net.cc — the contexts of lwt_*, sk_skb, flow_dissector and
+// sk_msg programs, written from net/core/filter.c's *_is_valid_access for
+// Linux 6.18.
+#include "prog_ctx_skb.h"
+
+namespace ringb::prog_ctx {
+
+// lwt_in/out/xmit/seg6local: no tc_classid, socket addresses, data_meta,
+// tstamp, wire_len or hwtstamp; mark, priority and cb[] writable.
+Access lwt(int64_t off, int size, bool write) {
+  if (in(off, kTcClassid, 4) || in(off, kFamily, kLocalPortEnd - kFamily) || in(off, kDataMeta, 4) ||
+      in(off, kTstamp, 8) || in(off, kWireLen, 4) || in(off, kHwtstamp, 8))
+    return {};
+  if (write && !(in(off, kMark, 4) || in(off, kPriority, 4) || in(off, kCb0, kCbEnd - kCb0))) return {};
+  Loaded l = Loaded::Scalar;
+  if (in(off, kData, 4)) l = Loaded::Packet;
+  else if (in(off, kDataEnd, 4)) l = Loaded::PacketEnd;
+  return skb_common(off, size, write, l);
+}
+
+// sk_skb: the socket addresses are there, mark is not; tc_index and
+// priority writable.
+Access sk_skb(int64_t off, int size, bool write) {
+  if (in(off, kTcClassid, 4) || in(off, kDataMeta, 4) || in(off, kTstamp, 8) || in(off, kWireLen, 4) ||
+      in(off, kHwtstamp, 8))
+    return {};
+  if (write && !(in(off, kTcIndex, 4) || in(off, kPriority, 4))) return {};
+  if (in(off, kMark, 4)) return {};
+  Loaded l = Loaded::Scalar;
+  if (in(off, kData, 4)) l = Loaded::Packet;
+  else if (in(off, kDataEnd, 4)) l = Loaded::PacketEnd;
+  return skb_common(off, size, write, l);
+}
+
+// flow_dissector: reads of data, data_end (4 bytes) and flow_keys (8: a
+// PTR_TO_FLOW_KEYS) only.
+Access flow_dissector(int64_t off, int size, bool write) {
+  if (off < 0 || off >= kSkbSize || write) return {};
+  if (in(off, kData, 4)) return Access{size == 4, Loaded::Packet};
+  if (in(off, kDataEnd, 4)) return Access{size == 4, Loaded::PacketEnd};
+  if (in(off, kFlowKeys, 8)) return Access{size == 8, Loaded::FlowKeys};
+  return {};
+}
+
+// struct sk_msg_md: read-only; data, data_end and sk 8 bytes, the u32
+// fields whole.
+Access sk_msg(int64_t off, int size, bool write) {
+  constexpr int64_t kMsgData = 0, kMsgDataEnd = 8, kMsgFamily = 16, kMsgSizeEnd = 72, kMsgSk = 72;
+  if (write || off % size != 0) return {};
+  if (in(off, kMsgData, 8)) return Access{size == 8, Loaded::Packet};
+  if (in(off, kMsgDataEnd, 8)) return Access{size == 8, Loaded::PacketEnd};
+  if (in(off, kMsgFamily, kMsgSizeEnd - kMsgFamily)) return Access{size == 4, Loaded::Scalar};
+  if (in(off, kMsgSk, 8)) return Access{size == 8, Loaded::Sock};
+  return {};
+}
+
+}  // namespace ringb::prog_ctx
