@@ -94,8 +94,8 @@ bool Verifier::load_ctx_arg(State& st, int64_t off, int size, int value_regno) {
     v.aux2 = kBtfKernel;
   }
   if (!t->trusted) v.aux2 |= kBtfLegacy;
-  // An argument named NAME__nullable, and fexit's return value, may be NULL.
-  if (nullable || (t->has_ret && arg == t->args.size())) {
+  // An argument named NAME__nullable may be NULL.
+  if (nullable) {
     v.flags |= kMaybeNull;
     v.id = ++id_gen_;
   }
