@@ -42,7 +42,8 @@ struct Target {
 // Whether a section's arguments are BTF-typed (tp_btf/, fentry/, …).
 bool typed_section(const std::string& section);
 // The target of a typed section in `kbtf`. Errors: ESRCH with libbpf's
-// message when the kernel has no such function or tracepoint.
+// message when the kernel has no such function or tracepoint ("failed to
+// find kernel BTF type ID of 'NAME': -3").
 Expected<Target> target(const Btf& kbtf, const std::string& section);
 
 // The struct a pointer type points to (modifiers skipped), or 0.

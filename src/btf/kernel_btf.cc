@@ -37,8 +37,9 @@ bool lsm_untrusted(const std::string& hook) {
   return false;
 }
 
+// libbpf's words (it looks the target up before the kernel sees the program).
 Error not_found(const std::string& name) {
-  return Error{ESRCH, "failed to find kernel BTF type ID of '" + name + "': -ESRCH"};
+  return Error{ESRCH, "failed to find kernel BTF type ID of '" + name + "': -3"};
 }
 
 }  // namespace
@@ -82,7 +83,7 @@ Expected<Target> target(const Btf& kbtf, const std::string& section) {
     // The tracepoint's typedef: void (*btf_trace_NAME)(void *__data, args…).
     t.func = name;  // the kernel's messages name the tracepoint
     const uint32_t td = kbtf.find("btf_trace_" + name, BTF_KIND_TYPEDEF);
-    if (!td) return not_found("btf_trace_" + name);
+    if (!td) return not_found(name);
     const btf_type* ptr = kbtf.type(kbtf.type(td)->type);
     if (!ptr || !btf_is_ptr(ptr)) return Error{EINVAL, "attach_btf_id " + std::to_string(td) + " is not a typedef"};
     proto = ptr->type;
@@ -92,7 +93,7 @@ Expected<Target> target(const Btf& kbtf, const std::string& section) {
     const bool lsm = starts_with(t.section_kind, "lsm");
     t.func = lsm ? "bpf_lsm_" + name : name;
     const uint32_t fn = kbtf.find(t.func, BTF_KIND_FUNC);
-    if (!fn) return not_found(t.func);
+    if (!fn) return not_found(name);
     proto = kbtf.type(fn)->type;
     t.has_ret = lsm || starts_with(t.section_kind, "fexit") || starts_with(t.section_kind, "fmod_ret");
     t.trusted = lsm && !lsm_untrusted(name);

@@ -63,7 +63,7 @@ TEST(KernelBtf, MissingTargetsFailWithLibbpfsMessage) {
   auto t = kernel_btf::target(*kb, "tp_btf/no_such_tp");
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, ESRCH);
-  EXPECT_EQ(t.error().message, "failed to find kernel BTF type ID of 'btf_trace_no_such_tp': -ESRCH");
+  EXPECT_EQ(t.error().message, "failed to find kernel BTF type ID of 'no_such_tp': -3");
   EXPECT_FALSE(kernel_btf::target(*kb, "fentry/nope"));
   EXPECT_FALSE(kernel_btf::target(*kb, "lsm/nope"));
 }
@@ -155,7 +155,7 @@ TEST(KernelBtf, FentryFexitLsmVerdicts) {
       {"fexit_ret", ""},
       {"lsm_trusted", ""},
       {"lsm_untrusted", "R1 must be a rcu pointer"},
-      {"fentry_missing", "failed to find kernel BTF type ID of 'no_such_function': -ESRCH"},
+      {"fentry_missing", "failed to find kernel BTF type ID of 'no_such_function': -3"},
   };
   verifier::Options vo;
   vo.kernel_btf = mini();
