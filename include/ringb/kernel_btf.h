@@ -15,12 +15,14 @@
 namespace ringb::kernel_btf {
 
 inline constexpr const char* kVmlinux = "/sys/kernel/btf/vmlinux";
+// As a path: no kernel BTF at all, even where the kernel has one.
+inline constexpr const char* kNone = "none";
 
 // Parses a BTF file (raw BTF or an ELF object with .BTF), through libbpf.
 // Files are parsed once per process and shared.
 Expected<std::shared_ptr<const Btf>> load(const std::string& path);
 // `path` when not empty, else the running kernel's when it exists, else
-// nullptr (no kernel BTF: tracing arguments cannot be typed).
+// nullptr (no kernel BTF: tracing arguments cannot be typed); kNone: nullptr.
 Expected<std::shared_ptr<const Btf>> load_default(const std::string& path);
 
 // What a tracing program's context holds, from its section's target.

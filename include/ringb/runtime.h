@@ -85,7 +85,8 @@ class Runtime {
     bool verify_strict = false;
     // The kernel's BTF, which types the arguments of tp_btf/fentry/fexit/
     // fmod_ret/lsm programs for the verifier: a file (raw BTF or an ELF
-    // object's .BTF); empty: /sys/kernel/btf/vmlinux when it exists. Without
+    // object's .BTF); empty: /sys/kernel/btf/vmlinux when it exists; "none":
+    // none (kernel_btf::kNone). Without
     // one, a kfunc handed such an argument gives no verdict.
     std::string kernel_btf;
   };

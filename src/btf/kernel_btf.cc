@@ -58,6 +58,7 @@ Expected<std::shared_ptr<const Btf>> load(const std::string& path) {
 }
 
 Expected<std::shared_ptr<const Btf>> load_default(const std::string& path) {
+  if (path == kNone) return std::shared_ptr<const Btf>();
   if (!path.empty()) return load(path);
   struct stat sb {};
   if (::stat(kVmlinux, &sb) != 0) return std::shared_ptr<const Btf>();

@@ -91,6 +91,9 @@ TEST(KernelBtf, UnreadableFileIsAnError) {
   EXPECT_FALSE(b);
   auto d = kernel_btf::load_default("/nonexistent/vmlinux");
   EXPECT_FALSE(d);
+  auto none = kernel_btf::load_default(kernel_btf::kNone);
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
 }
 
 // Every annotated program of the corpus object verifier_tracing_btf gets
