@@ -146,7 +146,8 @@ bool Verifier::load_btf_member(State& st, const Reg& base, int regno, int64_t at
 
 void Verifier::check_kfunc_btf_arg(const Reg& r, int regno, int an, const kfuncs::Proto& p, const std::string& want) {
   if (r.type != RegType::BtfId || (r.flags & kAlloc)) return;
-  const bool trusted_args = p.flags & (kfuncs::kTrustedArgs | kfuncs::kRcu);
+  // is_kfunc_trusted_args: release kfuncs' arguments are trusted ones too.
+  const bool trusted_args = p.flags & (kfuncs::kTrustedArgs | kfuncs::kRcu | kfuncs::kRelease);
   const std::string arg = "arg#" + std::to_string(an);
   if (r.flags & kMaybeNull) return;  // the caller's "Possibly NULL pointer passed to trusted argN"
   if (trusted_args && !r.ref_obj_id) {
@@ -157,10 +158,23 @@ void Verifier::check_kfunc_btf_arg(const Reg& r, int regno, int an, const kfuncs
     }
   }
   if (r.flags & kUntrusted) fail(arg + " is " + type_str(r) + " expected ptr_ or socket");
-  // process_kf_arg_ptr_to_btf_id: the kernel objects' types by name.
-  if (want != "task_struct" && want != "cgroup") return;
+  // process_kf_arg_ptr_to_btf_id: the kernel objects' types by name; a
+  // struct whose first member is the one wanted will do (btf_struct_ids_match),
+  // except for the reference a release kfunc releases.
+  if (want != "task_struct" && want != "cgroup" && want != "bpf_cpumask" && want != "cpumask") return;
   const std::string have = btf_name(r);
-  if (have != want)
+  const bool strict = (p.flags & kfuncs::kRelease) && r.ref_obj_id;
+  bool match = have == want;
+  if (const Btf* b = btf_of(r); b && !match && !strict) {
+    uint32_t id = r.aux;
+    for (int depth = 0; depth < 8 && !match; ++depth) {
+      const btf_type* t = b->type(b->skip_modifiers(id));
+      if (!t || !btf_is_struct(t) || !btf_vlen(t) || btf_member_bit_offset(t, 0) != 0) break;
+      id = b->skip_modifiers(btf_members(t)[0].type);
+      match = b->name(id) == want;
+    }
+  }
+  if (!match)
     fail("kernel function " + p.name + " args#" + std::to_string(an) + " expected pointer to STRUCT " + want +
          " but R" + std::to_string(regno) + " has a pointer to STRUCT " + have);
 }
