@@ -53,11 +53,14 @@ uint32_t pointee_struct(const Btf& btf, uint32_t ptr_type);
 
 // btf_struct_access for a load: the member of struct `id` at byte `off` of
 // `size` bytes. ok false: beyond the struct; `pointee` the struct a pointer
-// member loaded whole points to (0: the load gives a scalar).
+// member loaded whole points to (0: the load gives a scalar); `past_member`:
+// the kernel's "access beyond the end of member comm (mend:1768) in struct
+// task_struct with off 1752 size 17" when the access runs past its member.
 struct MemberLoad {
   bool ok = false;
   uint32_t pointee = 0;
   std::string field;  // the pointer member's name
+  std::string past_member;
 };
 MemberLoad member_load(const Btf& btf, uint32_t id, int64_t off, int size);
 

@@ -147,6 +147,12 @@ MemberLoad member_load(const Btf& btf, uint32_t id, int64_t off, int size) {
       const int64_t msz = btf.size_of(m[i].type);
       if (msz <= 0 || off < moff || off >= moff + msz) continue;
       const btf_type* mt = btf.type(btf.skip_modifiers(m[i].type));
+      if (off + size > moff + msz) {
+        r.past_member = "access beyond the end of member " + btf.string_at(m[i].name_off) + " (mend:" +
+                        std::to_string(moff + msz) + ") in struct " + btf.name(btf.skip_modifiers(id)) +
+                        " with off " + std::to_string(off) + " size " + std::to_string(size);
+        return r;
+      }
       if (mt && btf_is_ptr(mt)) {
         if (off == moff && size == 8) {
           r.pointee = pointee_struct(btf, m[i].type);

@@ -9,6 +9,7 @@
 // with the kernel's (kBtfKernel).
 #include <bpf/btf.h>
 
+#include "ringb/helpers.h"
 #include "state.h"
 
 namespace ringb::verifier {
@@ -112,6 +113,7 @@ bool Verifier::load_btf_member(State& st, const Reg& base, int regno, int64_t at
     fail("access beyond struct " + b->name(base.aux) + " at off " + std::to_string(at) + " size " + std::to_string(size));
   }
   (void)regno;
+  if (!m.past_member.empty() && !(base.flags & kAlloc)) fail(m.past_member);
   if (value_regno < 0 || !m.pointee || (base.flags & kAlloc)) return false;
   // check_ptr_to_btf_access: walking a trusted or RCU pointer in an RCU
   // section (a non-sleepable program is one) gives the old plain
@@ -142,6 +144,26 @@ bool Verifier::load_btf_member(State& st, const Reg& base, int regno, int64_t at
   }
   st.cur().regs[value_regno] = v;
   return true;
+}
+
+bool Verifier::kernel_rcu_kptr(const Field& f) const {
+  if (!obj_.btf) return false;
+  const std::string n = obj_.btf->name(f.pointee_id);
+  return n == "task_struct" || n == "cgroup" || n == "bpf_cpumask";
+}
+
+void Verifier::check_btf_helper_mem(State& st, int regno, const Reg& r, int size, bool write) {
+  if (r.flags & kAlloc) return;
+  if (write) {
+    const helpers::Proto* hp = helpers::find(insns_[cur_insn_].imm);
+    // The kernel names a trusted pointer trusted_ptr_ (ringb's flags leave
+    // PTR_TRUSTED implicit).
+    const bool trusted = !r.flags && !(r.aux2 & kBtfLegacy) && !r.ref_obj_id;
+    fail(std::string(hp ? hp->name : "helper") + "() may write into memory pointed by " + R(regno) +
+         " type=" + (trusted ? "trusted_" : "") + type_str(r));
+  }
+  if (!r.var_off.is_const() || size <= 0) return;
+  load_btf_member(st, r, regno, r.off + static_cast<int64_t>(r.var_off.value), size, -1);
 }
 
 void Verifier::check_kfunc_btf_arg(const Reg& r, int regno, int an, const kfuncs::Proto& p, const std::string& want) {

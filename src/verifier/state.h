@@ -294,6 +294,10 @@ class Verifier {
   // member typed; true when it set value_regno.
   bool load_btf_member(State& st, const Reg& base, int regno, int64_t at, int size, int value_regno);
   void check_kfunc_btf_arg(const Reg& r, int regno, int an, const kfuncs::Proto& p, const std::string& want);
+  // A kptr field of task_struct, cgroup or bpf_cpumask (rcu_protected_object).
+  bool kernel_rcu_kptr(const Field& f) const;
+  // Helper memory through a BTF pointer (check_helper_mem_access): read only, within its member.
+  void check_btf_helper_mem(State& st, int regno, const Reg& r, int size, bool write);
   // ---- liveness.cc
   void compute_liveness();
   // ---- states.cc
