@@ -115,9 +115,10 @@ bool Verifier::load_btf_member(State& st, const Reg& base, int regno, int64_t at
   (void)regno;
   if (!m.past_member.empty() && !(base.flags & kAlloc)) fail(m.past_member);
   if (value_regno < 0 || !m.pointee || (base.flags & kAlloc)) return false;
-  // check_ptr_to_btf_access: walking a trusted or RCU pointer in an RCU
-  // section (a non-sleepable program is one) gives the old plain
-  // PTR_TO_BTF_ID; outside one, or from an untrusted pointer, an untrusted one.
+  // check_ptr_to_btf_access: from a trusted or RCU pointer, the members of
+  // the kernel's allow lists keep trust (RCU ones in an RCU section, which a
+  // non-sleepable program is), other pointers are untrusted; from a plain
+  // pointer, plain; from an untrusted one, untrusted.
   Reg v;
   mark_known(v, 0);
   v.type = RegType::BtfId;
@@ -137,9 +138,9 @@ bool Verifier::load_btf_member(State& st, const Reg& base, int regno, int64_t at
   } else if (in_rcu && !(base.flags & kMaybeNull) && listed(kSafeRcuOrNull, type, m.field)) {
     v.flags = kRcu | kMaybeNull;
     v.id = ++id_gen_;
-  } else if (in_rcu && !(base.flags & kMaybeNull)) {
-    v.aux2 |= kBtfLegacy;  // walking unknown pointers yields the plain PTR_TO_BTF_ID
   } else {
+    // Any other member, or outside an RCU section: untrusted (6.18 gives
+    // tp_btf's skb->next as untrusted_ptr_, nested_trust_failure.c).
     v.flags = kUntrusted;
   }
   st.cur().regs[value_regno] = v;
@@ -181,19 +182,29 @@ void Verifier::check_kfunc_btf_arg(const Reg& r, int regno, int an, const kfuncs
   }
   if (r.flags & kUntrusted) fail(arg + " is " + type_str(r) + " expected ptr_ or socket");
   // process_kf_arg_ptr_to_btf_id: the kernel objects' types by name; a
-  // struct whose first member is the one wanted will do (btf_struct_ids_match),
-  // except for the reference a release kfunc releases.
+  // struct embedded at the pointer's offset will do (btf_struct_ids_match:
+  // &task->cpus_mask is a cpumask), except for what a release kfunc releases.
   if (want != "task_struct" && want != "cgroup" && want != "bpf_cpumask" && want != "cpumask") return;
   const std::string have = btf_name(r);
   const bool strict = (p.flags & kfuncs::kRelease) && r.ref_obj_id;
-  bool match = have == want;
+  int64_t off = r.off + (r.var_off.is_const() ? static_cast<int64_t>(r.var_off.value) : 0);
+  bool match = have == want && (off == 0 || strict);  // a release's offset has its own message
   if (const Btf* b = btf_of(r); b && !match && !strict) {
     uint32_t id = r.aux;
     for (int depth = 0; depth < 8 && !match; ++depth) {
       const btf_type* t = b->type(b->skip_modifiers(id));
-      if (!t || !btf_is_struct(t) || !btf_vlen(t) || btf_member_bit_offset(t, 0) != 0) break;
-      id = b->skip_modifiers(btf_members(t)[0].type);
-      match = b->name(id) == want;
+      if (!t || !btf_is_struct(t)) break;
+      const btf_member* m = btf_members(t);
+      uint32_t next = 0;
+      for (uint16_t i = 0; i < btf_vlen(t) && !next; ++i) {
+        const int64_t moff = btf_member_bit_offset(t, i) / 8;
+        const int64_t msz = b->size_of(m[i].type);
+        const btf_type* mt = b->type(b->skip_modifiers(m[i].type));
+        if (mt && btf_is_struct(mt) && off >= moff && off < moff + msz) next = b->skip_modifiers(m[i].type), off -= moff;
+      }
+      if (!next) break;
+      id = next;
+      match = b->name(id) == want && off == 0;
     }
   }
   if (!match)
