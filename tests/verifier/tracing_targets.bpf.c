@@ -14,6 +14,8 @@ struct task_struct {
 extern struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;
 extern void bpf_task_release(struct task_struct *p) __ksym;
 
+int seen;  /* fentry and fexit must return 0: what they read goes here */
+
 /* plain: bpf_task_acquire (KF_RCU) refuses it */
 SEC("fentry/find_leader")
 int fentry_acquire(__u64 *ctx)
@@ -31,7 +33,8 @@ int fentry_read(__u64 *ctx)
 {
 	struct task_struct *task = (void *)ctx[0];
 
-	return task->pid + (int)ctx[1];
+	seen = task->pid + (int)ctx[1];
+	return 0;
 }
 
 /* the return value: a plain pointer too */
@@ -40,7 +43,8 @@ int fexit_ret(__u64 *ctx)
 {
 	struct task_struct *ret = (void *)ctx[2];
 
-	return ret->pid;
+	seen = ret->pid;
+	return 0;
 }
 
 /* task_alloc's task is trusted */
