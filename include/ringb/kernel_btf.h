@@ -22,7 +22,8 @@ inline constexpr const char* kNone = "none";
 // Files are parsed once per process and shared.
 Expected<std::shared_ptr<const Btf>> load(const std::string& path);
 // `path` when not empty, else the running kernel's when it exists, else
-// nullptr (no kernel BTF: tracing arguments cannot be typed); kNone: nullptr.
+// nullptr (no kernel BTF: tracing arguments cannot be typed; also when the
+// running kernel's cannot be read); kNone: nullptr.
 Expected<std::shared_ptr<const Btf>> load_default(const std::string& path);
 
 // What a tracing program's context holds, from its section's target.

@@ -78,9 +78,16 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
   std::vector<std::string> unverified;
   std::vector<std::vector<verifier::GraphInsert>> inserts;
   if (options_.verify) {
-    auto kbtf = kernel_btf::load_default(options_.kernel_btf);
-    if (!kbtf) return kbtf.error();
-    if (Status s = api::verify_programs(obj, *plan, fns_, options_.verify_strict, *kbtf, unverified, inserts); !s)
+    // The kernel's BTF only for objects with BTF-typed tracing programs.
+    std::shared_ptr<const Btf> kbtf;
+    for (const Program& p : obj.programs)
+      if (kernel_btf::typed_section(p.section)) {
+        auto b = kernel_btf::load_default(options_.kernel_btf);
+        if (!b) return Error{b.error().code, obj.name + ": " + b.error().message};
+        kbtf = *b;
+        break;
+      }
+    if (Status s = api::verify_programs(obj, *plan, fns_, options_.verify_strict, kbtf, unverified, inserts); !s)
       return s.error();
   }
   std::unique_ptr<LoadedObject> lo(new LoadedObject());

@@ -62,7 +62,11 @@ Expected<std::shared_ptr<const Btf>> load_default(const std::string& path) {
   if (!path.empty()) return load(path);
   struct stat sb {};
   if (::stat(kVmlinux, &sb) != 0) return std::shared_ptr<const Btf>();
-  return load(kVmlinux);
+  // The running kernel's, when it cannot be read, is as none: only a file
+  // the host named is an error.
+  auto b = load(kVmlinux);
+  if (!b) return std::shared_ptr<const Btf>();
+  return b;
 }
 
 bool typed_section(const std::string& s) {
