@@ -19,6 +19,9 @@ class Btf {
  public:
   // Parses raw .BTF section data. Errors: EINVAL with libbpf's reason.
   static Expected<std::shared_ptr<Btf>> parse(const void* data, size_t size);
+  // Parses a file: raw BTF (/sys/kernel/btf/vmlinux) or an ELF object's .BTF
+  // (kernel_btf.cc). Errors: libbpf's errno and the path.
+  static Expected<std::shared_ptr<Btf>> parse_file(const std::string& path);
   ~Btf();
   Btf(const Btf&) = delete;
   Btf& operator=(const Btf&) = delete;

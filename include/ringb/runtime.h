@@ -83,6 +83,12 @@ class Runtime {
     // see docs/verifier.md) gets no verdict. By default it loads unverified and
     // LoadedObject::unverified() names it; strict refuses the load instead.
     bool verify_strict = false;
+    // The kernel's BTF, which types the arguments of tp_btf/fentry/fexit/
+    // fmod_ret/lsm programs for the verifier: a file (raw BTF or an ELF
+    // object's .BTF); empty: /sys/kernel/btf/vmlinux when it exists; "none":
+    // none (kernel_btf::kNone). Without
+    // one, a kfunc handed such an argument gives no verdict.
+    std::string kernel_btf;
   };
   Runtime();
   explicit Runtime(const Options& options);

@@ -17,6 +17,9 @@
 
 #include <vector>
 
+#include <memory>
+
+#include "ringb/btf.h"
 #include "ringb/kfuncs.h"
 #include "ringb/object.h"
 
@@ -33,6 +36,10 @@ struct Options {
   // called unchecked (any arguments, an unknown scalar back).
   std::vector<kfuncs::Proto> host_kfuncs;
   std::vector<std::string> unchecked_kfuncs;
+  // The kernel's BTF (ringb/kernel_btf.h), which types the arguments of
+  // tp_btf/fentry/fexit/fmod_ret/lsm programs. Without it they read as
+  // scalars, and a kfunc handed one gives no verdict.
+  std::shared_ptr<const Btf> kernel_btf;
 };
 
 struct Stats {

@@ -3,6 +3,7 @@
 // filled from their `.values`, every program checked and decoded against the
 // maps, prog arrays filled from their `.values`; host-created maps; and the
 // LoadedObject accessors.
+#include "ringb/kernel_btf.h"
 #include "ringb/runtime.h"
 #include "ringb/tasks.h"
 
@@ -76,9 +77,19 @@ Expected<std::unique_ptr<LoadedObject>> Runtime::load(Object obj, const LoadOpti
   if (Status s = use_task_layout(obj); !s) return Error{s.error().code, obj.name + ": " + s.error().message};
   std::vector<std::string> unverified;
   std::vector<std::vector<verifier::GraphInsert>> inserts;
-  if (options_.verify)
-    if (Status s = api::verify_programs(obj, *plan, fns_, options_.verify_strict, unverified, inserts); !s)
+  if (options_.verify) {
+    // The kernel's BTF only for objects with BTF-typed tracing programs.
+    std::shared_ptr<const Btf> kbtf;
+    for (const Program& p : obj.programs)
+      if (kernel_btf::typed_section(p.section)) {
+        auto b = kernel_btf::load_default(options_.kernel_btf);
+        if (!b) return Error{b.error().code, obj.name + ": " + b.error().message};
+        kbtf = *b;
+        break;
+      }
+    if (Status s = api::verify_programs(obj, *plan, fns_, options_.verify_strict, kbtf, unverified, inserts); !s)
       return s.error();
+  }
   std::unique_ptr<LoadedObject> lo(new LoadedObject());
   lo->unverified_ = std::move(unverified);
   lo->obj_ = std::move(obj);

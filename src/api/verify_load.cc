@@ -7,10 +7,12 @@
 namespace ringb::api {
 
 Status verify_programs(const Object& obj, const LoadPlan& plan, const vm::Functions& fns, bool strict,
+                       std::shared_ptr<const Btf> kernel_btf,
                        std::vector<std::string>& unverified,
                        std::vector<std::vector<verifier::GraphInsert>>& inserts) {
   inserts.assign(obj.programs.size(), {});
   verifier::Options vo;
+  vo.kernel_btf = std::move(kernel_btf);
   for (const std::string& name : obj.kfuncs) {
     if (kfuncs::find(kfuncs::builtin(), name)) continue;
     const vm::Functions::Kfunc* k = fns.kfunc_entry(name);

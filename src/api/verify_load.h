@@ -18,7 +18,9 @@ namespace ringb::api {
 // unverified and `unverified` gets a line naming it and what it uses.
 // `inserts[i]` gets what the verifier learnt of program i's graph inserts
 // (verifier::Result::graph_inserts).
+// `kernel_btf` types tracing programs' arguments (verifier::Options::kernel_btf).
 Status verify_programs(const Object& obj, const LoadPlan& plan, const vm::Functions& fns, bool strict,
+                       std::shared_ptr<const Btf> kernel_btf,
                        std::vector<std::string>& unverified,
                        std::vector<std::vector<verifier::GraphInsert>>& inserts);
 

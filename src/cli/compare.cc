@@ -212,9 +212,12 @@ void print_summary(const Tally& t) {
 int run_compare(int argc, char** argv) {
   Options o;
   std::vector<std::string> paths;
+  Runtime::Options ro;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--data-in" && i + 1 < argc) {
+    if (a == "--kernel-btf" && i + 1 < argc) {
+      ro.kernel_btf = argv[++i];
+    } else if (a == "--data-in" && i + 1 < argc) {
       auto d = read_file(argv[++i]);
       if (!d) return std::fprintf(stderr, "ringb compare: %s\n", d.error().message.c_str()), 2;
       o.data_in = std::move(d.value());
@@ -230,11 +233,11 @@ int run_compare(int argc, char** argv) {
     }
   }
   if (paths.empty()) {
-    std::fprintf(stderr, "usage: ringb compare [--data-in FILE] [--run-all] [--verbose] OBJ...\n");
+    std::fprintf(stderr, "usage: ringb compare [--data-in FILE] [--run-all] [--verbose] [--kernel-btf FILE] OBJ...\n");
     return 2;
   }
   Tally t;
-  Runtime rt;
+  Runtime rt(ro);
   for (const std::string& path : paths) {
     auto obj = Object::open_file(path);
     if (!obj) {

@@ -20,6 +20,7 @@ struct RunArgs {
   uint32_t repeat = 1;
   int threads = 1;
   bool json = false, stats = false, show_maps = false, ringbuf = false;
+  std::string kernel_btf;  // --kernel-btf: Runtime::Options::kernel_btf
   bool verify = true;  // --no-verify: skip ringb's verifier (Runtime::Options::verify)
 };
 
@@ -31,6 +32,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
     else if (s == "--data-in" && v) a.data_in = argv[++i];
     else if (s == "--ctx-in" && v) a.ctx_in = argv[++i];
     else if (s == "--kconfig" && v) a.kconfig = argv[++i];
+    else if (s == "--kernel-btf" && v) a.kernel_btf = argv[++i];
     else if (s == "--repeat" && v) a.repeat = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 0));
     else if (s == "--threads" && v) a.threads = std::atoi(argv[++i]);
     else if (s == "--json") a.json = true;
@@ -48,7 +50,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
   if (a.path.empty() || a.repeat == 0 || a.threads < 1 || a.threads > 256) {
     std::fprintf(stderr,
                  "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] "
-                 "[--kconfig FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--no-verify] [--show-maps] "
+                 "[--kconfig FILE] [--kernel-btf FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--no-verify] [--show-maps] "
                  "[--dot FILE] [--ringbuf]\n");
     return false;
   }
@@ -62,6 +64,7 @@ int run_run(int argc, char** argv) {
   if (!parse(argc, argv, a)) return 2;
   Runtime::Options ro;
   ro.verify = a.verify;
+  ro.kernel_btf = a.kernel_btf;
   if (!a.verify)
     std::fprintf(stderr, "ringb run: warning: --no-verify runs code no verifier has checked; only the vm's own checks stand between it and this process\n");
   if (!a.kconfig.empty()) {

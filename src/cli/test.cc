@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ringb/kernel_btf.h"
 #include "commands.h"
 #include "load.h"
 #include "ringb/test_msg.h"
@@ -59,12 +60,16 @@ void run_case(const Runtime& rt, const Object& obj, const std::string& prog, con
   }
 }
 
+// --kernel-btf, or the running kernel's: types tracing programs' arguments.
+std::shared_ptr<const Btf> g_kernel_btf;
+
 // __failure / __success / __msg: the verdict of ringb's verifier, and the
 // messages in its log (level 2), in order.
 bool verdict_case(const Object& o, size_t index, const TestAnnotations& t, Counts& c) {
   const char* name = o.name.c_str();
   const char* prog = o.programs[index].name.c_str();
   verifier::Options vo;
+  vo.kernel_btf = g_kernel_btf;
   vo.log_level = t.messages.empty() ? 0 : 2;
   const verifier::Result r = verifier::verify(o, index, vo);
   if (!r.unmodelled.empty()) {  // no verdict: a __failure cannot be judged, a __retval still runs
@@ -136,9 +141,12 @@ void test_object(const Runtime& rt, const Object& o, const std::vector<uint8_t>&
 int run_test(int argc, char** argv) {
   std::vector<uint8_t> data_in = default_packet();
   std::vector<std::string> paths;
+  std::string kernel_btf;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--data-in" && i + 1 < argc) {
+    if (a == "--kernel-btf" && i + 1 < argc) {
+      kernel_btf = argv[++i];
+    } else if (a == "--data-in" && i + 1 < argc) {
       auto d = read_file(argv[++i]);
       if (!d) return std::fprintf(stderr, "ringb test: %s\n", d.error().message.c_str()), 2;
       data_in = std::move(d.value());
@@ -147,11 +155,16 @@ int run_test(int argc, char** argv) {
     }
   }
   if (paths.empty()) {
-    std::fprintf(stderr, "usage: ringb test [--data-in FILE] OBJ...\n");
+    std::fprintf(stderr, "usage: ringb test [--data-in FILE] [--kernel-btf FILE] OBJ...\n");
     return 2;
   }
+  auto kbtf = kernel_btf::load_default(kernel_btf);
+  if (!kbtf) return std::fprintf(stderr, "ringb test: %s\n", kbtf.error().message.c_str()), 2;
+  g_kernel_btf = *kbtf;
   Counts c;
-  Runtime rt;
+  Runtime::Options ro;
+  ro.kernel_btf = kernel_btf;
+  Runtime rt(ro);
   for (const std::string& path : paths) {
     auto obj = Object::open_file(path);
     if (!obj) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "ringb/kernel_btf.h"
 #include "commands.h"
 #include "ringb/object.h"
 #include "ringb/verifier.h"
@@ -29,19 +30,24 @@ int run_verify(int argc, char** argv) {
   std::string path, prog;
   bool json = false;
   verifier::Options opts;
+  std::string kernel_btf;  // empty: the running kernel's, when it has one
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--prog" && i + 1 < argc) prog = argv[++i];
     else if (a == "--json") json = true;
+    else if (a == "--kernel-btf" && i + 1 < argc) kernel_btf = argv[++i];
     else if (a == "--insn-limit" && i + 1 < argc) opts.insn_limit = static_cast<uint32_t>(std::atol(argv[++i]));
     else if (a == "--log-level" && i + 1 < argc) opts.log_level = std::atoi(argv[++i]);
     else if (path.empty() && a[0] != '-') path = a;
     else return std::fprintf(stderr, "ringb verify: unknown argument '%s'\n", a.c_str()), 2;
   }
   if (path.empty()) {
-    std::fprintf(stderr, "usage: ringb verify OBJ [--prog NAME] [--json] [--log-level N]\n");
+    std::fprintf(stderr, "usage: ringb verify OBJ [--prog NAME] [--json] [--log-level N] [--kernel-btf FILE]\n");
     return 2;
   }
+  auto kbtf = kernel_btf::load_default(kernel_btf);
+  if (!kbtf) return std::fprintf(stderr, "ringb verify: %s\n", kbtf.error().message.c_str()), 2;
+  opts.kernel_btf = *kbtf;
   auto obj = Object::open_file(path);
   if (!obj) return std::fprintf(stderr, "ringb verify: %s\n", obj.error().message.c_str()), 1;
   int rejected = 0, shown = 0;

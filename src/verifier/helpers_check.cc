@@ -174,7 +174,10 @@ void Verifier::check_helper_mem(State& st, int regno, int64_t size_min, int64_t 
              " size=" + std::to_string(size));
       return;
     }
-    default: return;  // BTF pointers: their type's size is the kernel's check
+    case RegType::BtfId:
+      check_btf_helper_mem(st, regno, r, size, write);  // btf_ptrs.cc
+      return;
+    default: return;
   }
 }
 

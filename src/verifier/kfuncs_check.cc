@@ -128,9 +128,10 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         if (!r.is_pointer()) {
           if (r.is_null_const()) fail("Possibly NULL pointer passed to trusted arg" + std::to_string(an));
           // tp_btf/fentry/lsm arguments are BTF-typed pointers in the kernel;
-          // this verifier reads them as scalars.
-          if (prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm)
-            unmodelled("the BTF-typed arguments of " + std::string(prog_type_name(prog_.type)) + " programs");
+          // without the kernel's BTF this verifier reads them as scalars.
+          if ((prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm) && !tracing_target())
+            unmodelled("the arguments of " + prog_.section + " without kernel BTF (needs kernel BTF for " +
+                       prog_.section + ")");
           // In the kernel's BTF struct bpf_cpumask and struct cpumask hold
           // scalars only (bits, a refcount): a scalar there is checked as
           // memory (KF_ARG_PTR_TO_MEM, check_helper_mem_access).
@@ -138,6 +139,7 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
             fail("R" + std::to_string(regno) + " type=" + type_str(r) + " expected=fp");
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
         }
+        check_kfunc_btf_arg(r, regno, an, *p, prm.type);  // btf_ptrs.cc
         if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted arg" + std::to_string(an));
         // A kernel object (task, cgroup) comes only as a BTF pointer.
         if ((prm.type == "task_struct" || prm.type == "cgroup") && r.type != RegType::BtfId)

@@ -110,9 +110,13 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
         loaded = Reg{};
         loaded.type = RegType::BtfId;
         loaded.aux = kf->pointee_id;
-        loaded.flags = kMaybeNull | (kf->kind == FieldKind::KptrUntrusted ? kUntrusted
-                                     : st.rcu_depth                      ? kRcu
-                                                                         : kUntrusted);
+        // check_map_kptr_access: a referenced kptr of an RCU-protected kernel
+        // type read in an RCU section (a non-sleepable program is one) is RCU.
+        const bool rcu_type = kf->kind == FieldKind::Kptr && kernel_rcu_kptr(*kf);  // btf_ptrs.cc
+        loaded.flags = kMaybeNull | (kf->kind == FieldKind::KptrUntrusted      ? kUntrusted
+                                     : st.rcu_depth                            ? kRcu
+                                     : rcu_type && !prog_.sleepable            ? kRcu
+                                                                               : kUntrusted);
         if (kf->kind == FieldKind::KptrPercpu) loaded.flags |= kPercpu;
         loaded.id = ++id_gen_;
         mark_known(f.regs[value_regno], 0);
@@ -160,6 +164,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
         unmodelled(std::string("the context of program type ") + prog_type_name(prog_.type));
       const prog_ctx::Access a = prog_ctx::check(prog_.type, off, size, write, prog_.attach);
       if (!a.ok) fail("invalid bpf_context access off=" + std::to_string(off) + " size=" + std::to_string(size));
+      if (have_value && load_ctx_arg(st, off, size, value_regno)) return;  // btf_ptrs.cc
       if (have_value && a.loaded != prog_ctx::Loaded::Scalar) {
         loaded = Reg{};
         switch (a.loaded) {
@@ -228,10 +233,13 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
     case RegType::BtfId: {
       if (r.flags & kMaybeNull) fail(R(regno) + " invalid mem access '" + type_str(r) + "'");
       if (r.smin < 0 || !r.var_off.is_const())
-        fail(R(regno) + " is ptr_" + (obj_.btf ? obj_.btf->name(r.aux) : std::string()) +
+        fail(R(regno) + " is ptr_" + btf_name(r) +
              " invalid negative access: off=" + std::to_string(off));
       if (write && !(r.flags & kAlloc)) fail("only read is supported");
-      if (obj_.btf && r.aux) {
+      if (r.aux2 & kBtfKernel) {  // a kernel type (btf_ptrs.cc)
+        if (load_btf_member(st, r, regno, off + static_cast<int64_t>(r.var_off.value), size, write ? -1 : value_regno))
+          return;
+      } else if (obj_.btf && r.aux) {
         const int64_t sz = obj_.btf->size_of(r.aux);
         const int64_t at = off + static_cast<int64_t>(r.var_off.value);
         if (sz > 0 && (at < 0 || at + size > sz))
@@ -245,6 +253,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
                 fail(std::string("direct access to ") + field_kind_name(fld.kind) + " is disallowed");
           }
         }
+        if (load_btf_member(st, r, regno, at, size, write ? -1 : value_regno)) return;
       }
       break;
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ringb/kernel_btf.h"
 #include "ringb/object.h"
 #include "ringb/verifier.h"
 #include "tnum.h"
@@ -71,6 +72,13 @@ enum RegFlag : uint8_t {
   kUntrusted = 1u << 6, // PTR_UNTRUSTED
   kRingbuf = 1u << 7,   // MEM_RINGBUF: a bpf_ringbuf_reserve record
 };
+
+// A BtfId register's aux2 (btf_ptrs.cc): aux is an id in the kernel's BTF
+// (Options::kernel_btf), not the object's; and a plain PTR_TO_BTF_ID (the
+// kernel's legacy pointer: neither trusted nor untrusted, as fentry's
+// arguments and pointers walked from trusted ones).
+inline constexpr uint32_t kBtfKernel = 1u << 0;
+inline constexpr uint32_t kBtfLegacy = 1u << 1;
 
 struct Reg {
   RegType type = RegType::NotInit;
@@ -286,6 +294,19 @@ class Verifier {
   uint32_t acquire_ref(State& st);
   void release_ref(State& st, uint32_t ref_obj_id);
   void check_ref_leak(const State& st, const char* prefix);
+  // ---- btf_ptrs.cc: BTF-typed arguments of tracing programs
+  const kernel_btf::Target* tracing_target();  // nullptr: not such a program, or no kernel BTF
+  bool load_ctx_arg(State& st, int64_t off, int size, int value_regno);  // true: loaded
+  const Btf* btf_of(const Reg& r) const;
+  std::string btf_name(const Reg& r) const;
+  // A load through a BTF pointer (btf_struct_access): bounds, then a pointer
+  // member typed; true when it set value_regno.
+  bool load_btf_member(State& st, const Reg& base, int regno, int64_t at, int size, int value_regno);
+  void check_kfunc_btf_arg(const Reg& r, int regno, int an, const kfuncs::Proto& p, const std::string& want);
+  // A kptr field of task_struct, cgroup or bpf_cpumask (rcu_protected_object).
+  bool kernel_rcu_kptr(const Field& f) const;
+  // Helper memory through a BTF pointer (check_helper_mem_access): read only, within its member.
+  void check_btf_helper_mem(State& st, int regno, const Reg& r, int size, bool write);
   // ---- liveness.cc
   void compute_liveness();
   // ---- states.cc
@@ -346,6 +367,8 @@ class Verifier {
   bool has_tail_call_ = false;
   uint32_t exc_cb_sub_ = UINT32_MAX;  // the exception callback's subprog
   std::vector<bool> is_cb_;           // per subprog: run as a callback
+  bool target_done_ = false;          // tracing_target() resolved
+  std::unique_ptr<kernel_btf::Target> target_;
 };
 
 }  // namespace ringb::verifier

@@ -257,6 +257,7 @@ Result Verifier::run() {
   explored_at_.assign(n + 1, {});
   try {
     check_function_starts();
+    tracing_target();  // a tracing program's target must exist (btf_ptrs.cc)
     is_cb_.assign(func_start_.size(), false);
     check_exception_cb_static();
     compute_liveness();
