@@ -199,6 +199,9 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   int release_reg = -1;
   int dynptr_reg = -1, dynptr_release = -1;
   uint64_t alloc_size = 0;
+  // Scalar arguments (sizes, constants, flags) decide what the call does.
+  for (int a = 0; a < 5 && p->args[a].kind != ArgKind::None; ++a)
+    if (p->args[a].kind != ArgKind::Anything) mark_precise(st, a + 1);
   for (int a = 0; a < 5; ++a) {
     const helpers::Arg arg = p->args[a];
     if (arg.kind == ArgKind::None) break;
@@ -402,6 +405,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       const int b = static_cast<int>((-off - 1) % 8);
       if (sl.type[b] == Slot::Spill && ((-off) % 8) == 0 && sl.spilled.is_const()) {
         key_const = static_cast<int64_t>(static_cast<uint32_t>(sl.spilled.var_off.value));
+        mark_precise_slot(st, cf.regs[2].frameno, spi);
       } else {
         bool zero = true;
         for (int k = 0; k < 4 && b - k >= 0; ++k) zero &= sl.type[b - k] == Slot::Zero;
