@@ -66,14 +66,23 @@ void Verifier::mark_precise_slot(const State& st, int frame, size_t spi) {
 }
 
 void Verifier::propagate_precision(const State& old, const State& cur) {
+  // Only what the comparison looked at: live values that may reach a
+  // decision (liveness.cc), as states_equal.
   PreciseSet bt;
   for (size_t f = 0; f < old.frames.size(); ++f) {
+    uint32_t at = cur.insn;
+    if (f + 1 < cur.frames.size()) {
+      const Frame& above = cur.frames[f + 1];
+      at = above.in_callback ? above.callsite : above.callsite + 1;
+    }
+    const Locs& prec = precise_[at];
     const Frame& of = old.frames[f];
     for (int r = 0; r < 10; ++r)
-      if (of.regs[r].is_scalar() && of.regs[r].precise) set(bt, static_cast<int>(f), r);
+      if (of.regs[r].is_scalar() && of.regs[r].precise && (prec.regs >> r & 1)) set(bt, static_cast<int>(f), r);
     for (size_t spi = 0; spi < of.stack.size() && spi < 64; ++spi) {
       const StackSlot& s = of.stack[spi];
-      if (s.type[7] == Slot::Spill && s.spilled.is_scalar() && s.spilled.precise) bt.stack[f] |= 1ull << spi;
+      if (s.type[7] == Slot::Spill && s.spilled.is_scalar() && s.spilled.precise && (prec.stack >> spi & 1))
+        bt.stack[f] |= 1ull << spi;
     }
   }
   if (!bt.empty()) mark_chain(cur, bt, now_entry(cur), false);
