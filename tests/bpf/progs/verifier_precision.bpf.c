@@ -20,8 +20,8 @@ struct {
 } vpr_arr SEC(".maps");
 
 /* r6 is 8 on the jump's path, 0 on the fall-through, which is walked
- * first and reaches the join with enough instructions and jumps behind it
- * for a checkpoint there; the jump's path joins it with r6 = 8. */
+ * first; after the join, enough instructions and jumps for a checkpoint
+ * that the jump's path, with r6 = 8, meets. */
 #define SPLIT \
 	"call %[bpf_get_prandom_u32];" \
 	"r6 = 8;" \
@@ -31,7 +31,11 @@ struct {
 	"r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1;" \
 	"if r8 > 10 goto 1f;" \
 	"if r8 > 11 goto 1f;" \
-	"1:"
+	"1:" \
+	"r8 = 0;" \
+	"r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1;" \
+	"if r8 > 100 goto +0;" \
+	"if r8 > 101 goto +0;"
 
 #define LOOKUP \
 	"*(u32 *)(r10 - 4) = 0;" \
@@ -79,6 +83,10 @@ NAKED int vpr_offset_through_spill_fill(void)
 		     "if r8 > 10 goto 1f;"
 		     "if r8 > 11 goto 1f;"
 		     "1: r6 = 0;"
+		     "r8 = 0;"
+		     "r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1; r8 += 1;"
+		     "if r8 > 100 goto +0;"
+		     "if r8 > 101 goto +0;"
 		     LOOKUP
 		     "r7 = *(u64 *)(r10 - 16);"
 		     "r0 += r7;"
