@@ -134,14 +134,14 @@ bool Verifier::mark_in(State& s, PreciseSet& bt) {
     if (!bt.regs[f] && !bt.stack[f]) continue;
     if (static_cast<size_t>(f) >= s.frames.size()) return false;
     Frame& fr = s.frames[static_cast<size_t>(f)];
-    for (int r = 0; r < kMaxReg; ++r) {
-      if (!has(bt, f, r)) continue;
+    for (uint32_t m = bt.regs[f]; m; m &= m - 1) {
+      const int r = __builtin_ctz(m);
       Reg& reg = fr.regs[r];
       if (!reg.is_scalar() || reg.precise) clear(bt, f, r);
       else reg.precise = true;
     }
-    for (size_t spi = 0; spi < 64; ++spi) {
-      if (!(bt.stack[f] >> spi & 1)) continue;
+    for (uint64_t m = bt.stack[f]; m; m &= m - 1) {
+      const size_t spi = static_cast<size_t>(__builtin_ctzll(m));
       StackSlot* sl = spi < fr.stack.size() ? &fr.stack[spi] : nullptr;
       if (!sl || sl->type[7] != Slot::Spill || !sl->spilled.is_scalar() || sl->spilled.precise)
         bt.stack[f] &= ~(1ull << spi);
@@ -174,6 +174,7 @@ bool Verifier::backtrack_insn(const HistEntry& e, const HistEntry* later, Precis
     return false;
   }
   const PreciseSet* linked = e.linked ? &linked_[e.linked - 1] : nullptr;
+  if (!bt.regs[f] && !linked && !any_stack(bt)) return true;  // nothing here to explain
   if (linked && intersects(bt, *linked)) add(bt, *linked);
   const Insn& in = insns_[e.insn];
   const int d = in.dst, s = in.src;
