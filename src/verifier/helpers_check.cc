@@ -200,8 +200,10 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   int dynptr_reg = -1, dynptr_release = -1;
   uint64_t alloc_size = 0;
   // Scalar arguments (sizes, constants, flags) decide what the call does.
+  uint16_t scalar_args = 0;
   for (int a = 0; a < 5 && p->args[a].kind != ArgKind::None; ++a)
-    if (p->args[a].kind != ArgKind::Anything) mark_precise(st, a + 1);
+    if (p->args[a].kind != ArgKind::Anything) scalar_args = static_cast<uint16_t>(scalar_args | 1u << (a + 1));
+  mark_precise_regs(st, scalar_args);
   for (int a = 0; a < 5; ++a) {
     const helpers::Arg arg = p->args[a];
     if (arg.kind == ArgKind::None) break;

@@ -228,10 +228,7 @@ bool Verifier::check_jump(State& st, const Insn& in) {
 
   const int taken = branch_taken(dst, src, o, is32);
   // A branch left out depends on the operands' exact values.
-  auto mark_operands = [&] {
-    mark_precise(st, in.dst);
-    if (x) mark_precise(st, in.src);
-  };
+  auto mark_operands = [&] { mark_precise_regs(st, static_cast<uint16_t>(1u << in.dst | (x ? 1u << in.src : 0))); };
   if (taken >= 0) mark_operands();
   if (taken == 1) {
     st.insn = target;

@@ -52,10 +52,15 @@ HistEntry now_entry(const State& st) {
 }  // namespace
 
 void Verifier::mark_precise(const State& st, int regno) {
-  if (regno < 0 || regno > 9 || !st.cur().regs[regno].is_scalar()) return;
+  if (regno >= 0 && regno <= 9) mark_precise_regs(st, static_cast<uint16_t>(1u << regno));
+}
+
+void Verifier::mark_precise_regs(const State& st, uint16_t regs) {
   PreciseSet bt;
-  set(bt, static_cast<int>(st.frames.size() - 1), regno);
-  mark_chain(st, bt, now_entry(st), true);
+  const int f = static_cast<int>(st.frames.size() - 1);
+  for (int r = 0; r <= 9; ++r)
+    if ((regs >> r & 1) && st.cur().regs[r].is_scalar()) set(bt, f, r);
+  if (bt.regs[f]) mark_chain(st, bt, now_entry(st), true);  // one walk for all of them
 }
 
 void Verifier::mark_precise_slot(const State& st, int frame, size_t spi) {

@@ -321,6 +321,7 @@ class Verifier {
   void path_done(const State& st);
   // ---- precision.cc (the kernel's mark_chain_precision and backtrack_insn)
   void mark_precise(const State& st, int regno);                  // the current frame's register
+  void mark_precise_regs(const State& st, uint16_t regs);         // bit r: register r
   void mark_precise_slot(const State& st, int frame, size_t spi);  // a spilled scalar
   void propagate_precision(const State& old, const State& cur);  // after cur was pruned by old
   void mark_all_precise(const State& cur);
