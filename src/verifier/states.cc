@@ -83,6 +83,8 @@ bool is_unknown_scalar(const Reg& r) { return r.is_scalar() && r.var_off.is_unkn
 bool imprecise_spill(const StackSlot& os, const StackSlot& cs) {
   if (os.obj || cs.obj || os.type[7] != Slot::Spill || !os.spilled.is_scalar() || os.spilled.precise) return false;
   if (cs.type[7] == Slot::Spill && !cs.spilled.is_scalar()) return false;
+  for (int i = 0; i < 8; ++i)  // as the rule for slots no decision reads: written bytes stay written
+    if (os.type[i] != Slot::Invalid && cs.type[i] == Slot::Invalid) return false;
   return true;
 }
 
