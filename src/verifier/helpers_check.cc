@@ -253,7 +253,11 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         fail(R(regno) + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
       const helpers::Arg mem = p->args[a - 1];
       const Reg& m = f.regs[regno - 1];
-      if (m.is_null_const() && (mem.flags & helpers::kMaybeNull)) continue;
+      // NULL only with a zero size (check_helper_mem_access: zero bytes from NULL)
+      if (m.is_null_const() && (mem.flags & helpers::kMaybeNull)) {
+        if (r.umax == 0) continue;
+        fail(R(regno - 1) + " type=scalar expected=fp");
+      }
       check_helper_mem(st, regno - 1, static_cast<int64_t>(r.umin), static_cast<int64_t>(r.umax),
                        mem.flags & helpers::kUninit, zero_ok, regno);
       continue;
@@ -340,11 +344,13 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         // bpf_kptr_xchg: the object must be of the field's type (map_kptr_match_type).
         if (p->id == 194 && regno == 2 && obj_.btf && r.aux) {
           const Field* fld = field_at(f.regs[1]);
-          if (fld && fld->pointee_id && std::string(obj_.btf->name(r.aux)) != std::string(obj_.btf->name(fld->pointee_id)))
+          if (fld && fld->pointee_id &&
+              (r.off || std::string(obj_.btf->name(r.aux)) != std::string(obj_.btf->name(fld->pointee_id))))
             fail("invalid kptr access, R2 type=ptr_" + std::string(obj_.btf->name(r.aux)) + " expected=ptr_" +
                  std::string(obj_.btf->name(fld->pointee_id)));
         }
         if (arg.flags & helpers::kRelease) {
+          if (r.off) fail(R(regno) + " must have zero offset when passed to release func or trusted arg to kfunc");
           if (!r.ref_obj_id) fail(R(regno) + " must be referenced when passed to release function");
           release_reg = regno;
         }
