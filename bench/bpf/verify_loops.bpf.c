@@ -2,10 +2,10 @@
  * verification-time section of `ringb bench`: bounded loops the verifier
  * walks iteration by iteration (no may_goto, no iterators), with branches
  * inside whose paths prune against each other, as stack unwinders and
- * parsers (the kernel's pyperf, strobemeta) have them. (Not here: nested
- * loops whose inner branch compares an accumulator — the kernel proves
- * them in 27 k instructions thanks to precision tracking; ringb, without
- * it, treats the accumulator as precise and runs out of its 1 M.) */
+ * parsers (the kernel's pyperf, strobemeta) have them, and a nested loop
+ * whose branch compares an accumulator (it verifies only with precision
+ * tracking: without it the accumulator counts as precise and the walk runs
+ * out of the 1 M instructions). */
 #include "ringb_test.h"
 
 struct frames {
@@ -63,4 +63,21 @@ SEC("tc") int parse_128(struct __sk_buff *skb)
 			count++, state = 0;
 	}
 	return count;
+}
+
+/* 32 x 32 iterations; the accumulator is compared against a fresh unknown
+ * each time, so both ways are walked and no branch decision needs its
+ * value: imprecise, the two ways of one iteration join into one state. */
+SEC("tc") int nested_accumulator_32x32(struct __sk_buff *skb)
+{
+	__u32 acc = 1;
+
+	for (int i = 0; i < 32; i++)
+		for (int j = 0; j < 32; j++) {
+			if (acc > bpf_get_prandom_u32())
+				acc = (acc >> 1) | 1;
+			else
+				acc += 2;
+		}
+	return acc & 1;
 }

@@ -365,9 +365,11 @@ void Verifier::check_alu(State& st, const Insn& in) {
     }
     if (d.is_pointer()) {
       const Reg ptr = d;
+      if (x) mark_precise(st, in.src);  // the offset
       pointer_alu(st, in, d, ptr, s, true);
     } else {
       const Reg off = d;
+      mark_precise(st, in.dst);
       pointer_alu(st, in, d, s, off, false);
     }
     return;

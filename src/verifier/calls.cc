@@ -95,6 +95,7 @@ bool Verifier::check_exit(State& st) {
     if (r0.type == RegType::Stack && r0.frameno == st.frames.size() - 1)
       fail("cannot return stack pointer to the caller");
     if (callee.in_callback) {
+      mark_precise(st, 0);
       if (!r0.is_scalar() || r0.smin < 0 || r0.smax > 1 || static_cast<int64_t>(r0.umax) > 1) {
         fail("At callback return the register R0 has " +
              (r0.is_scalar() ? "smin=" + std::to_string(r0.smin) + " smax=" + std::to_string(r0.smax)
@@ -142,6 +143,7 @@ void Verifier::check_return_range(const State& st, int regno) {
   }
   if (!r.is_scalar())
     fail("At program exit the register " + name + " is not a known value (" + type_str(r) + ")");
+  mark_precise(st, regno);
   if (r.smin < lo || r.smax > hi) {
     // verbose_invalid_scalar
     std::string has;

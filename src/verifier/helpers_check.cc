@@ -227,6 +227,11 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   int release_reg = -1;
   int dynptr_reg = -1, dynptr_release = -1;
   uint64_t alloc_size = 0;
+  // Scalar arguments (sizes, constants, flags) decide what the call does.
+  uint16_t scalar_args = 0;
+  for (int a = 0; a < 5 && p->args[a].kind != ArgKind::None; ++a)
+    if (p->args[a].kind != ArgKind::Anything) scalar_args = static_cast<uint16_t>(scalar_args | 1u << (a + 1));
+  mark_precise_regs(st, scalar_args);
   for (int a = 0; a < 5; ++a) {
     helpers::Arg arg = p->args[a];
     if (arg.kind == ArgKind::None) break;
@@ -375,11 +380,13 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         // bpf_kptr_xchg: the object must be of the field's type (map_kptr_match_type).
         if (p->id == 194 && regno == 2 && obj_.btf && r.aux) {
           const Field* fld = field_at(f.regs[1]);
-          if (fld && fld->pointee_id && std::string(obj_.btf->name(r.aux)) != std::string(obj_.btf->name(fld->pointee_id)))
+          if (fld && fld->pointee_id &&
+              (r.off || std::string(obj_.btf->name(r.aux)) != std::string(obj_.btf->name(fld->pointee_id))))
             fail("invalid kptr access, R2 type=ptr_" + std::string(obj_.btf->name(r.aux)) + " expected=ptr_" +
                  std::string(obj_.btf->name(fld->pointee_id)));
         }
         if (arg.flags & helpers::kRelease) {
+          if (r.off) fail(R(regno) + " must have zero offset when passed to release func or trusted arg to kfunc");
           if (!r.ref_obj_id) fail(R(regno) + " must be referenced when passed to release function");
           release_reg = regno;
         }
@@ -444,6 +451,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       const int b = static_cast<int>((-off - 1) % 8);
       if (sl.type[b] == Slot::Spill && ((-off) % 8) == 0 && sl.spilled.is_const()) {
         key_const = static_cast<int64_t>(static_cast<uint32_t>(sl.spilled.var_off.value));
+        mark_precise_slot(st, cf.regs[2].frameno, spi);
       } else {
         bool zero = true;
         for (int k = 0; k < 4 && b - k >= 0; ++k) zero &= sl.type[b - k] == Slot::Zero;

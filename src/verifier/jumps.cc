@@ -227,6 +227,9 @@ bool Verifier::check_jump(State& st, const Insn& in) {
   Reg& src = x ? f.regs[in.src] : kreg;
 
   const int taken = branch_taken(dst, src, o, is32);
+  // A branch left out depends on the operands' exact values.
+  auto mark_operands = [&] { mark_precise_regs(st, static_cast<uint16_t>(1u << in.dst | (x ? 1u << in.src : 0))); };
+  if (taken >= 0) mark_operands();
   if (taken == 1) {
     st.insn = target;
     return true;
@@ -275,6 +278,7 @@ bool Verifier::check_jump(State& st, const Insn& in) {
       if (le_on_fall || lt_on_fall) find_good_pkt_pointers(st, p, p.type, lt_on_fall);
     }
   } else if (dst.is_scalar() && src.is_scalar()) {
+    note_linked(st, other, dst.id, x ? src.id : 0);
     other_ok = refine(odst, osrc, o, is32);
     this_ok = refine(dst, src, negate(o), is32);
     // Registers linked by a move learn the same.
@@ -290,6 +294,7 @@ bool Verifier::check_jump(State& st, const Insn& in) {
     if (other_ok) sync(other, odst, osrc);
     if (this_ok) sync(st, dst, src);
   }
+  if (!other_ok || !this_ok) mark_operands();
   if (other_ok) push_branch(other, target);
   if (!this_ok) {
     path_done(st);

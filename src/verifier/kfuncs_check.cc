@@ -67,6 +67,11 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   bool implicit = false;
   const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), name, &implicit);
   if (!p) p = kfuncs::find(opts_.host_kfuncs, name, &implicit);
+  // Scalar arguments (sizes, constants) decide what the call does.
+  uint16_t scalar_args = 0;
+  for (int r = 1; r <= 5 && (!p || static_cast<size_t>(r) <= p->args.size()); ++r)
+    scalar_args = static_cast<uint16_t>(scalar_args | 1u << r);
+  mark_precise_regs(st, scalar_args);
   // Iterators and dynptrs keep their state in stack slots (iters.cc,
   // dynptr.cc); bpf_throw's rules are in exceptions.cc.
   if (p && check_iter_kfunc(st, name, p->flags)) return;

@@ -215,6 +215,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
       if (write) {
         const Reg* v = value_regno >= 0 ? &f.regs[value_regno] : nullptr;
         const bool zero = v ? v->is_null_const() : cls(in.code) == kSt && in.imm == 0;
+        if (zero && v) mark_precise(st, value_regno);  // zero slots stand for the register's value
         stack_var_write(st, target, lo, hi, size, zero);
       } else {
         Reg* d = value_regno >= 0 ? &f.regs[value_regno] : nullptr;

@@ -67,6 +67,7 @@ void Verifier::stack_write(State& st, Frame& f, int64_t off, int size, const Reg
       else if (s.type[byte_of(off + i)] == Slot::Spill) s.type[byte_of(off + i)] = Slot::Misc;
     }
     if (reg_width(*value) > size * 8) s.spilled.id = 0;  // a narrowing spill breaks the link
+    note_stack_access(st, f, off);
     return;
   }
   if (!value && st_imm && aligned_start) {
@@ -78,9 +79,11 @@ void Verifier::stack_write(State& st, Frame& f, int64_t off, int size, const Reg
       if (i < size) s.type[byte_of(off + i)] = Slot::Spill;
       else if (s.type[byte_of(off + i)] == Slot::Spill) s.type[byte_of(off + i)] = Slot::Misc;
     }
+    note_stack_access(st, f, off);
     return;
   }
   const bool zero = value ? value->is_null_const() : (st_imm && in.imm == 0);
+  if (zero && value) mark_precise(st, in.src);  // a zero slot stands for the register's value
   scrub(s);
   for (int i = 0; i < size; ++i) s.type[byte_of(off + i)] = zero ? Slot::Zero : Slot::Misc;
 }
@@ -97,6 +100,7 @@ void Verifier::stack_read(State& st, Frame& f, int64_t off, int size, int dst) {
   const StackSlot& s = f.stack[spi];
   if (s.special()) check_stack_special_read(f, -1, off, off + size, false);
   if (is_spilled(s)) {
+    note_stack_access(st, f, off);  // a fill: the value comes from the slot
     int spill_size = 0;
     for (int i = 0; i < 8 && s.type[7 - i] == Slot::Spill; ++i) ++spill_size;
     const bool aligned_start = ((-off) % 8) == 0;

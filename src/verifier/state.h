@@ -98,6 +98,9 @@ struct Reg {
   uint32_t aux = 0;
   uint32_t aux2 = 0;  // Mem: for per-cpu pointers the BTF id; MapValue: the inner map's outer index + 1
   uint32_t dynptr_id = 0;  // Mem: the dynptr a slice came from (it dies with it)
+  // Scalars in explored states: some path from here needs the exact value
+  // (precision.cc). Never set on the state being walked.
+  bool precise = false;
 
   bool is_pointer() const { return type != RegType::NotInit && type != RegType::Scalar; }
   bool is_scalar() const { return type == RegType::Scalar; }
@@ -135,6 +138,33 @@ struct Frame {
   int32_t async_dummy = 0;
 };
 
+// Registers (bit r) and stack slots (bit spi) per frame: what backtracking
+// still needs the exact value of (the kernel's backtrack_state), or a set of
+// linked scalars (precision.cc).
+struct PreciseSet {
+  uint16_t regs[kMaxCallFrames] = {};
+  uint64_t stack[kMaxCallFrames] = {};
+  bool empty() const {
+    for (int f = 0; f < kMaxCallFrames; ++f)
+      if (regs[f] || stack[f]) return false;
+    return true;
+  }
+};
+
+// One walked instruction of a state's history since its parent checkpoint
+// (the kernel's jmp_history, kept for every instruction).
+enum HistFlag : uint8_t {
+  kHistCallback = 1u << 0,  // the frame is a callback's
+  kHistStack = 1u << 1,     // spilled to / filled from stack slot (st_frame, spi)
+};
+struct HistEntry {
+  uint32_t insn = 0;
+  uint8_t frame = 0;
+  uint8_t flags = 0;
+  uint8_t st_frame = 0, spi = 0;
+  uint32_t linked = 0;  // conditional jumps: index + 1 into Verifier::linked_
+};
+
 struct RefState {
   uint32_t id = 0;
   uint32_t insn = 0;   // where it was acquired
@@ -154,6 +184,7 @@ struct State {
   bool from_callback = false;  // back at a callback's call site from its exit
   uint32_t callback_depth = 0;  // callback iterations on this path (the kernel's callback_unroll_depth)
   uint32_t may_goto_depth = 0;  // may_goto turns taken on this path (may_goto.cc)
+  std::vector<HistEntry> hist;  // instructions walked since the parent checkpoint (precision.cc)
 
   Frame& cur() { return frames.back(); }
   const Frame& cur() const { return frames.back(); }
@@ -174,6 +205,7 @@ struct Explored {
   // How often this state pruned a path / failed to (is_state_visited's
   // hit_cnt, miss_cnt): states that keep missing leave the insn's list.
   uint32_t hit_cnt = 0, miss_cnt = 0;
+  bool all_precise = false;  // every scalar here and above is marked precise
 };
 
 // Failure: the message in the kernel's words. `unmodelled`: not a verdict —
@@ -311,10 +343,24 @@ class Verifier {
   void compute_liveness();
   // ---- states.cc
   bool visit_prune_point(State& st);  // true: pruned (path ends here)
-  bool states_equal(const State& old, const State& cur, int mode) const;  // 0 range, 1 exact, 2 shape, 3 range (all live)
+  // mode: 0 range, 1 exact, 2 shape, 3 range (all live); dyn: old's precision
+  // marks are complete, imprecise scalars in it match any scalar.
+  bool states_equal(const State& old, const State& cur, int mode, bool dyn = false) const;
   void widen(const State& old, State& cur);
   bool regs_equal(const Reg& old, const Reg& cur, bool exact) const;
   void path_done(const State& st);
+  // ---- precision.cc (the kernel's mark_chain_precision and backtrack_insn)
+  void mark_precise(const State& st, int regno);                  // the current frame's register
+  void mark_precise_regs(const State& st, uint16_t regs);         // bit r: register r
+  void mark_precise_slot(const State& st, int frame, size_t spi);  // a spilled scalar
+  void propagate_precision(const State& old, const State& cur);  // after cur was pruned by old
+  void mark_all_precise(const State& cur);
+  void mark_chain(const State& cur, PreciseSet bt, const HistEntry& now, bool skip_now);
+  bool backtrack_hist(const std::vector<HistEntry>& h, size_t end, const HistEntry*& later, PreciseSet& bt);
+  bool backtrack_insn(const HistEntry& e, const HistEntry* later, PreciseSet& bt) const;
+  static bool mark_in(State& s, PreciseSet& bt);
+  void note_stack_access(State& st, const Frame& f, int64_t off);
+  void note_linked(State& st, State& other, uint32_t id1, uint32_t id2);
   // ---- log.cc
   void log_insn(const State& st, uint32_t i);
   void log_state(const State& st);
@@ -355,6 +401,7 @@ class Verifier {
   std::vector<bool> global_done_;
   std::vector<State> pending_;
   std::vector<Explored> explored_;
+  std::vector<PreciseSet> linked_;  // scalars linked at a conditional jump (HistEntry::linked)
   std::vector<std::vector<int32_t>> explored_at_;  // per insn: indexes into explored_
   uint32_t id_gen_ = 0;
   uint64_t processed_ = 0;

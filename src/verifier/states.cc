@@ -1,9 +1,10 @@
 // states.cc — state equivalence and pruning (the kernel's is_state_visited
 // and states_equal): a path reaching a prune point in a state that an
 // explored state there subsumes is safe and stops; a state equal to one
-// still being explored on the same path is an infinite loop. Without
-// precision or liveness tracking yet every scalar counts as precise, which
-// prunes less than the kernel but never wrongly.
+// still being explored on the same path is an infinite loop. A scalar is
+// compared only where it is live (liveness.cc) and precise: marked so in
+// the explored state by backtracking (precision.cc), and not ruled out by
+// liveness.cc's static bound on what may reach a decision.
 #include <algorithm>
 
 #include "state.h"
@@ -77,7 +78,17 @@ bool maybe_looping(const State& o, const State& c) {
 
 bool is_unknown_scalar(const Reg& r) { return r.is_scalar() && r.var_off.is_unknown() && r.smin == INT64_MIN && r.umax == UINT64_MAX; }
 
-bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids, const Locs& live, const Locs& prec) {
+// An explored spilled scalar no path from it needed exactly: any data or
+// scalar in the current slot will do.
+bool imprecise_spill(const StackSlot& os, const StackSlot& cs) {
+  if (os.obj || cs.obj || os.type[7] != Slot::Spill || !os.spilled.is_scalar() || os.spilled.precise) return false;
+  if (cs.type[7] == Slot::Spill && !cs.spilled.is_scalar()) return false;
+  for (int i = 0; i < 8; ++i)  // as the rule for slots no decision reads: written bytes stay written
+    if (os.type[i] != Slot::Invalid && cs.type[i] == Slot::Invalid) return false;
+  return true;
+}
+
+bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids, const Locs& live, const Locs& prec, bool dyn) {
   const bool exact = mode == 1;
   const size_t n = std::max(o.stack.size(), c.stack.size());
   for (size_t spi = 0; spi < n; ++spi) {
@@ -87,6 +98,7 @@ bool stack_safe(const Frame& o, const Frame& c, int mode, IdMap& ids, const Locs
     const bool ospill = os.type[7] == Slot::Spill, cspill = cs.type[7] == Slot::Spill;
     const bool slot_live = spi >= 64 || (live.stack >> spi & 1), slot_prec = spi >= 64 || (prec.stack >> spi & 1);
     if (mode == 0 && !slot_live) continue;
+    if (mode == 0 && dyn && imprecise_spill(os, cs)) continue;
     if (mode == 0 && !slot_prec) {
       // only the kind of contents matters: data, or a spilled pointer
       const bool optr = ospill && !os.spilled.is_scalar(), cptr = cspill && !cs.spilled.is_scalar();
@@ -136,7 +148,7 @@ bool Verifier::regs_equal(const Reg& old, const Reg& cur, bool exact) const {
   return reg_safe(old, cur, exact ? 1 : 0, ids);
 }
 
-bool Verifier::states_equal(const State& o, const State& c, int mode_arg) const {
+bool Verifier::states_equal(const State& o, const State& c, int mode_arg, bool dyn) const {
   const int mode = mode_arg == 3 ? 0 : mode_arg;
   if (o.frames.size() != c.frames.size() || o.lock_off != c.lock_off || o.lock_map != c.lock_map ||
       o.rcu_depth != c.rcu_depth || o.refs.size() != c.refs.size() || (o.lock_id == 0) != (c.lock_id == 0))
@@ -160,10 +172,11 @@ bool Verifier::states_equal(const State& o, const State& c, int mode_arg) const 
     const Locs all{0xffff, ~uint64_t{0}};
     const Locs live = mode_arg == 3 ? all : live_[at], prec = mode_arg == 3 ? all : precise_[at];
     for (int r = 0; r < kMaxReg; ++r) {
-      const bool l = r == 10 || (live.regs >> r & 1), p = r == 10 || (prec.regs >> r & 1);
+      const bool l = r == 10 || (live.regs >> r & 1);
+      const bool p = r == 10 || ((prec.regs >> r & 1) && (!dyn || of.regs[r].precise));
       if (!reg_safe(of.regs[r], cf.regs[r], mode, ids, l, p)) return false;
     }
-    if (!stack_safe(of, cf, mode, ids, live, prec)) return false;
+    if (!stack_safe(of, cf, mode, ids, live, prec, dyn && mode == 0)) return false;
   }
   return true;
 }
@@ -253,8 +266,12 @@ bool Verifier::visit_prune_point(State& st) {
                  states_equal(e.state, st, 1) && !iter_depths_differ(e.state, st)) {
         fail("infinite loop detected at insn " + std::to_string(i));
       }
+      // A loop closing on a state still being explored: its precision
+      // marks are not complete, so every scalar on the path counts.
+      if (hit) mark_all_precise(st);
     } else {
-      hit = states_equal(e.state, st, 0);
+      hit = states_equal(e.state, st, 0, true);
+      if (hit) propagate_precision(e.state, st);  // what its paths needed, this one needs
     }
     if (hit) {
       ++e.hit_cnt;
@@ -273,6 +290,7 @@ bool Verifier::visit_prune_point(State& st) {
   if (!add) return false;
   Explored e;
   e.state = st;
+  st.hist.clear();  // the new state's history starts here
   e.parent = st.parent;
   e.branches = 1;
   explored_.push_back(std::move(e));

@@ -167,6 +167,8 @@ bool Verifier::step(State& st) {
     if (opts_.log_level > 0) log_ += std::to_string(i) + ": safe\n";
     return false;
   }
+  st.hist.push_back(HistEntry{i, static_cast<uint8_t>(st.frames.size() - 1),
+                              static_cast<uint8_t>(st.cur().in_callback ? kHistCallback : 0), 0, 0, 0});
   if (++processed_ > opts_.insn_limit)
     fail("BPF program is too large. Processed " + std::to_string(opts_.insn_limit + 1) + " insn");
   ++insns_since_state_;
