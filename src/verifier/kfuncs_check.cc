@@ -36,6 +36,30 @@ const Field* Verifier::field_at(const Reg& r) const {
   return rec->at(static_cast<uint32_t>(at));
 }
 
+// __process_kf_arg_ptr_to_graph_node: the node argument points at a node
+// field of its object, of the struct and at the offset the root's
+// `contains:` names.
+void Verifier::check_graph_node(const Reg& root, const Reg& node, int regno, const std::string& node_type) {
+  const bool list = node_type == "bpf_list_node";
+  const char* head_type = list ? "bpf_list_head" : "bpf_rb_root";
+  if (!node.var_off.is_const())
+    fail("R" + std::to_string(regno) + " doesn't have constant offset. " + node_type +
+         " has to be at the constant offset");
+  const int64_t off = node.off + static_cast<int64_t>(node.var_off.value);
+  const Field* nf = field_at(node);
+  const FieldKind kind = list ? FieldKind::ListNode : FieldKind::RbNode;
+  if (!nf || nf->kind != kind || nf->offset != off) fail(node_type + " not found at offset=" + std::to_string(off));
+  const Field* rf = field_at(root);
+  if (!rf) return;  // the root argument's own check reports it
+  if (rf->node_struct_id != node.aux)
+    fail(std::string("operation on ") + head_type + " expects arg#1 " + node_type + " at offset=" +
+         std::to_string(rf->node_offset) + " in struct " + rf->node_struct_name + ", but arg is at offset=" +
+         std::to_string(off) + " in struct " + btf_name(node));
+  if (off != rf->node_offset)
+    fail("arg#1 offset=" + std::to_string(off) + ", but expected " + node_type + " at offset=" +
+         std::to_string(rf->node_offset) + " in struct " + rf->node_struct_name);
+}
+
 uint32_t Verifier::acquire_ref(State& st) {
   const uint32_t id = ++id_gen_;
   st.refs.push_back(RefState{id, st.insn, false});
@@ -163,6 +187,7 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
           const bool inserts = name.find("push") != std::string::npos || name.find("rbtree_add") != std::string::npos;
           if (r.type != RegType::BtfId || !(r.flags & kAlloc) || (inserts && (r.flags & kNonOwn)))
             fail(arg_name(an) + " expected pointer to allocated object");
+          if (root_reg > 0) check_graph_node(f.regs[root_reg], r, regno, prm.type);
           node_reg = regno;
         }
         if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0 && r.type == RegType::BtfId) {

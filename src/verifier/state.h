@@ -373,6 +373,7 @@ class Verifier {
   // The special field a pointer (map value or allocated object) points at
   // exactly, or nullptr.
   const Field* field_at(const Reg& r) const;
+  void check_graph_node(const Reg& root, const Reg& node, int regno, const std::string& node_type);  // kfuncs_check.cc
   const FieldRecord* record_of(const Reg& r) const;
 
  private:

@@ -247,11 +247,14 @@ Outcome check(const Seed& seed, const Program& mutant) {
   o.data_in = packet();
   if (prog_type_takes_ctx_in(mutant.type)) o.ctx_in = packet();
   o.insn_budget = kInsnBudget;
-  g_seed = &seed;
-  g_mutant = &mutant;
+  // Named until the object is unloaded: its maps' teardown frees what the
+  // run left in them, and a fault there is this mutant's too.
+  struct Current {
+    Current(const Seed& s, const Program& m) { g_seed = &s, g_mutant = &m; }
+    ~Current() { g_seed = nullptr, g_mutant = nullptr; }
+  } current(seed, mutant);
   auto r = (*loaded)->test_run(name, o);
-  g_seed = nullptr;
-  g_mutant = nullptr;
+  loaded->reset();
   if (r) return {Verdict::Accepted, ""};
   const std::string& msg = r.error().message;
   // Not a run that stopped (a context the type has no test run for, …).
@@ -281,13 +284,14 @@ void install_crash_dump() {
   __sanitizer_set_death_callback(print_current);
 #endif
   // ringb's own debug checks (RINGB_DEBUG_CHECKS: double frees, foreign
-  // pointers) abort: print the mutant first. Not async-signal-safe, but the
-  // process is ending anyway.
-  std::signal(SIGABRT, [](int sig) {
-    print_current();
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-  });
+  // pointers) abort, and a wild access without ASan faults: print the mutant
+  // first. Not async-signal-safe, but the process is ending anyway.
+  for (int sig : {SIGABRT, SIGSEGV, SIGBUS})
+    std::signal(sig, [](int s) {
+      print_current();
+      std::signal(s, SIG_DFL);
+      std::raise(s);
+    });
 }
 
 }  // namespace ringb::soundness

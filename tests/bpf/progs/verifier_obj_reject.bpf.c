@@ -22,6 +22,12 @@ struct vo_other {
 	int x;
 };
 
+/* Another struct with a list node at the same offset as vo_elem's. */
+struct vo_elem2 {
+	long key;
+	struct bpf_list_node link;
+};
+
 struct vo_holder {
 	struct bpf_spin_lock lock;
 	struct bpf_list_head head __contains(vo_elem, link);
@@ -414,5 +420,50 @@ int vo_cpumask_use_after_release(void *ctx)
 	if (!m) return 1;
 	bpf_cpumask_release(m);
 	bpf_cpumask_set_cpu(0, m);
+	return 0;
+}
+
+/* Graph nodes: the node argument must point at the node field the root's
+ * __contains names, in that struct (__process_kf_arg_ptr_to_graph_node). */
+SEC("tc") __failure __msg("bpf_list_node not found at offset=0")
+int vo_push_object_start(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct vo_elem *e;
+	if (!h) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_spin_lock(&h->lock);
+	bpf_list_push_back(&h->head, (struct bpf_list_node *)e);
+	bpf_spin_unlock(&h->lock);
+	return 0;
+}
+
+SEC("tc") __failure
+__msg("operation on bpf_list_head expects arg#1 bpf_list_node at offset=8 in struct vo_elem, but arg is at offset=8 in struct vo_elem2")
+int vo_push_other_struct(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct vo_elem2 *e;
+	if (!h) return 1;
+	e = bpf_obj_new(struct vo_elem2);
+	if (!e) return 1;
+	bpf_spin_lock(&h->lock);
+	bpf_list_push_back(&h->head, &e->link);
+	bpf_spin_unlock(&h->lock);
+	return 0;
+}
+
+SEC("tc") __failure __msg("bpf_rb_node not found at offset=0")
+int vo_rbtree_add_object_start(struct __sk_buff *skb)
+{
+	struct vo_tree *t = tree();
+	struct vo_node *n;
+	if (!t) return 1;
+	n = bpf_obj_new(struct vo_node);
+	if (!n) return 1;
+	bpf_spin_lock(&t->lock);
+	bpf_rbtree_add(&t->root, (struct bpf_rb_node *)n, vo_less);
+	bpf_spin_unlock(&t->lock);
 	return 0;
 }
