@@ -168,6 +168,14 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
             fail("R" + std::to_string(regno) + " type=" + type_str(r) + " expected=fp");
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
         }
+        // A struct of scalars (cpumask) given as other memory is checked as
+        // memory of the kernel's struct size (KF_ARG_PTR_TO_MEM); the
+        // context byte by byte from its end, as check_helper_mem_access does.
+        if (r.type != RegType::BtfId && (prm.type == "bpf_cpumask" || prm.type == "cpumask")) {
+          const int64_t size = prm.type == "bpf_cpumask" ? 40 : 32;  // this kernel's structs (NR_CPUS 256)
+          if (r.type == RegType::Ctx) fail("invalid bpf_context access off=" + std::to_string(size - 1) + " size=1");
+          check_helper_mem(st, regno, size, size, false, false, -1);
+        }
         check_kfunc_btf_arg(r, regno, an, *p, prm.type);  // btf_ptrs.cc
         if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted arg" + std::to_string(an));
         // A kernel object (task, cgroup) comes only as a BTF pointer.

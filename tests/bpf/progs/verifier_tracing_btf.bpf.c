@@ -207,3 +207,52 @@ int raw_tp_scalar_arg(__u64 *ctx)
 		bpf_task_release(t);
 	return 0;
 }
+
+/* the context itself is no cpumask: read as memory, out of the context */
+SEC("tp_btf/task_newtask") __failure __msg("invalid bpf_context access")
+int cpumask_acquire_ctx(__u64 *ctx)
+{
+	struct bpf_cpumask *m = bpf_cpumask_acquire((struct bpf_cpumask *)ctx);
+
+	if (m)
+		bpf_cpumask_release(m);
+	return 0;
+}
+
+/* a cpumask given as map memory is checked as 40 bytes of memory */
+struct vt_small { struct bpf_cpumask __kptr *m; };
+struct vt_big { long a[8]; };
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, int);
+	__type(value, struct vt_small);
+} vt_small_map SEC(".maps");
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, int);
+	__type(value, struct vt_big);
+} vt_big_map SEC(".maps");
+
+SEC("tp_btf/task_newtask") __failure __msg("invalid access to map value, value_size=8 off=0 size=40")
+int cpumask_setall_small_value(__u64 *ctx)
+{
+	int k = 0;
+	struct vt_small *p = bpf_map_lookup_elem(&vt_small_map, &k);
+
+	if (p)
+		bpf_cpumask_setall((struct bpf_cpumask *)p);
+	return 0;
+}
+
+SEC("tp_btf/task_newtask") __success
+int cpumask_setall_big_value(__u64 *ctx)
+{
+	int k = 0;
+	struct vt_big *p = bpf_map_lookup_elem(&vt_big_map, &k);
+
+	if (p)
+		bpf_cpumask_setall((struct bpf_cpumask *)p);
+	return 0;
+}
