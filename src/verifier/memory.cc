@@ -236,6 +236,9 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
       if (r.smin < 0 || !r.var_off.is_const())
         fail(R(regno) + " is ptr_" + btf_name(r) +
              " invalid negative access: off=" + std::to_string(off));
+      // Per-cpu memory only through bpf_this_cpu_ptr/bpf_per_cpu_ptr.
+      if (r.flags & kPercpu)
+        fail(R(regno) + " is ptr_" + btf_name(r) + " access percpu memory: off=" + std::to_string(off));
       if (write && !(r.flags & kAlloc)) fail("only read is supported");
       if (r.aux2 & kBtfKernel) {  // a kernel type (btf_ptrs.cc)
         if (load_btf_member(st, r, regno, off + static_cast<int64_t>(r.var_off.value), size, write ? -1 : value_regno))

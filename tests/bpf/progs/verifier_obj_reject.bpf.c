@@ -467,3 +467,19 @@ int vo_rbtree_add_object_start(struct __sk_buff *skb)
 	bpf_spin_unlock(&t->lock);
 	return 0;
 }
+
+/* A per-cpu object is reached only through bpf_this_cpu_ptr/bpf_per_cpu_ptr. */
+struct vo_counters {
+	long hits;
+};
+
+SEC("tc") __failure __msg("R0 is ptr_vo_counters access percpu memory: off=0")
+int vo_percpu_direct_store(struct __sk_buff *skb)
+{
+	struct vo_counters __percpu_kptr *pc = bpf_percpu_obj_new(struct vo_counters);
+
+	if (!pc) return 1;
+	((struct vo_counters *)pc)->hits = 7;
+	bpf_percpu_obj_drop(pc);
+	return 0;
+}
