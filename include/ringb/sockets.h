@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "ringb/error.h"
 
@@ -69,9 +70,25 @@ class Table {
   // Registers a socket; its cookie. EINVAL for a family, type or protocol
   // the lookups do not know, ENOSPC when kCapacity sockets are registered.
   Expected<uint64_t> add(const Socket& s);
-  // Unregisters the socket with this cookie (ENOENT when there is none).
+  // Unregisters the socket with this cookie (ENOENT when there is none) and
+  // unlinks it from every holder (the kernel's close: sock_map_unhash).
   // Programs holding it keep reading what it was until they release it.
   Status remove(uint64_t cookie);
+
+  // A map holding sockets by handle (sockmaps, sockhashes). remove() calls
+  // unlink with the removed socket's handle, under the table's host lock:
+  // unlink must drop every entry holding it and call nothing that takes
+  // the lock (handle_by_cookie, add, remove).
+  class Holder {
+   public:
+    virtual void unlink(uint64_t handle) = 0;
+
+   protected:
+    ~Holder() = default;
+  };
+  // A holder registers for its lifetime (host threads).
+  void hold(Holder* h);
+  void unhold(Holder* h);
   size_t size() const;
 
   // The run path. The socket a packet with this tuple (the packet's source
@@ -100,10 +117,14 @@ class Table {
   // The socket a handle names with a reference taken, or nullptr when it
   // was removed. Async-signal-safe.
   Record* acquire(uint64_t handle);
+  // Whether the socket a handle names is still in the table (acquire and
+  // release). Async-signal-safe.
+  bool alive(uint64_t handle);
 
  private:
   std::unique_ptr<Record[]> recs_;
-  mutable std::mutex host_;  // add/remove (the host's side only)
+  mutable std::mutex host_;  // add/remove/holders (the host's side only)
+  std::vector<Holder*> holders_;
   std::atomic<size_t> live_{0};
 };
 

@@ -23,15 +23,19 @@
 //            reference taken (the verifier makes the program release it);
 //            update_elem takes a socket pointer as its value
 //
-// A socket removed from the table is no longer found (the kernel's close
-// unlinks it from its maps); its key stays until deleted, so iteration
-// still lists it where the kernel would not.
+// A socket removed from the table leaves every map holding it, as the
+// kernel's close (sock_map_unhash/sock_map_close): each map is the table's
+// Holder, and remove() unlinks the socket's handle from it, so lookups,
+// get_next_key, deletes and counts no longer see the entry. A store that
+// races with the removal checks the socket after it stores and takes the
+// entry back out when the socket died meanwhile.
 #include <netinet/in.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "flags.h"
 #include "map_types.h"
@@ -104,10 +108,19 @@ long host_cookie(const MapDef& def, uint64_t handle, void* value_out) {
 
 // ---- SOCKMAP: an array of handles -----------------------------------------
 
-class SockMap final : public Map {
+class SockMap final : public Map, sockets::Table::Holder {
  public:
   explicit SockMap(const MapDef& def) : Map(def), slots_(new std::atomic<uint64_t>[def.max_entries]) {
     for (uint32_t i = 0; i < def.max_entries; ++i) slots_[i].store(0, std::memory_order_relaxed);
+    sockets::table().hold(this);
+  }
+  ~SockMap() override { sockets::table().unhold(this); }
+
+  void unlink(uint64_t handle) override {
+    for (uint32_t i = 0; i < def_.max_entries; ++i) {
+      uint64_t expected = handle;
+      slots_[i].compare_exchange_strong(expected, 0, std::memory_order_seq_cst);
+    }
   }
 
   void* lookup_elem(const void* key) override {
@@ -167,17 +180,41 @@ class SockMap final : public Map {
     for (;;) {
       if (old && flags == kNoExist) return -EEXIST;
       if (!old && flags == kExist) return -ENOENT;
-      if (slots_[i].compare_exchange_weak(old, h, std::memory_order_acq_rel)) return 0;
+      if (slots_[i].compare_exchange_weak(old, h, std::memory_order_seq_cst)) break;
     }
+    if (!sockets::table().alive(h)) {  // removed while we stored: the sweep may have missed it
+      uint64_t expected = h;
+      slots_[i].compare_exchange_strong(expected, 0, std::memory_order_seq_cst);
+    }
+    return 0;
   }
   std::unique_ptr<std::atomic<uint64_t>[]> slots_;
 };
 
 // ---- SOCKHASH: a hash map of handles --------------------------------------
 
-class SockHash final : public Map {
+class SockHash final : public Map, sockets::Table::Holder {
  public:
-  SockHash(const MapDef& def, std::unique_ptr<Map> table) : Map(def), table_(std::move(table)) {}
+  SockHash(const MapDef& def, std::unique_ptr<Map> table) : Map(def), table_(std::move(table)) {
+    sockets::table().hold(this);
+  }
+  ~SockHash() override { sockets::table().unhold(this); }
+
+  // Every key holding the handle (a host thread: the keys first, then the
+  // deletes, so the walk does not see its own deletions).
+  void unlink(uint64_t handle) override {
+    const uint32_t ks = def_.key_size;
+    std::vector<uint8_t> keys, cur(ks), next(ks);
+    const void* prev = nullptr;
+    while (table_->host_get_next_key(prev, next.data(), ks) == 0) {
+      uint64_t h = 0;
+      if (table_->host_lookup(next.data(), ks, &h, 8) == 0 && h == handle)
+        keys.insert(keys.end(), next.begin(), next.end());
+      cur.swap(next);
+      prev = cur.data();
+    }
+    for (size_t off = 0; off < keys.size(); off += ks) (void)table_->host_delete(keys.data() + off, ks);
+  }
 
   void* lookup_elem(const void* key) override { return acquire(handle_at(table_->lookup_elem(key))); }
   long update_elem(const void* key, const void* value, uint64_t flags) override {
@@ -211,7 +248,10 @@ class SockHash final : public Map {
   // sock_hash_update_common: the hash's own EEXIST/ENOENT/E2BIG.
   long store(const void* key, uint64_t h, uint64_t flags) {
     if (flags > kExist) return -EINVAL;
-    return table_->update_elem(key, &h, flags);
+    if (long err = table_->update_elem(key, &h, flags)) return err;
+    if (!sockets::table().alive(h) && handle_at(table_->lookup_elem(key)) == h)
+      (void)table_->delete_elem(key);  // removed while we stored (see SockMap::store)
+    return 0;
   }
   std::unique_ptr<Map> table_;  // key -> handle (8 bytes)
 };

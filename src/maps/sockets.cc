@@ -104,8 +104,12 @@ Status Table::remove(uint64_t cookie) {
   for (size_t i = 0; i < kCapacity; ++i) {
     Record& r = recs_[i];
     if (r.slot.load(std::memory_order_acquire) == kLive && r.cookie == cookie) {
-      r.slot.store(kRemoved, std::memory_order_release);
+      // Dead before the sweep (seq_cst): a program storing the handle
+      // meanwhile either is swept or sees it dead after its store.
+      r.slot.store(kRemoved, std::memory_order_seq_cst);
       live_.fetch_sub(1, std::memory_order_relaxed);
+      const uint64_t handle = (cookie << kSlotBits) | i;
+      for (Holder* h : holders_) h->unlink(handle);
       return {};
     }
   }
@@ -176,6 +180,22 @@ Record* Table::acquire(uint64_t handle) {
     return nullptr;
   }
   return &r;
+}
+
+void Table::hold(Holder* h) {
+  std::lock_guard lock(host_);
+  holders_.push_back(h);
+}
+
+void Table::unhold(Holder* h) {
+  std::lock_guard lock(host_);
+  std::erase(holders_, h);
+}
+
+bool Table::alive(uint64_t handle) {
+  Record* r = acquire(handle);
+  release(r);
+  return r != nullptr;
 }
 
 Table& table() {

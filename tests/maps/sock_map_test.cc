@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <vector>
 
 #include "ringb/sockets.h"
 #include "test_util.h"
@@ -134,6 +135,70 @@ TEST(SockMap, ProgramLookupsTakeReferences) {
   ProgramScope scope;
   EXPECT_EQ(m->lookup_elem(&k0), nullptr);
   EXPECT_EQ(h->lookup_elem(&hk), nullptr);
+}
+
+// A socket the host removes leaves every sockmap and sockhash holding it,
+// as the kernel's close unlinks it (sock_map_unhash/sock_map_close): its
+// keys are gone from lookups, get_next_key, deletes and counts, and other
+// sockets' entries stay.
+TEST(SockMap, RemovedSocketLeavesEveryMap) {
+  HostSocket keep(sockets::kEstablished, IPPROTO_TCP, 81);
+  auto* gone = new HostSocket(sockets::kListen, IPPROTO_TCP, 82);
+  auto m = make(def_of(kSockMap, 4, 8, 4));
+  auto h = make(def_of(kSockHash, 4, 8, 8));
+  auto h2 = make(def_of(kSockHash, 8, 8, 4));
+  ASSERT_NE(m, nullptr);
+  ASSERT_NE(h, nullptr);
+  ASSERT_NE(h2, nullptr);
+  const uint64_t vk = keep.cookie, vg = gone->cookie;
+  uint32_t k0 = 0, k1 = 1, k2 = 2, k3 = 3;
+  uint64_t hk = 7;
+  ASSERT_EQ(m->host_update(&k0, 4, &vg, 8, kAny), 0);
+  ASSERT_EQ(m->host_update(&k1, 4, &vk, 8, kAny), 0);
+  ASSERT_EQ(m->host_update(&k2, 4, &vg, 8, kAny), 0);
+  for (uint32_t* k : {&k0, &k2, &k3}) ASSERT_EQ(h->host_update(k, 4, &vg, 8, kAny), 0);
+  ASSERT_EQ(h->host_update(&k1, 4, &vk, 8, kAny), 0);
+  ASSERT_EQ(h2->host_update(&hk, 8, &vg, 8, kAny), 0);
+  EXPECT_EQ(h->stats().elements, 4u);
+
+  delete gone;  // the table removes it
+
+  uint64_t out = 0;
+  EXPECT_EQ(m->host_lookup(&k0, 4, &out, 8), -ENOENT);
+  EXPECT_EQ(m->host_lookup(&k2, 4, &out, 8), -ENOENT);
+  EXPECT_EQ(m->host_lookup(&k1, 4, &out, 8), 0);
+  EXPECT_EQ(out, keep.cookie);
+  EXPECT_EQ(m->host_delete(&k0, 4), -EINVAL);                // the slot is empty again
+  EXPECT_EQ(m->host_update(&k2, 4, &vk, 8, kExist), -ENOENT);  // ... for BPF_EXIST too
+  EXPECT_EQ(m->host_update(&k2, 4, &vk, 8, kNoExist), 0);
+
+  EXPECT_EQ(h->stats().elements, 1u);
+  EXPECT_EQ(walk_keys<uint32_t>(*h), std::vector<uint32_t>{1});
+  EXPECT_EQ(h->host_lookup(&k0, 4, &out, 8), -ENOENT);
+  EXPECT_EQ(h->host_delete(&k3, 4), -ENOENT);
+  EXPECT_EQ(h->host_update(&k0, 4, &vk, 8, kNoExist), 0);
+  EXPECT_EQ(h2->stats().elements, 0u);
+  uint64_t next = 0;
+  EXPECT_EQ(h2->host_get_next_key(nullptr, &next, 8), -ENOENT);
+  {
+    ProgramScope scope;
+    EXPECT_EQ(h2->lookup_elem(&hk), nullptr);
+  }
+}
+
+// A map destroyed before the socket goes is no longer the table's to
+// unlink from.
+TEST(SockMap, DestroyedMapLeavesTheTable) {
+  auto* s = new HostSocket(sockets::kEstablished, IPPROTO_TCP, 83);
+  {
+    auto m = make(def_of(kSockMap, 4, 8, 2));
+    auto h = make(def_of(kSockHash, 4, 8, 2));
+    uint32_t k0 = 0;
+    const uint64_t v = s->cookie;
+    ASSERT_EQ(m->host_update(&k0, 4, &v, 8, kAny), 0);
+    ASSERT_EQ(h->host_update(&k0, 4, &v, 8, kAny), 0);
+  }
+  delete s;  // would reach freed maps if they had stayed registered
 }
 
 }  // namespace
