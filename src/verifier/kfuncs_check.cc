@@ -198,6 +198,12 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
           if (root_reg > 0) check_graph_node(f.regs[root_reg], r, regno, prm.type);
           node_reg = regno;
         }
+        // KF_ARG_PTR_TO_REFCOUNTED_KPTR: an allocated object, owned or not
+        // (a local kptr read under RCU is one: MEM_ALLOC | MEM_RCU).
+        if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0 &&
+            (r.type != RegType::BtfId ||
+             !((r.flags & kAlloc) || ((r.flags & kRcu) && !(r.aux2 & kBtfKernel)))))
+          fail(arg_name(an) + " is neither owning or non-owning ref");
         if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0 && r.type == RegType::BtfId) {
           bool known = false, counted = false;
           for (const StructMeta& sm : obj_.struct_metas)

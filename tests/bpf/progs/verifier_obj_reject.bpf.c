@@ -483,3 +483,19 @@ int vo_percpu_direct_store(struct __sk_buff *skb)
 	bpf_percpu_obj_drop(pc);
 	return 0;
 }
+
+/* bpf_refcount_acquire takes an allocated object, not memory shaped like one. */
+struct vo_counted {
+	long key;
+	struct bpf_refcount ref;
+};
+
+SEC("tc") __failure __msg("arg#0 is neither owning or non-owning ref")
+int vo_refcount_acquire_stack(struct __sk_buff *skb)
+{
+	struct vo_counted local = {}, *m;
+
+	m = bpf_refcount_acquire(&local);
+	if (m) bpf_obj_drop(m);
+	return 0;
+}
