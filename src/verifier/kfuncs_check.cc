@@ -178,6 +178,11 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         }
         check_kfunc_btf_arg(r, regno, an, *p, prm.type);  // btf_ptrs.cc
         if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted arg" + std::to_string(an));
+        // process_spin_lock: a resilient lock lives in a map value or an
+        // allocated object (its held-lock rules are not modelled yet).
+        if (prm.type == "bpf_res_spin_lock" && r.type != RegType::MapValue &&
+            !(r.type == RegType::BtfId && (r.flags & kAlloc)))
+          fail(arg_name(an) + " doesn't point to map value or allocated object");
         // A kernel object (task, cgroup) comes only as a BTF pointer.
         if ((prm.type == "task_struct" || prm.type == "cgroup") && r.type != RegType::BtfId)
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");

@@ -499,3 +499,15 @@ int vo_refcount_acquire_stack(struct __sk_buff *skb)
 	if (m) bpf_obj_drop(m);
 	return 0;
 }
+
+/* A resilient lock is a map value's or an allocated object's field. */
+SEC("tc") __failure __msg("arg#0 doesn't point to map value or allocated object")
+int vo_res_lock_on_stack(struct __sk_buff *skb)
+{
+	struct bpf_res_spin_lock l = {};
+
+	if (bpf_res_spin_lock(&l))
+		return 1;
+	bpf_res_spin_unlock(&l);
+	return 0;
+}
