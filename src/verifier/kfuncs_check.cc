@@ -149,6 +149,9 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         callback_reg = regno;
         break;
       case kfuncs::Arg::Pointer: {
+        // In the kernel's BTF these hold scalars only (bits, a refcount):
+        // what is not a BTF pointer is checked as memory (KF_ARG_PTR_TO_MEM).
+        const bool cpumask_struct = prm.type == "bpf_cpumask" || prm.type == "cpumask";
         // bpf_obj_drop's p__alloc: what holds no reference (a map value, a
         // pointer already dropped) is refused before its type is looked at.
         if ((p->flags & kfuncs::kRelease) && release_reg < 0 && name.find("obj_drop") != std::string::npos &&
@@ -164,14 +167,14 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
           // In the kernel's BTF struct bpf_cpumask and struct cpumask hold
           // scalars only (bits, a refcount): a scalar there is checked as
           // memory (KF_ARG_PTR_TO_MEM, check_helper_mem_access).
-          if (prm.type == "bpf_cpumask" || prm.type == "cpumask")
+          if (cpumask_struct)
             fail("R" + std::to_string(regno) + " type=" + type_str(r) + " expected=fp");
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
         }
         // A struct of scalars (cpumask) given as other memory is checked as
         // memory of the kernel's struct size (KF_ARG_PTR_TO_MEM); the
         // context byte by byte from its end, as check_helper_mem_access does.
-        if (r.type != RegType::BtfId && (prm.type == "bpf_cpumask" || prm.type == "cpumask")) {
+        if (r.type != RegType::BtfId && cpumask_struct) {
           const int64_t size = prm.type == "bpf_cpumask" ? 40 : 32;  // this kernel's structs (NR_CPUS 256)
           if (r.type == RegType::Ctx) fail("invalid bpf_context access off=" + std::to_string(size - 1) + " size=1");
           check_helper_mem(st, regno, size, size, false, false, -1);
@@ -204,12 +207,11 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
           node_reg = regno;
         }
         // KF_ARG_PTR_TO_REFCOUNTED_KPTR: an allocated object, owned or not
-        // (a local kptr read under RCU is one: MEM_ALLOC | MEM_RCU).
-        if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0 &&
-            (r.type != RegType::BtfId ||
-             !((r.flags & kAlloc) || ((r.flags & kRcu) && !(r.aux2 & kBtfKernel)))))
-          fail(arg_name(an) + " is neither owning or non-owning ref");
-        if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0 && r.type == RegType::BtfId) {
+        // (a local kptr read under RCU is one: MEM_ALLOC | MEM_RCU), of a
+        // type with a bpf_refcount.
+        if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0) {
+          if (r.type != RegType::BtfId || !((r.flags & kAlloc) || ((r.flags & kRcu) && !(r.aux2 & kBtfKernel))))
+            fail(arg_name(an) + " is neither owning or non-owning ref");
           bool known = false, counted = false;
           for (const StructMeta& sm : obj_.struct_metas)
             if (sm.btf_id == r.aux) known = true, counted = sm.record.refcount_off >= 0;
