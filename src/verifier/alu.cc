@@ -97,13 +97,22 @@ void mul_ranges(Reg& d, const Reg& s) {
 
 }  // namespace
 
+// assign_scalar_id_before_mov: a scalar about to be copied gets an id the
+// copy shares. One linked at a distance starts a link of its own: a copy
+// of it could not go through `+= K` again.
+void Verifier::link_before_mov(Reg& src) {
+  if (!src.is_scalar()) return;
+  if (src.id & kIdAddConst) unlink(src);
+  if (!src.id && !src.var_off.is_const()) src.id = ++id_gen_;
+}
+
 // dst (scalar) op= src (scalar).
 void Verifier::scalar_alu(Reg& d, Reg s, uint8_t o, bool is64, const Insn& in) {
   (void)in;
   const bool src_known = is64 ? s.var_off.is_const() : tnum_subreg(s.var_off).is_const();
   const uint64_t sval = is64 ? s.var_off.value : static_cast<uint32_t>(s.var_off.value);
   const unsigned bits = is64 ? 64 : 32;
-  d.id = 0;
+  unlink(d);
   // Ops whose result the ranges can follow; the rest make an unknown scalar.
   bool safe = o == kAdd || o == kSub || o == kMul || o == kAnd || o == kOr || o == kXor;
   if ((o == kLsh || o == kRsh || o == kArsh) && src_known && sval < bits) safe = true;
@@ -315,16 +324,13 @@ void Verifier::check_alu(State& st, const Insn& in) {
         return;
       }
       d = s;
-      d.id = 0;
+      unlink(d);
       coerce_to_size_sx(d, in.off / 8);
       if (!is64) zext32(d);
       return;
     }
     if (is64) {
-      if (s.is_scalar() && s.id == 0 && !s.var_off.is_const()) {
-        // link the two scalars, so a later comparison refines both
-        f.regs[in.src].id = ++id_gen_;
-      }
+      link_before_mov(f.regs[in.src]);  // so a later comparison refines both
       d = f.regs[in.src];
       return;
     }
@@ -336,9 +342,9 @@ void Verifier::check_alu(State& st, const Insn& in) {
     // A value that fits in 32 bits is the same after w = w: the two stay
     // linked (the kernel's is_src_reg_u32).
     const bool fits = reg_width(s) <= 32;
-    if (fits && s.id == 0 && !s.var_off.is_const()) f.regs[in.src].id = ++id_gen_;
+    if (fits) link_before_mov(f.regs[in.src]);
     d = f.regs[in.src];
-    if (!fits) d.id = 0;
+    if (!fits) unlink(d);
     zext32(d);
     return;
   }
@@ -374,7 +380,14 @@ void Verifier::check_alu(State& st, const Insn& in) {
     }
     return;
   }
+  const uint32_t link = d.id;
   scalar_alu(d, s, o, is64, in);
+  // r1 = r2; r1 += K keeps r1 linked to r2, K apart (once: a second add
+  // unlinks, and K stays within s32 so the distances never overflow).
+  if (o == kAdd && is64 && link && !(link & kIdAddConst) && s.is_const() && s.var_off.value <= INT32_MAX) {
+    d.id = link | kIdAddConst;
+    d.off = static_cast<int32_t>(s.var_off.value);
+  }
 }
 
 }  // namespace ringb::verifier

@@ -3,10 +3,12 @@
 // writes, map/function compatibility, spin locks, kptr_xchg, callbacks
 // (bpf_loop, bpf_for_each_map_elem), and the type of r0 afterwards.
 #include <algorithm>
+
 #include <cstring>
 
 #include <bpf/btf.h>
 
+#include "ringb/cpu.h"
 #include "ringb/disasm.h"
 #include "ringb/helper_progs.h"
 #include "ringb/helpers.h"
@@ -437,7 +439,11 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   }
   if (has_func && (p->id == 181 || p->id == 164 || p->id == 209)) {
     calls_callback_[st.insn] = true;
-    setup_callback(st, func_sub, p->id);
+    // bpf_loop runs its callback at most R1 times: the count decides where
+    // the walk of further iterations stops, so it is needed exactly.
+    if (p->id == 181) mark_precise(st, 1);
+    if (!loop_limit_reached(st, st.insn)) setup_callback(st, func_sub, p->id);
+    st.cur().loop_iters = 0;  // the helper returns: its runs are over
   }
   Frame& cf = st.cur();
   // A constant key on the stack (for the array lookup rule below).
@@ -460,6 +466,9 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     }
   }
   const int map_reg_aux = map_arg >= 0 ? static_cast<int>(cf.regs[map_arg].aux) : -1;
+  // The largest size a copying helper was given bounds what it returns.
+  const int size_reg = (p->id == 67 || p->id == 141) ? 3 : (p->id == 45 || p->id == 114 || p->id == 115) ? 2 : 0;
+  const uint64_t msize_max = size_reg ? cf.regs[size_reg].umax : 0;
   clear_caller_saved(st);
   // bpf_dynptr_write to an skb dynptr writes the packet (check_helper_call).
   if (p->changes_pkt_data || (p->id == 202 && dyn.aux == kDynSkb)) clear_packet_pointers(st);
@@ -492,7 +501,10 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       break;
     }
     case helpers::RetKind::Void: cf.regs[0] = Reg{}; break;
-    case helpers::RetKind::Integer: cf.regs[0] = ret; break;
+    case helpers::RetKind::Integer:
+      cf.regs[0] = ret;
+      refine_retval(cf.regs[0], p->id, msize_max);
+      break;
     case helpers::RetKind::RingbufMemOrNull:
     case helpers::RetKind::DynptrMemOrNull: {
       Reg v;
@@ -574,6 +586,42 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   }
 }
 
+// At a bpf_loop call: the callback ran as many times as the largest count
+// R1 allows (for_each and user_ringbuf_drain have no such bound here).
+bool Verifier::loop_limit_reached(const State& st, uint32_t insn) const {
+  if (insn >= insns_.size() || insns_[insn].src != 0 || insns_[insn].imm != 181) return false;
+  const Frame& f = st.cur();
+  return f.regs[1].is_scalar() && f.loop_iters >= f.regs[1].umax;
+}
+
+// do_refine_retval_range: what some helpers may return, beyond "a scalar".
+// get_stack/get_task_stack and the probe_read_*_str helpers return a
+// negative errno or at most the size they were given; get_smp_processor_id
+// a slot below nr_cpus.
+void Verifier::refine_retval(Reg& r0, int helper_id, uint64_t msize_max) {
+  constexpr int64_t kMaxErrno = 4095;
+  switch (helper_id) {
+    case 67: case 141: case 45: case 114: case 115: {
+      const int64_t smax = static_cast<int64_t>(std::min<uint64_t>(msize_max, INT32_MAX));
+      r0.smax = smax;
+      r0.s32_max = static_cast<int32_t>(smax);
+      r0.smin = -kMaxErrno;
+      r0.s32_min = -kMaxErrno;
+      break;
+    }
+    case 8: {  // bpf_get_smp_processor_id
+      const uint32_t last = cpu::nr_cpus() - 1;
+      r0.umin = r0.u32_min = 0;
+      r0.smin = r0.s32_min = 0;
+      r0.umax = r0.u32_max = last;
+      r0.smax = r0.s32_max = static_cast<int32_t>(last);
+      break;
+    }
+    default: return;
+  }
+  bounds_sync(r0);
+}
+
 void Verifier::setup_callback(State& st, uint32_t subprog, int helper_id) {
   State cb = st;
   const Frame& caller = st.cur();
@@ -608,6 +656,7 @@ void Verifier::setup_callback(State& st, uint32_t subprog, int helper_id) {
   const uint32_t caller_sub = st.cur().subprog;
   if (std::find(callees_[caller_sub].begin(), callees_[caller_sub].end(), subprog) == callees_[caller_sub].end())
     callees_[caller_sub].push_back(subprog);
+  ++cb.frames.back().loop_iters;
   cb.frames.push_back(std::move(callee));
   cb.insn = prog_.funcs[subprog].insn;
   push_branch(cb, cb.insn);

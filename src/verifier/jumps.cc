@@ -278,16 +278,27 @@ bool Verifier::check_jump(State& st, const Insn& in) {
       if (le_on_fall || lt_on_fall) find_good_pkt_pointers(st, p, p.type, lt_on_fall);
     }
   } else if (dst.is_scalar() && src.is_scalar()) {
-    note_linked(st, other, dst.id, x ? src.id : 0);
+    note_linked(st, other, link_base(dst), x ? link_base(src) : 0);
     other_ok = refine(odst, osrc, o, is32);
     this_ok = refine(dst, src, negate(o), is32);
-    // Registers linked by a move learn the same.
+    // Registers linked by a move learn the same, each at its distance
+    // (sync_linked_regs).
     auto sync = [&](State& s, const Reg& d, const Reg& sr) {
       for (const Reg* r : {&d, &sr}) {
         if (!r->id || r == &kreg || r == &okreg) continue;
-        const Reg copy = *r;
+        const Reg known = *r;
         for_each_reg(s, [&](Reg& q) {
-          if (q.is_scalar() && q.id == copy.id) q = copy;
+          if (!q.is_scalar() || link_base(q) != link_base(known)) return;
+          const uint32_t id = q.id;
+          const int32_t off = q.off;
+          const int64_t delta = link_delta(q) - link_delta(known);
+          q = known;
+          if (delta) {
+            Reg k;
+            mark_known(k, static_cast<uint64_t>(delta));
+            scalar_alu(q, k, kAdd, true, in);
+          }
+          q.id = id, q.off = off;
         });
       }
     };

@@ -164,9 +164,13 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
           if ((prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm) && !tracing_target())
             unmodelled("the arguments of " + prog_.section + " without kernel BTF (needs kernel BTF for " +
                        prog_.section + ")");
-          // In the kernel's BTF struct bpf_cpumask and struct cpumask hold
-          // scalars only (bits, a refcount): a scalar there is checked as
-          // memory (KF_ARG_PTR_TO_MEM, check_helper_mem_access).
+          // A kfunc that trusts or releases its argument refuses what is no
+          // pointer at once (this machine's 6.18.44). Elsewhere, in the
+          // kernel's BTF struct bpf_cpumask and struct cpumask hold scalars
+          // only (bits, a refcount): a scalar there is checked as memory
+          // (KF_ARG_PTR_TO_MEM, check_helper_mem_access).
+          if (cpumask_struct && (p->flags & (kfuncs::kTrustedArgs | kfuncs::kRelease)))
+            fail("R" + std::to_string(regno) + " must be referenced or trusted");
           if (cpumask_struct)
             fail("R" + std::to_string(regno) + " type=" + type_str(r) + " expected=fp");
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
@@ -176,6 +180,8 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         // context byte by byte from its end, as check_helper_mem_access does.
         if (r.type != RegType::BtfId && cpumask_struct) {
           const int64_t size = prm.type == "bpf_cpumask" ? 40 : 32;  // this kernel's structs (NR_CPUS 256)
+          if (r.type == RegType::Ctx && (p->flags & (kfuncs::kTrustedArgs | kfuncs::kRelease)))
+            fail("R" + std::to_string(regno) + " must be referenced or trusted");
           if (r.type == RegType::Ctx) fail("invalid bpf_context access off=" + std::to_string(size - 1) + " size=1");
           check_helper_mem(st, regno, size, size, false, false, -1);
         }

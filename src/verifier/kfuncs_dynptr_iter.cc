@@ -40,7 +40,9 @@ bool is_skb_prog(ProgType t) {
 // (a loop counter against its bound) keep their values. The pre-pass is
 // coarser than the kernel's precision marks (a value stored anywhere
 // counts as deciding), so past kWidenAllDepth iterations every changed
-// scalar widens: sound, and it ends loops the marks would have let converge.
+// scalar widens unless backtracking marked it precise in the old entry
+// (a counter a decided branch compared, as the kernel's maybe_widen_reg):
+// sound, and it ends loops the marks would have let converge.
 void Verifier::widen_imprecise(const State& old, State& cur, bool all) {
   for (size_t fi = 0; fi < cur.frames.size() && fi < old.frames.size(); ++fi) {
     uint32_t at = cur.insn;
@@ -53,7 +55,8 @@ void Verifier::widen_imprecise(const State& old, State& cur, bool all) {
     Frame& cf = cur.frames[fi];
     for (int r = 0; r < 10; ++r) {
       Reg& c = cf.regs[r];
-      if (c.is_scalar() && of.regs[r].is_scalar() && (all || !(prec.regs >> r & 1)) && !regs_equal(of.regs[r], c, true))
+      if (c.is_scalar() && of.regs[r].is_scalar() && (all || !(prec.regs >> r & 1)) && !of.regs[r].precise &&
+          !regs_equal(of.regs[r], c, true))
         mark_unknown(c);
     }
     for (size_t spi = 0; spi < cf.stack.size() && spi < of.stack.size(); ++spi) {
@@ -61,7 +64,7 @@ void Verifier::widen_imprecise(const State& old, State& cur, bool all) {
       const StackSlot& os = of.stack[spi];
       if (!all && spi < 64 && (prec.stack >> spi & 1)) continue;
       if (cs.type[7] != Slot::Spill || os.type[7] != Slot::Spill || cs.obj || os.obj) continue;
-      if (cs.spilled.is_scalar() && os.spilled.is_scalar() && !regs_equal(os.spilled, cs.spilled, true))
+      if (cs.spilled.is_scalar() && os.spilled.is_scalar() && !os.spilled.precise && !regs_equal(os.spilled, cs.spilled, true))
         mark_unknown(cs.spilled);
     }
   }

@@ -65,7 +65,7 @@ std::string Verifier::reg_str(const Reg& r) const {
   if (r.type == RegType::Stack) return "fp" + std::to_string(r.off);
   s += "(";
   if (r.off) s += "off=" + std::to_string(r.off) + ",";
-  if (r.id) s += "id=" + std::to_string(r.id) + ",";
+  if (r.id) s += "id=" + std::to_string(link_base(r)) + ",";
   if (r.ref_obj_id) s += "ref_obj_id=" + std::to_string(r.ref_obj_id) + ",";
   if (r.type == RegType::Packet || r.type == RegType::PacketMeta) s += "r=" + std::to_string(r.aux) + ",";
   if (r.type == RegType::MapValue || r.type == RegType::MapPtr || r.type == RegType::MapKey) {

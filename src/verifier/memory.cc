@@ -197,14 +197,14 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
           // (assign_scalar_id_before_mov): a comparison of one refines both.
           if (value_regno >= 0 && at % 8 == 0) {
             Reg& v = f.regs[value_regno];
-            if (v.is_scalar() && !v.id && !v.var_off.is_const() && reg_width(v) <= size * 8) v.id = ++id_gen_;
+            if (reg_width(v) <= size * 8) link_before_mov(v);
           }
           stack_write(st, target, at, size, value_regno >= 0 ? &f.regs[value_regno] : nullptr, in,
                       value_regno < 0 && cls(in.code) == kSt);
         } else {
           stack_read(st, target, at, size, value_regno);
           if (value_regno >= 0 && f.regs[value_regno].is_scalar() && size < 8) {
-            if (sign_ext) coerce_to_size_sx(f.regs[value_regno], size), f.regs[value_regno].id = 0;
+            if (sign_ext) coerce_to_size_sx(f.regs[value_regno], size), unlink(f.regs[value_regno]);
             else coerce_to_size(f.regs[value_regno], size);
           }
         }

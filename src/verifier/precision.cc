@@ -251,12 +251,12 @@ void Verifier::note_linked(State& st, State& other, uint32_t id1, uint32_t id2) 
     const Frame& fr = st.frames[f];
     for (int r = 0; r < 10; ++r) {
       const Reg& q = fr.regs[r];
-      if (q.is_scalar() && q.id && (q.id == id1 || q.id == id2)) set(l, static_cast<int>(f), r), ++n;
+      if (q.is_scalar() && q.id && (link_base(q) == id1 || link_base(q) == id2)) set(l, static_cast<int>(f), r), ++n;
     }
     for (size_t spi = 0; spi < fr.stack.size() && spi < 64; ++spi) {
       const StackSlot& sl = fr.stack[spi];
       if (sl.type[7] == Slot::Spill && sl.spilled.is_scalar() && sl.spilled.id &&
-          (sl.spilled.id == id1 || sl.spilled.id == id2))
+          (link_base(sl.spilled) == id1 || link_base(sl.spilled) == id2))
         l.stack[f] |= 1ull << spi, ++n;
     }
   }

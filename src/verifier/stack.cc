@@ -66,7 +66,7 @@ void Verifier::stack_write(State& st, Frame& f, int64_t off, int size, const Reg
       if (i < size) s.type[byte_of(off + i)] = Slot::Spill;
       else if (s.type[byte_of(off + i)] == Slot::Spill) s.type[byte_of(off + i)] = Slot::Misc;
     }
-    if (reg_width(*value) > size * 8) s.spilled.id = 0;  // a narrowing spill breaks the link
+    if (reg_width(*value) > size * 8) unlink(s.spilled);  // a narrowing spill breaks the link
     note_stack_access(st, f, off);
     return;
   }
@@ -112,7 +112,7 @@ void Verifier::stack_read(State& st, Frame& f, int64_t off, int size, int dst) {
     if (dst < 0) return;
     if (size <= spill_size && aligned_start) {
       out = s.spilled;
-      if (reg_width(out) > size * 8) out.id = 0;  // the fill keeps the link when the value fits
+      if (reg_width(out) > size * 8) unlink(out);  // the fill keeps the link when the value fits
     } else {
       int spill = 0, zero = 0;
       for (int i = 0; i < size; ++i) {

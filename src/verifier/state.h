@@ -108,6 +108,15 @@ struct Reg {
   bool is_null_const() const { return is_const() && var_off.value == 0; }
 };
 
+// Scalars linked by a move share an id; one that went through `r += K`
+// after the move carries this bit in its id and K in `off` (the kernel's
+// BPF_ADD_CONST): its value is the others' plus K, so a comparison of any
+// of them narrows them all (jumps.cc).
+inline constexpr uint32_t kIdAddConst = 1u << 31;
+inline uint32_t link_base(const Reg& r) { return r.id & ~kIdAddConst; }
+inline int64_t link_delta(const Reg& r) { return (r.id & kIdAddConst) ? r.off : 0; }
+inline void unlink(Reg& r) { r.id = 0, r.off = 0; }
+
 // Bits a scalar's value may need (the kernel's get_reg_width: fls64(umax)).
 inline int reg_width(const Reg& r) { return r.umax ? 64 - __builtin_clzll(r.umax) : 0; }
 
@@ -134,6 +143,9 @@ struct Frame {
   uint32_t subprog = 0;          // index into Program::funcs
   uint32_t callback_ret = 0;     // callbacks: 1 when r0 must be in [0, 1]
   bool in_callback = false;
+  // bpf_loop callback runs entered from this frame's current call (the
+  // kernel's callback_depth): a known count ends the walk there.
+  uint32_t loop_iters = 0;
   // Callbacks of bpf_loop / for_each: where the caller resumes.
   int32_t async_dummy = 0;
 };
@@ -293,6 +305,9 @@ class Verifier {
   // ---- helpers_check.cc
   void check_helper_call(State& st, const Insn& in);
   void setup_callback(State& st, uint32_t subprog, int helper_id);
+  void refine_retval(Reg& r0, int helper_id, uint64_t msize_max);
+  void link_before_mov(Reg& src);
+  bool loop_limit_reached(const State& st, uint32_t insn) const;
   // ---- dynptr.cc: dynptrs on the stack (the kernel's process_dynptr_func)
   // The stack slot index of the dynptr/iterator `r` points at, with the
   // kernel's offset checks (failing with their message, then `then`); -1

@@ -50,7 +50,13 @@ bool reg_safe(const Reg& o, const Reg& c, int mode, IdMap& ids, bool live = true
   if (exact) return same_reg(o, c) && ids.check(o.id, c.id) && ids.check(o.ref_obj_id, c.ref_obj_id);
   if (o.type != c.type) return false;
   if (o.type == RegType::Scalar) {
-    if (o.id && !ids.check(o.id, c.id)) return false;
+    // An old scalar with no link asks only for its range; a linked one for
+    // the same links at the same distances (regsafe, as Linux 7.0 has it:
+    // 6.18 also refused a current link the old state did not have).
+    if (o.id) {
+      if ((o.id & kIdAddConst) != (c.id & kIdAddConst) || link_delta(o) != link_delta(c)) return false;
+      if (!ids.check(link_base(o), link_base(c))) return false;
+    }
     return range_within(o, c) && o.var_off.includes(c.var_off);
   }
   if (o.flags != c.flags || o.off != c.off || o.frameno != c.frameno || o.aux2 != c.aux2) return false;
@@ -161,6 +167,8 @@ bool Verifier::states_equal(const State& o, const State& c, int mode_arg, bool d
     const Frame& of = o.frames[i];
     const Frame& cf = c.frames[i];
     if (of.callsite != cf.callsite || of.subprog != cf.subprog || of.in_callback != cf.in_callback) return false;
+    // bpf_loop runs still allowed: the old state's walk covered no fewer.
+    if (mode == 1 ? of.loop_iters != cf.loop_iters : of.loop_iters > cf.loop_iters) return false;
     // where this frame resumes: the top one here, callers after their call
     uint32_t at = c.insn;
     if (i + 1 < c.frames.size()) {
@@ -224,7 +232,7 @@ bool Verifier::visit_prune_point(State& st) {
   const bool may_goto = is_may_goto(i);
   if (iter_next || may_goto) add = true;  // a forced checkpoint: loops converge here
   auto& list = explored_at_[i];
-  if (calls_callback_[i] && st.from_callback) {
+  if (calls_callback_[i] && st.from_callback && !loop_limit_reached(st, i)) {
     // A callback's next iteration: against the previous one (the nearest
     // state at this call on the path), scalars that changed become
     // unknown, so the iterations converge (what the kernel gets from

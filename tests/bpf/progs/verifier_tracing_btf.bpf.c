@@ -208,14 +208,23 @@ int raw_tp_scalar_arg(__u64 *ctx)
 	return 0;
 }
 
-/* the context itself is no cpumask: read as memory, out of the context */
-SEC("tp_btf/task_newtask") __failure __msg("invalid bpf_context access")
+/* the context itself is no cpumask: a kfunc that trusts its argument
+ * refuses it at once (this machine's kernel, 6.18.44) ... */
+SEC("tp_btf/task_newtask") __failure __msg("R1 must be referenced or trusted")
 int cpumask_acquire_ctx(__u64 *ctx)
 {
 	struct bpf_cpumask *m = bpf_cpumask_acquire((struct bpf_cpumask *)ctx);
 
 	if (m)
 		bpf_cpumask_release(m);
+	return 0;
+}
+
+/* ... one that only reads it under RCU reads it as memory, out of the context */
+SEC("tp_btf/task_newtask") __failure __msg("invalid bpf_context access")
+int cpumask_setall_ctx(__u64 *ctx)
+{
+	bpf_cpumask_setall((struct bpf_cpumask *)ctx);
 	return 0;
 }
 
