@@ -14,8 +14,11 @@ namespace {
 
 std::string arg_name(int a) { return "arg#" + std::to_string(a); }
 
+// kfunc_spin_allowed: the graph API, the number iterator and the resilient
+// lock kfuncs.
 bool allowed_under_lock(const std::string& n) {
-  return n.rfind("bpf_list_", 0) == 0 || n.rfind("bpf_rbtree_", 0) == 0 || n.rfind("bpf_refcount_acquire", 0) == 0;
+  return n.rfind("bpf_list_", 0) == 0 || n.rfind("bpf_rbtree_", 0) == 0 || n.rfind("bpf_refcount_acquire", 0) == 0 ||
+         n.rfind("bpf_iter_num_", 0) == 0 || n.rfind("bpf_res_spin_", 0) == 0;
 }
 
 }  // namespace
@@ -62,13 +65,13 @@ void Verifier::check_graph_node(const Reg& root, const Reg& node, int regno, con
 
 uint32_t Verifier::acquire_ref(State& st) {
   const uint32_t id = ++id_gen_;
-  st.refs.push_back(RefState{id, st.insn, false});
+  st.refs.push_back(RefState{id, st.insn, kRefPtr, 0});
   return id;
 }
 
 void Verifier::release_ref(State& st, uint32_t ref_obj_id) {
   for (size_t i = 0; i < st.refs.size(); ++i) {
-    if (st.refs[i].id != ref_obj_id || st.refs[i].lock) continue;
+    if (st.refs[i].id != ref_obj_id || st.refs[i].kind != kRefPtr) continue;
     st.refs.erase(st.refs.begin() + static_cast<long>(i));
     for (Frame& f : st.frames) {
       for (Reg& r : f.regs)
@@ -91,6 +94,10 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   bool implicit = false;
   const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), name, &implicit);
   if (!p) p = kfuncs::find(opts_.host_kfuncs, name, &implicit);
+  if (any_lock_held(st) && !allowed_under_lock(name)) fail("function calls are not allowed while holding a lock");
+  // The walk forks before the arguments are looked at (locks.cc).
+  const bool res_lock = name == "bpf_res_spin_lock" || name == "bpf_res_spin_lock_irqsave";
+  if (p && res_lock) fork_failed_res_lock(st);
   // Scalar arguments (sizes, constants) decide what the call does.
   uint16_t scalar_args = 0;
   for (int r = 1; r <= 5 && (!p || static_cast<size_t>(r) <= p->args.size()); ++r)
@@ -112,7 +119,6 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     }
     fail("calling kernel function " + name + " is not allowed");
   }
-  if (st.lock_id && !allowed_under_lock(p->name)) fail("function calls are not allowed while holding a lock");
   if (name == "bpf_throw") {  // exceptions.cc: the path ends here
     check_reg_read(st, 1);
     if (!st.cur().regs[1].is_scalar()) fail("arg#0 expected scalar, got " + std::string(type_str(st.cur().regs[1])));
@@ -149,6 +155,10 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         callback_reg = regno;
         break;
       case kfuncs::Arg::Pointer: {
+        if (is_res_lock_kfunc(name) && a == 1) {  // the _irqsave forms' flag (locks.cc)
+          process_irq_flag(st, regno, name);
+          break;
+        }
         // In the kernel's BTF these hold scalars only (bits, a refcount):
         // what is not a BTF pointer is checked as memory (KF_ARG_PTR_TO_MEM).
         const bool cpumask_struct = prm.type == "bpf_cpumask" || prm.type == "cpumask";
@@ -181,21 +191,20 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         }
         check_kfunc_btf_arg(r, regno, an, *p, prm.type);  // btf_ptrs.cc
         if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted arg" + std::to_string(an));
-        // process_spin_lock: a resilient lock lives in a map value or an
-        // allocated object (its held-lock rules are not modelled yet).
-        if (prm.type == "bpf_res_spin_lock" && r.type != RegType::MapValue &&
-            !(r.type == RegType::BtfId && (r.flags & kAlloc)))
-          fail(arg_name(an) + " doesn't point to map value or allocated object");
+        // A resilient lock lives in a map value or an allocated object;
+        // its held-lock rules are process_res_lock's (locks.cc).
+        if (prm.type == "bpf_res_spin_lock") {
+          if (r.type != RegType::MapValue && !(r.type == RegType::BtfId && (r.flags & kAlloc)))
+            fail(arg_name(an) + " doesn't point to map value or allocated object");
+          process_res_lock(st, regno, name);
+        }
         // A kernel object (task, cgroup) comes only as a BTF pointer.
         if ((prm.type == "task_struct" || prm.type == "cgroup") && r.type != RegType::BtfId)
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
         if (prm.type == "bpf_list_head" || prm.type == "bpf_rb_root") {
           const Field* fld = field_at(r);
           if (!fld) fail(arg_name(an) + " expected pointer to " + prm.type);
-          const FieldRecord* rec = record_of(r);
-          if (!st.lock_id || !rec || st.lock_off != rec->spin_lock_off)
-            fail("bpf_spin_lock at off=" + std::to_string(rec ? rec->spin_lock_off : -1) + " must be held for " +
-                 prm.type);
+          check_root_locked(st, r, prm.type);  // locks.cc
           root_reg = regno;
         } else if (prm.type == "bpf_list_node" || prm.type == "bpf_rb_node") {
           // push and add take an owning reference; a non-owning one (already
@@ -203,6 +212,8 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
           const bool inserts = name.find("push") != std::string::npos || name.find("rbtree_add") != std::string::npos;
           if (r.type != RegType::BtfId || !(r.flags & kAlloc) || (inserts && (r.flags & kNonOwn)))
             fail(arg_name(an) + " expected pointer to allocated object");
+          // Walking or changing the tree from its `less` callback (locks.cc).
+          if (!inserts && prm.type == "bpf_rb_node" && in_rbtree_cb(st)) fail(name + " not allowed in rbtree cb");
           if (root_reg > 0) check_graph_node(f.regs[root_reg], r, regno, prm.type);
           node_reg = regno;
         }
@@ -236,6 +247,7 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   const Reg arg1 = f.regs[1];
   Reg ret;
   mark_unknown(ret);
+  if (res_lock) mark_known(ret, 0);  // the path that took the lock
   const std::string pn = p->name;
   if (pn == "bpf_rcu_read_lock") ++st.rcu_depth;
   if (pn == "bpf_rcu_read_unlock") {
