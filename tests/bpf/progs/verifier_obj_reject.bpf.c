@@ -615,3 +615,17 @@ int vo_less_unlock(struct __sk_buff *skb)
 	bpf_spin_unlock(&vo_glock);
 	return 0;
 }
+
+/* bpf_refcount_acquire takes the object's start (the soundness fuzzer's
+ * find: a node pointer moved by -129 was accepted and the run faulted). */
+SEC("tc") __failure __msg("dereference of modified ptr_ ptr R1 off=8 disallowed")
+int vo_refcount_acquire_interior(struct __sk_buff *skb)
+{
+	struct vo_counted *n = bpf_obj_new(struct vo_counted), *m;
+
+	if (!n) return 1;
+	m = bpf_refcount_acquire((struct vo_counted *)((char *)n + 8));
+	if (m) bpf_obj_drop(m);
+	bpf_obj_drop(n);
+	return 0;
+}
