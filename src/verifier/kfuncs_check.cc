@@ -164,6 +164,12 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         // In the kernel's BTF these hold scalars only (bits, a refcount):
         // what is not a BTF pointer is checked as memory (KF_ARG_PTR_TO_MEM).
         const bool cpumask_struct = prm.type == "bpf_cpumask" || prm.type == "cpumask";
+        // bpf_rbtree_remove/left/right: a node in the tree (non-owning) or
+        // one the program holds a reference to; a node whose non-owning
+        // reference died at an unlock is neither.
+        if (prm.type == "bpf_rb_node" && name.find("rbtree_add") == std::string::npos &&
+            !(r.type == RegType::BtfId && ((r.flags & kNonOwn) || r.ref_obj_id)))
+          fail(name + " can only take non-owning or refcounted bpf_rb_node pointer");
         // bpf_obj_drop's p__alloc: what holds no reference (a map value, a
         // pointer already dropped) is refused before its type is looked at.
         if ((p->flags & kfuncs::kRelease) && release_reg < 0 && name.find("obj_drop") != std::string::npos &&

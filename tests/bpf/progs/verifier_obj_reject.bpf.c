@@ -629,3 +629,22 @@ int vo_refcount_acquire_interior(struct __sk_buff *skb)
 	bpf_obj_drop(n);
 	return 0;
 }
+
+/* A node added in an earlier section: its non-owning reference died at
+ * that section's unlock, so it cannot be removed in the next one. */
+SEC("tc") __failure __msg("bpf_rbtree_remove can only take non-owning or refcounted bpf_rb_node pointer")
+int vo_rbtree_remove_escaped(struct __sk_buff *skb)
+{
+	struct vo_node *n = bpf_obj_new(struct vo_node);
+	struct bpf_rb_node *r;
+
+	if (!n) return 1;
+	bpf_spin_lock(&vo_glock);
+	bpf_rbtree_add(&vo_groot, &n->rb, vo_less);
+	bpf_spin_unlock(&vo_glock);
+	bpf_spin_lock(&vo_glock);
+	r = bpf_rbtree_remove(&vo_groot, &n->rb);
+	bpf_spin_unlock(&vo_glock);
+	if (r) bpf_obj_drop(container_of(r, struct vo_node, rb));
+	return 0;
+}
