@@ -125,7 +125,7 @@ bool Verifier::load_btf_member(State& st, const Reg& base, int regno, int64_t at
   v.aux = m.pointee;
   v.aux2 = base.aux2 & kBtfKernel;
   const bool trusted = !(base.flags & (kUntrusted | kMaybeNull | kRcu)) && !(base.aux2 & kBtfLegacy);
-  const bool in_rcu = st.rcu_depth > 0 || st.lock_id || !prog_.sleepable;
+  const bool in_rcu = st.rcu_depth > 0 || any_lock_held(st) || !prog_.sleepable;
   const std::string type = b->name(base.aux);
   if (base.flags & kUntrusted) {
     v.flags = kUntrusted;

@@ -32,7 +32,7 @@ bool Verifier::check_call(State& st, const Insn& in) {
     check_subprog_call(st, in);
     return true;
   }
-  if (st.lock_id && in.src == 0 && in.imm != 94) fail("function calls are not allowed while holding a lock");
+  if (any_lock_held(st) && in.src == 0 && in.imm != 94) fail("function calls are not allowed while holding a lock");
   if (in.src == kPseudoKfuncCall) {
     check_kfunc_call(st, in);
   } else {
@@ -50,6 +50,8 @@ void Verifier::check_subprog_call(State& st, const Insn& in) {
     callees_[caller].push_back(sub);
   const Program::Func& fn = prog_.funcs[sub];
   if (is_global(obj_, fn)) {
+    if (any_lock_held(st))
+      fail("global function calls are not allowed while holding a lock,\nuse static function instead");
     // Checked on its own, against its BTF signature; here only the arguments.
     const btf_type* proto = btf__type_by_id(obj_.btf->raw(), btf__type_by_id(obj_.btf->raw(), fn.btf_id)->type);
     const int nargs = proto ? btf_vlen(proto) : 0;
@@ -118,7 +120,7 @@ bool Verifier::check_exit(State& st) {
     return true;
   }
   // The program's (or a global function's) exit.
-  if (st.lock_id) fail("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
+  if (any_lock_held(st)) fail("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
   check_ref_leak(st, "BPF_EXIT instruction in main prog");
   if (st.rcu_depth) fail("BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region");
   check_reg_read(st, 0);
@@ -158,7 +160,7 @@ void Verifier::check_return_range(const State& st, int regno) {
 void Verifier::check_ref_leak(const State& st, const char* prefix) {
   std::string msg;
   for (const RefState& r : st.refs) {
-    if (r.lock) continue;
+    if (r.kind != kRefPtr) continue;
     msg += "Unreleased reference id=" + std::to_string(r.id) + " alloc_insn=" + std::to_string(r.insn) + "\n";
   }
   if (!msg.empty()) fail(msg + prefix + " would lead to reference leak");
@@ -217,7 +219,7 @@ void Verifier::check_ld_imm64(State& st, const Insn& in, const Insn& next) {
 void Verifier::check_ld_abs(State& st, const Insn& in) {
   if (prog_.type != ProgType::SocketFilter && prog_.type != ProgType::SchedCls && prog_.type != ProgType::SchedAct)
     fail("BPF_LD_[ABS|IND] instructions not allowed for this program type");
-  if (st.lock_id) fail("BPF_LD_[ABS|IND] cannot be used inside bpf_spin_lock-ed region");
+  if (any_lock_held(st)) fail("BPF_LD_[ABS|IND] cannot be used inside bpf_spin_lock-ed region");
   check_ref_leak(st, "BPF_LD_[ABS|IND]");
   if (st.rcu_depth) fail("BPF_LD_[ABS|IND] cannot be used inside bpf_rcu_read_lock-ed region");
   Frame& f = st.cur();

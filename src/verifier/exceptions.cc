@@ -63,7 +63,7 @@ void Verifier::check_exception_cb_static() {
 
 void Verifier::check_throw(State& st) {
   // the kernel's exception exit: process_bpf_exit_full with exception_exit
-  if (st.lock_id) fail("bpf_throw cannot be used inside bpf_spin_lock-ed region");
+  if (any_lock_held(st)) fail("bpf_throw cannot be used inside bpf_spin_lock-ed region");
   check_ref_leak(st, "bpf_throw");
   if (st.rcu_depth) fail("bpf_throw cannot be used inside bpf_rcu_read_lock-ed region");
   // without a callback of its own the cookie is what the program returns

@@ -339,6 +339,8 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         break;
       }
       case ArgKind::SpinLock: {
+        // The `less` callback runs under the tree's lock (locks.cc).
+        if (in_rbtree_cb(st)) fail("can't spin_{lock,unlock} in rbtree cb");
         const FieldRecord* rec = record_of(r);
         if (!r.var_off.is_const())
           fail(R(regno) + " doesn't have constant offset. bpf_spin_lock has to be at the constant offset");
@@ -357,15 +359,14 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
           st.lock_map = r.type == RegType::MapValue ? r.aux + 1 : 0;
           st.lock_off = static_cast<int32_t>(at);
         } else {
-          if (!st.lock_id) fail("bpf_spin_unlock without taking a lock");
+          if (!any_lock_held(st)) fail("bpf_spin_unlock without taking a lock");
           if (st.lock_id != (owner ? owner : 1)) fail("bpf_spin_unlock of different lock");
+          // Resilient locks are only ever taken inside it (locks.cc).
+          if (res_lock_held(st)) fail("bpf_spin_unlock cannot be out of order");
           st.lock_id = 0;
           st.lock_map = 0;
           st.lock_off = -1;
-          // non-owning references die with the lock
-          for (Frame& fr : st.frames)
-            for (Reg& q : fr.regs)
-              if (q.type == RegType::BtfId && (q.flags & kNonOwn)) mark_unknown(q);
+          invalidate_non_owning(st);  // non-owning references die with the lock
         }
         break;
       }
@@ -433,7 +434,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   const Reg dyn = dynptr_reg >= 0 ? dynptr_of(st, f.regs[dynptr_reg]) : Reg{};
   if (p->id == 12) {  // tail call
     has_tail_call_ = true;
-    if (st.lock_id) fail("tail_call cannot be used inside bpf_spin_lock-ed region");
+    if (any_lock_held(st)) fail("tail_call cannot be used inside bpf_spin_lock-ed region");
     check_ref_leak(st, "tail_call");
     if (st.rcu_depth) fail("tail_call cannot be used inside bpf_rcu_read_lock-ed region");
   }
@@ -551,7 +552,9 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         if ((m.type == static_cast<uint32_t>(MapType::Array) || m.type == static_cast<uint32_t>(MapType::PercpuArray)) &&
             key_const >= 0 && static_cast<uint64_t>(key_const) < m.max_entries) {
           v.flags = 0;
-          v.id = 0;
+          // A value with a lock keeps an id all the same: locks are named
+          // by it (locks.cc).
+          if (m.fields.spin_lock_off < 0 && m.fields.res_spin_lock_off < 0) v.id = 0;
         }
       }
       cf.regs[0] = v;

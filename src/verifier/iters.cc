@@ -62,7 +62,7 @@ void Verifier::process_iter_arg(State& st, int regno, uint8_t kind, uint32_t kf_
   if (kf_flags & kfuncs::kIterDestroy) {
     const uint32_t ref = f.stack[static_cast<size_t>(spi)].spilled.ref_obj_id;
     for (size_t i = 0; i < st.refs.size(); ++i)
-      if (st.refs[i].id == ref && !st.refs[i].lock) {
+      if (st.refs[i].id == ref && st.refs[i].kind == kRefPtr) {
         st.refs.erase(st.refs.begin() + static_cast<long>(i));
         break;
       }

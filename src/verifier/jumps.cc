@@ -193,7 +193,7 @@ void Verifier::mark_ptr_or_null(State& st, uint32_t id, bool is_null) {
   });
   if (is_null) {  // nothing was acquired
     for (size_t i = 0; i < st.refs.size(); ++i)
-      if (st.refs[i].id == id && !st.refs[i].lock) {
+      if (st.refs[i].id == id && st.refs[i].kind == kRefPtr) {
         st.refs.erase(st.refs.begin() + static_cast<long>(i));
         break;
       }

@@ -5,6 +5,8 @@
 // RCU read sections; and the reference bookkeeping helpers share.
 #include <bpf/btf.h>
 
+#include <cstdio>
+
 #include "ringb/kfunc_progs.h"
 #include "ringb/kfuncs.h"
 #include "state.h"
@@ -14,8 +16,11 @@ namespace {
 
 std::string arg_name(int a) { return "arg#" + std::to_string(a); }
 
+// kfunc_spin_allowed: the graph API, the number iterator and the resilient
+// lock kfuncs.
 bool allowed_under_lock(const std::string& n) {
-  return n.rfind("bpf_list_", 0) == 0 || n.rfind("bpf_rbtree_", 0) == 0 || n.rfind("bpf_refcount_acquire", 0) == 0;
+  return n.rfind("bpf_list_", 0) == 0 || n.rfind("bpf_rbtree_", 0) == 0 || n.rfind("bpf_refcount_acquire", 0) == 0 ||
+         n.rfind("bpf_iter_num_", 0) == 0 || n.rfind("bpf_res_spin_", 0) == 0;
 }
 
 }  // namespace
@@ -62,13 +67,13 @@ void Verifier::check_graph_node(const Reg& root, const Reg& node, int regno, con
 
 uint32_t Verifier::acquire_ref(State& st) {
   const uint32_t id = ++id_gen_;
-  st.refs.push_back(RefState{id, st.insn, false});
+  st.refs.push_back(RefState{id, st.insn, kRefPtr, 0});
   return id;
 }
 
 void Verifier::release_ref(State& st, uint32_t ref_obj_id) {
   for (size_t i = 0; i < st.refs.size(); ++i) {
-    if (st.refs[i].id != ref_obj_id || st.refs[i].lock) continue;
+    if (st.refs[i].id != ref_obj_id || st.refs[i].kind != kRefPtr) continue;
     st.refs.erase(st.refs.begin() + static_cast<long>(i));
     for (Frame& f : st.frames) {
       for (Reg& r : f.regs)
@@ -91,6 +96,10 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   bool implicit = false;
   const kfuncs::Proto* p = kfuncs::find(kfuncs::builtin(), name, &implicit);
   if (!p) p = kfuncs::find(opts_.host_kfuncs, name, &implicit);
+  if (any_lock_held(st) && !allowed_under_lock(name)) fail("function calls are not allowed while holding a lock");
+  // The walk forks before the arguments are looked at (locks.cc).
+  const bool res_lock = name == "bpf_res_spin_lock" || name == "bpf_res_spin_lock_irqsave";
+  if (p && res_lock) fork_failed_res_lock(st);
   // Scalar arguments (sizes, constants) decide what the call does.
   uint16_t scalar_args = 0;
   for (int r = 1; r <= 5 && (!p || static_cast<size_t>(r) <= p->args.size()); ++r)
@@ -112,7 +121,6 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
     }
     fail("calling kernel function " + name + " is not allowed");
   }
-  if (st.lock_id && !allowed_under_lock(p->name)) fail("function calls are not allowed while holding a lock");
   if (name == "bpf_throw") {  // exceptions.cc: the path ends here
     check_reg_read(st, 1);
     if (!st.cur().regs[1].is_scalar()) fail("arg#0 expected scalar, got " + std::string(type_str(st.cur().regs[1])));
@@ -149,9 +157,19 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         callback_reg = regno;
         break;
       case kfuncs::Arg::Pointer: {
+        if (is_res_lock_kfunc(name) && a == 1) {  // the _irqsave forms' flag (locks.cc)
+          process_irq_flag(st, regno, name);
+          break;
+        }
         // In the kernel's BTF these hold scalars only (bits, a refcount):
         // what is not a BTF pointer is checked as memory (KF_ARG_PTR_TO_MEM).
         const bool cpumask_struct = prm.type == "bpf_cpumask" || prm.type == "cpumask";
+        // bpf_rbtree_remove/left/right: a node in the tree (non-owning) or
+        // one the program holds a reference to; a node whose non-owning
+        // reference died at an unlock is neither.
+        if (prm.type == "bpf_rb_node" && name.find("rbtree_add") == std::string::npos &&
+            !(r.type == RegType::BtfId && ((r.flags & kNonOwn) || r.ref_obj_id)))
+          fail(name + " can only take non-owning or refcounted bpf_rb_node pointer");
         // bpf_obj_drop's p__alloc: what holds no reference (a map value, a
         // pointer already dropped) is refused before its type is looked at.
         if ((p->flags & kfuncs::kRelease) && release_reg < 0 && name.find("obj_drop") != std::string::npos &&
@@ -187,21 +205,20 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         }
         check_kfunc_btf_arg(r, regno, an, *p, prm.type);  // btf_ptrs.cc
         if (r.flags & kMaybeNull) fail("Possibly NULL pointer passed to trusted arg" + std::to_string(an));
-        // process_spin_lock: a resilient lock lives in a map value or an
-        // allocated object (its held-lock rules are not modelled yet).
-        if (prm.type == "bpf_res_spin_lock" && r.type != RegType::MapValue &&
-            !(r.type == RegType::BtfId && (r.flags & kAlloc)))
-          fail(arg_name(an) + " doesn't point to map value or allocated object");
+        // A resilient lock lives in a map value or an allocated object;
+        // its held-lock rules are process_res_lock's (locks.cc).
+        if (prm.type == "bpf_res_spin_lock") {
+          if (r.type != RegType::MapValue && !(r.type == RegType::BtfId && (r.flags & kAlloc)))
+            fail(arg_name(an) + " doesn't point to map value or allocated object");
+          process_res_lock(st, regno, name);
+        }
         // A kernel object (task, cgroup) comes only as a BTF pointer.
         if ((prm.type == "task_struct" || prm.type == "cgroup") && r.type != RegType::BtfId)
           fail(arg_name(an) + " pointer type STRUCT " + prm.type + " must point to scalar, or struct with scalar");
         if (prm.type == "bpf_list_head" || prm.type == "bpf_rb_root") {
           const Field* fld = field_at(r);
           if (!fld) fail(arg_name(an) + " expected pointer to " + prm.type);
-          const FieldRecord* rec = record_of(r);
-          if (!st.lock_id || !rec || st.lock_off != rec->spin_lock_off)
-            fail("bpf_spin_lock at off=" + std::to_string(rec ? rec->spin_lock_off : -1) + " must be held for " +
-                 prm.type);
+          check_root_locked(st, r, prm.type);  // locks.cc
           root_reg = regno;
         } else if (prm.type == "bpf_list_node" || prm.type == "bpf_rb_node") {
           // push and add take an owning reference; a non-owning one (already
@@ -209,6 +226,8 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
           const bool inserts = name.find("push") != std::string::npos || name.find("rbtree_add") != std::string::npos;
           if (r.type != RegType::BtfId || !(r.flags & kAlloc) || (inserts && (r.flags & kNonOwn)))
             fail(arg_name(an) + " expected pointer to allocated object");
+          // Walking or changing the tree from its `less` callback (locks.cc).
+          if (!inserts && prm.type == "bpf_rb_node" && in_rbtree_cb(st)) fail(name + " not allowed in rbtree cb");
           if (root_reg > 0) check_graph_node(f.regs[root_reg], r, regno, prm.type);
           node_reg = regno;
         }
@@ -218,6 +237,17 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0) {
           if (r.type != RegType::BtfId || !((r.flags & kAlloc) || ((r.flags & kRcu) && !(r.aux2 & kBtfKernel))))
             fail(arg_name(an) + " is neither owning or non-owning ref");
+          // __check_ptr_off_reg: the object's start, not a field of it (a
+          // soundness mutant passed a node pointer moved by -129).
+          const std::string rn = "R" + std::to_string(regno);
+          if (r.off < 0) fail(std::string("negative offset ") + type_str(r) + " ptr " + rn + " off=" + std::to_string(r.off) + " disallowed");
+          if (r.off) fail(std::string("dereference of modified ") + type_str(r) + " ptr " + rn + " off=" + std::to_string(r.off) + " disallowed");
+          if (!r.var_off.is_const() || r.var_off.value) {
+            char tn[64];
+            std::snprintf(tn, sizeof tn, "(%#llx; %#llx)", static_cast<unsigned long long>(r.var_off.value),
+                          static_cast<unsigned long long>(r.var_off.mask));
+            fail(std::string("variable ") + type_str(r) + " access var_off=" + tn + " disallowed");
+          }
           bool known = false, counted = false;
           for (const StructMeta& sm : obj_.struct_metas)
             if (sm.btf_id == r.aux) known = true, counted = sm.record.refcount_off >= 0;
@@ -242,6 +272,7 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   const Reg arg1 = f.regs[1];
   Reg ret;
   mark_unknown(ret);
+  if (res_lock) mark_known(ret, 0);  // the path that took the lock
   const std::string pn = p->name;
   if (pn == "bpf_rcu_read_lock") ++st.rcu_depth;
   if (pn == "bpf_rcu_read_unlock") {

@@ -52,6 +52,9 @@ enum class RegType : uint8_t {
   Sock,         // PTR_TO_SOCKET (a lookup's result, bpf_sk_fullsock)
   TcpSock,      // PTR_TO_TCP_SOCK (bpf_tcp_sock)
   FlowKeys,     // PTR_TO_FLOW_KEYS (flow_dissector's skb->flow_keys)
+  // A saved irq flag's stack slot (the kernel's STACK_IRQ_FLAG):
+  // ref_obj_id the flag's kRefIrq entry.
+  IrqFlag,
 };
 
 // enum bpf_dynptr_type.
@@ -177,10 +180,18 @@ struct HistEntry {
   uint32_t linked = 0;  // conditional jumps: index + 1 into Verifier::linked_
 };
 
+// What a reference-state entry stands for (the kernel's ref_state_type):
+// an acquired pointer, a held resilient lock (taken plainly or by its
+// _irqsave form) or a saved irq flag. The entries keep their order: held
+// locks and saved flags are stacks, the last of each the active one
+// (locks.cc). bpf_spin_lock is State::lock_id, not an entry.
+enum RefKind : uint8_t { kRefPtr = 0, kRefResLock = 1, kRefResLockIrq = 2, kRefIrq = 3 };
+
 struct RefState {
-  uint32_t id = 0;
-  uint32_t insn = 0;   // where it was acquired
-  bool lock = false;   // a held bpf_spin_lock (id = the lock's owner id)
+  uint32_t id = 0;        // kRefPtr, kRefIrq: the reference's id; locks: the locking register's id (0 for global data)
+  uint32_t insn = 0;      // where it was acquired
+  uint8_t kind = kRefPtr;
+  uint32_t lock_map = 0;  // locks: the map (index + 1) whose value holds the lock
 };
 
 struct State {
@@ -334,6 +345,18 @@ class Verifier {
   bool check_dynptr_kfunc(State& st, const std::string& name, uint32_t flags);
   bool check_iter_kfunc(State& st, const std::string& name, uint32_t flags);
   void widen_imprecise(const State& old, State& cur, bool all);
+  // ---- locks.cc: bpf_res_spin_lock's held locks and irq flags
+  bool res_lock_held(const State& st) const;
+  bool any_lock_held(const State& st) const { return st.lock_id || res_lock_held(st); }
+  static bool is_res_lock_kfunc(const std::string& name);
+  void fork_failed_res_lock(State& st);  // the path where the lock call fails (r0 an errno)
+  void process_res_lock(State& st, int regno, const std::string& kfunc);
+  void process_irq_flag(State& st, int regno, const std::string& kfunc);
+  void invalidate_non_owning(State& st);  // at an unlock: non-owning references die
+  // A graph root's allocation must hold the lock (check_reg_allocation_locked).
+  void check_root_locked(const State& st, const Reg& root, const std::string& root_type);
+  // in_rbtree_lock_required_cb: the walk is inside an rbtree_add's `less`.
+  bool in_rbtree_cb(const State& st) const;
   // ---- may_goto.cc
   bool is_may_goto(uint32_t insn) const;
   bool check_may_goto(State& st, const Insn& in);

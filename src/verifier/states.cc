@@ -161,7 +161,9 @@ bool Verifier::states_equal(const State& o, const State& c, int mode_arg, bool d
     return false;
   IdMap ids;
   for (size_t i = 0; i < o.refs.size(); ++i)
-    if (!ids.check(o.refs[i].id, c.refs[i].id)) return false;
+    if (o.refs[i].kind != c.refs[i].kind || o.refs[i].lock_map != c.refs[i].lock_map ||
+        !ids.check(o.refs[i].id, c.refs[i].id))
+      return false;
   if (o.lock_id && !(o.lock_id & 0x80000000u) && !ids.check(o.lock_id, c.lock_id)) return false;
   for (size_t i = 0; i < o.frames.size(); ++i) {
     const Frame& of = o.frames[i];

@@ -512,3 +512,140 @@ int vo_res_lock_on_stack(struct __sk_buff *skb)
 	bpf_res_spin_unlock(&l);
 	return 0;
 }
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, int);
+	__type(value, struct vo_holder);
+} vo_lists2 SEC(".maps");
+
+/* The lock held is another map value's: not the root's allocation. */
+SEC("tc") __failure __msg("held lock and object are not in the same allocation")
+__msg("bpf_spin_lock at off=0 must be held for bpf_list_head")
+int vo_push_other_value_locked(struct __sk_buff *skb)
+{
+	int k0 = 0, k1 = 1;
+	struct vo_holder *a = bpf_map_lookup_elem(&vo_lists2, &k0);
+	struct vo_holder *b = bpf_map_lookup_elem(&vo_lists2, &k1);
+	struct vo_elem *e;
+
+	if (!a || !b) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_spin_lock(&a->lock);
+	bpf_list_push_back(&b->head, &e->link);
+	bpf_spin_unlock(&a->lock);
+	return 0;
+}
+
+/* Two lookups of one key are two allocations to the verifier. */
+SEC("tc") __failure __msg("held lock and object are not in the same allocation")
+int vo_pop_other_lookup_locked(struct __sk_buff *skb)
+{
+	int k = 0;
+	struct vo_holder *a = bpf_map_lookup_elem(&vo_lists2, &k);
+	struct vo_holder *b = bpf_map_lookup_elem(&vo_lists2, &k);
+	struct bpf_list_node *n;
+
+	if (!a || !b) return 1;
+	bpf_spin_lock(&a->lock);
+	n = bpf_list_pop_front(&b->head);
+	bpf_spin_unlock(&a->lock);
+	if (n) bpf_obj_drop(container_of(n, struct vo_elem, link));
+	return 0;
+}
+
+/* A non-owning reference spilled to the stack dies at the unlock too. */
+SEC("tc") __failure __msg("invalid mem access 'scalar'")
+int vo_spilled_nonown_after_unlock(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct vo_elem *e;
+	struct vo_elem *volatile saved;
+
+	if (!h) return 1;
+	e = bpf_obj_new(struct vo_elem);
+	if (!e) return 1;
+	bpf_spin_lock(&h->lock);
+	bpf_list_push_back(&h->head, &e->link);
+	saved = e;
+	bpf_spin_unlock(&h->lock);
+	e = saved;
+	e->key = 2;
+	return 0;
+}
+
+/* The rbtree's `less` runs under the tree's lock: it may neither change the
+ * tree nor release the lock (.bss holds both, one allocation). */
+struct bpf_spin_lock vo_glock;
+struct bpf_rb_root vo_groot __contains(vo_node, rb);
+
+static _Bool vo_less_removes(struct bpf_rb_node *a, const struct bpf_rb_node *b)
+{
+	bpf_rbtree_remove(&vo_groot, a);
+	return container_of(a, struct vo_node, rb)->key < container_of(b, struct vo_node, rb)->key;
+}
+
+static _Bool vo_less_unlocks(struct bpf_rb_node *a, const struct bpf_rb_node *b)
+{
+	bpf_spin_unlock(&vo_glock);
+	return container_of(a, struct vo_node, rb)->key < container_of(b, struct vo_node, rb)->key;
+}
+
+SEC("tc") __failure __msg("bpf_rbtree_remove not allowed in rbtree cb")
+int vo_less_remove(struct __sk_buff *skb)
+{
+	struct vo_node *n = bpf_obj_new(struct vo_node);
+
+	if (!n) return 1;
+	bpf_spin_lock(&vo_glock);
+	bpf_rbtree_add(&vo_groot, &n->rb, vo_less_removes);
+	bpf_spin_unlock(&vo_glock);
+	return 0;
+}
+
+SEC("tc") __failure __msg("can't spin_{lock,unlock} in rbtree cb")
+int vo_less_unlock(struct __sk_buff *skb)
+{
+	struct vo_node *n = bpf_obj_new(struct vo_node);
+
+	if (!n) return 1;
+	bpf_spin_lock(&vo_glock);
+	bpf_rbtree_add(&vo_groot, &n->rb, vo_less_unlocks);
+	bpf_spin_unlock(&vo_glock);
+	return 0;
+}
+
+/* bpf_refcount_acquire takes the object's start (the soundness fuzzer's
+ * find: a node pointer moved by -129 was accepted and the run faulted). */
+SEC("tc") __failure __msg("dereference of modified ptr_ ptr R1 off=8 disallowed")
+int vo_refcount_acquire_interior(struct __sk_buff *skb)
+{
+	struct vo_counted *n = bpf_obj_new(struct vo_counted), *m;
+
+	if (!n) return 1;
+	m = bpf_refcount_acquire((struct vo_counted *)((char *)n + 8));
+	if (m) bpf_obj_drop(m);
+	bpf_obj_drop(n);
+	return 0;
+}
+
+/* A node added in an earlier section: its non-owning reference died at
+ * that section's unlock, so it cannot be removed in the next one. */
+SEC("tc") __failure __msg("bpf_rbtree_remove can only take non-owning or refcounted bpf_rb_node pointer")
+int vo_rbtree_remove_escaped(struct __sk_buff *skb)
+{
+	struct vo_node *n = bpf_obj_new(struct vo_node);
+	struct bpf_rb_node *r;
+
+	if (!n) return 1;
+	bpf_spin_lock(&vo_glock);
+	bpf_rbtree_add(&vo_groot, &n->rb, vo_less);
+	bpf_spin_unlock(&vo_glock);
+	bpf_spin_lock(&vo_glock);
+	r = bpf_rbtree_remove(&vo_groot, &n->rb);
+	bpf_spin_unlock(&vo_glock);
+	if (r) bpf_obj_drop(container_of(r, struct vo_node, rb));
+	return 0;
+}
