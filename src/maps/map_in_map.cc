@@ -87,10 +87,12 @@ Status check_inner_map(const MapDef& meta, const MapDef& inner) {
         a[i].pointee_name != b[i].pointee_name || a[i].node_struct_name != b[i].node_struct_name ||
         a[i].node_offset != b[i].node_offset)
       return differs("the special field", describe_field(a[i]), describe_field(b[i]));
-  // array_map_meta_equal(): only a plain array's size is part of its type,
-  // and BPF_F_INNER_MAP lifts that.
-  if (meta.type == static_cast<uint32_t>(MapType::Array) && !(meta.map_flags & kFInnerMap) &&
-      inner.max_entries != meta.max_entries)
+  // array_map_meta_equal(): only an array's size is part of its type (per-cpu
+  // arrays' too on this machine's 6.18.44; earlier 6.18 builds let those
+  // differ), and BPF_F_INNER_MAP lifts that.
+  const bool array = meta.type == static_cast<uint32_t>(MapType::Array) ||
+                     meta.type == static_cast<uint32_t>(MapType::PercpuArray);
+  if (array && !(meta.map_flags & kFInnerMap) && inner.max_entries != meta.max_entries)
     return differs("max_entries", std::to_string(inner.max_entries),
                    std::to_string(meta.max_entries) + " (give the template BPF_F_INNER_MAP to allow any size)");
   return {};

@@ -317,13 +317,18 @@ TEST(MapInMapKernel, WhatMustMatchTheTemplate) {
   b.update("aom_hash", 0, "hash_3", kAny, 0);
   b.update("aom_hash", 1, "hash_dyn", kAny, -EINVAL);
   b.update("aom_hash", 1, "hash_seed0", kAny, -EINVAL);
-  // Per-cpu arrays and queues: any size, the same value size.
+  // Per-cpu arrays: the same size, as arrays (this kernel, 6.18.44; earlier
+  // builds allowed any), and without BPF_F_INNER_MAP to lift it.
   ASSERT_EQ(b.make("pca_tmpl", def_of(MapType::PercpuArray, 4, 4, 4)), 0);
+  ASSERT_EQ(b.make("pca_4", def_of(MapType::PercpuArray, 4, 4, 4)), 0);
   ASSERT_EQ(b.make("pca_8", def_of(MapType::PercpuArray, 4, 4, 8)), 0);
   ASSERT_EQ(b.make("pca_v8", def_of(MapType::PercpuArray, 4, 8, 4)), 0);
   ASSERT_EQ(b.make("aom_pca", outer_of(AOM, 4, 4, 2), "pca_tmpl"), 0);
-  b.update("aom_pca", 0, "pca_8", kAny, 0);
+  b.update("aom_pca", 0, "pca_4", kAny, 0);
+  b.update("aom_pca", 0, "pca_8", kAny, -EINVAL);
   b.update("aom_pca", 1, "pca_v8", kAny, -EINVAL);
+  EXPECT_EQ(b.make("pca_flagged", def_of(MapType::PercpuArray, 4, 4, 4, kFInnerMap)), -EINVAL);  // arrays' flag only
+  // Queues: any size, the same value size.
   ASSERT_EQ(b.make("q_tmpl", def_of(MapType::Queue, 0, 4, 4)), 0);
   ASSERT_EQ(b.make("q_8", def_of(MapType::Queue, 0, 4, 8)), 0);
   ASSERT_EQ(b.make("q_v8", def_of(MapType::Queue, 0, 8, 4)), 0);
