@@ -55,7 +55,7 @@ bool is_skb(ProgType t) {
 size_t low_size(ProgType t, const TestRunOptions& o) {
   if (is_skb(t)) return sizeof(SkbRun) + sizeof(bpf_flow_keys) + 2 * (kSkbMaxLen + kSkbPad) + o.data_in.size() + 64;
   if (t == ProgType::Xdp) return sizeof(XdpRun) + 64 + kXdpFrameSize;
-  if (t == ProgType::SkMsg) return sizeof(MsgRun) + o.data_in.size() + 64;
+  if (t == ProgType::SkMsg) return sizeof(MsgRun) + o.data_in.size() + 64 + kMsgArena + 2 * o.data_in.size();
   return 0;
 }
 
@@ -67,6 +67,7 @@ Expected<std::unique_ptr<TestContext>> TestContext::build(ProgType type, const T
   if (is_skb(type)) s = c->build_skb(o);
   else if (type == ProgType::Xdp) s = c->build_xdp(o);
   else if (type == ProgType::SkMsg) s = c->build_msg(o);
+  else if (type == ProgType::SockOps) s = c->build_sock_ops(o);
   else s = c->build_plain(o);
   if (!s) return s.error();
   return c;
@@ -197,12 +198,70 @@ Status TestContext::build_msg(const TestRunOptions& o) {
   run->md.data = data;
   run->md.data_end = data + o.data_in.size();
   run->md.size = static_cast<uint32_t>(o.data_in.size());
+  // One scatterlist element: data_in; the data helpers' buffers after it.
+  run->sg[0] = MsgSge{data, run->md.size, 0};
+  run->start = 0;
+  run->end = 1;
+  run->arena = data + (o.data_in.size() + 63) / 64 * 64;
+  run->arena_used = 0;
+  run->arena_size = static_cast<uint32_t>(low_.data() + low_.size() - run->arena);
   std::memset(&run->sk, 0, sizeof run->sk);
   run->sk.state = 7;  // BPF_TCP_CLOSE
   run->sk.rx_queue_mapping = -1;
   run->md.sk = &run->sk;
   ctx_ = reinterpret_cast<uint64_t>(run);
   size_ = low_.size();
+  return {};
+}
+
+// sock_ops: struct bpf_sock_ops from ctx_in (at most its 224 bytes; the
+// pointers are ringb's to set: sk, skb_data and skb_data_end must be 0), the
+// packet of the callbacks that have one from data_in (skb_len its length).
+// As in the kernel, a context that is not a full socket reads 0 in the
+// fields only a full socket has and has no sk; a full socket's sk is built
+// from the context (a TCP socket of its family, addresses, ports and state).
+Status TestContext::build_sock_ops(const TestRunOptions& o) {
+  if (o.ctx_in.size() > sizeof(bpf_sock_ops))
+    return Error{EINVAL, "sock_ops: ctx_in is larger than struct bpf_sock_ops (224 bytes)"};
+  plain_.assign(sizeof(SockOpsRun) + o.data_in.size(), 0);
+  auto* run = reinterpret_cast<SockOpsRun*>(plain_.data());
+  bpf_sock_ops& ops = run->md;
+  if (!o.ctx_in.empty()) std::memcpy(&ops, o.ctx_in.data(), o.ctx_in.size());
+  if (ops.sk || ops.skb_data || ops.skb_data_end)
+    return Error{EINVAL, "sock_ops: ctx_in must leave sk, skb_data and skb_data_end 0 (ringb sets them)"};
+  if (!o.data_in.empty()) {
+    uint8_t* pkt = plain_.data() + sizeof(SockOpsRun);
+    std::memcpy(pkt, o.data_in.data(), o.data_in.size());
+    ops.skb_data = pkt;
+    ops.skb_data_end = pkt + o.data_in.size();
+    ops.skb_len = static_cast<uint32_t>(o.data_in.size());
+  } else {
+    ops.skb_len = 0;
+  }
+  if (!ops.is_fullsock) {
+    // SOCK_OPS_GET_FIELD's is_fullsock check: snd_cwnd .. bytes_acked but state.
+    const uint32_t state = ops.state;
+    auto* b = reinterpret_cast<uint8_t*>(&ops);
+    std::memset(b + offsetof(bpf_sock_ops, snd_cwnd), 0,
+                offsetof(bpf_sock_ops, sk) - offsetof(bpf_sock_ops, snd_cwnd));
+    ops.state = state;
+  } else {
+    bpf_sock& sk = run->sk;
+    sk.family = ops.family;
+    sk.type = SOCK_STREAM;
+    sk.protocol = 6;  // IPPROTO_TCP
+    sk.state = ops.state;
+    sk.rx_queue_mapping = -1;
+    sk.src_ip4 = ops.local_ip4;
+    sk.dst_ip4 = ops.remote_ip4;
+    std::memcpy(sk.src_ip6, ops.local_ip6, 16);
+    std::memcpy(sk.dst_ip6, ops.remote_ip6, 16);
+    sk.src_port = ops.local_port;                        // host order
+    sk.dst_port = static_cast<uint16_t>(ops.remote_port >> 16);  // the __be16 the context keeps shifted up
+    ops.sk = &sk;
+  }
+  ctx_ = reinterpret_cast<uint64_t>(plain_.data());
+  size_ = plain_.size();
   return {};
 }
 
@@ -279,6 +338,13 @@ void TestContext::results(const TestRunOptions& o, TestRunResult& r) const {
     const auto* run = reinterpret_cast<const MsgRun*>(ctx_);
     const auto* p = static_cast<const uint8_t*>(run->md.data);
     r.data_out.assign(p, static_cast<const uint8_t*>(run->md.data_end));
+  } else if (type_ == ProgType::SockOps) {
+    // The context as the program left it, without ringb's pointers.
+    r.ctx_out.assign(plain_.begin(), plain_.begin() + sizeof(bpf_sock_ops));
+    auto* ops = reinterpret_cast<bpf_sock_ops*>(r.ctx_out.data());
+    ops->sk = nullptr;
+    ops->skb_data = nullptr;
+    ops->skb_data_end = nullptr;
   } else if (type_ == ProgType::CgroupSockAddr && !o.ctx_in.empty()) {
     r.ctx_out.assign(plain_.begin(), plain_.begin() + sizeof(bpf_sock_addr));
     std::memset(r.ctx_out.data() + offsetof(bpf_sock_addr, sk), 0, 8);  // the socket's address is ringb's

@@ -34,6 +34,7 @@ class TestContext {
   Status build_skb(const TestRunOptions& o);
   Status build_xdp(const TestRunOptions& o);
   Status build_msg(const TestRunOptions& o);
+  Status build_sock_ops(const TestRunOptions& o);
   Status build_plain(const TestRunOptions& o);
 
   ProgType type_;
