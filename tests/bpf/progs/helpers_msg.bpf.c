@@ -168,3 +168,35 @@ int msg_push_pop(struct sk_msg_md *msg)
 	if (data + 15 > end) return -4;
 	return (end - data) << 8 | data[14];
 }
+
+/* 16 one-byte pushes at 0 fill the ring (17 elements in use); a push into
+ * an element then has no free slot: the element and the gap are copied into
+ * one new buffer. The packet then starts at 18. */
+SEC("sk_msg") __retval(0x5245)
+int msg_push_ring_full(struct sk_msg_md *msg)
+{
+	for (int i = 0; i < 16; i++)
+		if (bpf_msg_push_data(msg, 0, 1, 0)) return -1;
+	if (bpf_msg_push_data(msg, ringb_opaque(5), 2, 0)) return -2;
+	if (bpf_msg_pull_data(msg, 0, ringb_opaque(82), 0)) return -3;
+	__u8 *data = msg->data, *end = msg->data_end;
+	if (data + 33 > end) return -4;
+	if (data[18] != 0x02) return -5;
+	return msg->size << 8 | data[32];
+}
+
+/* with the ring full, a pop inside an element copies its front and back
+ * into a new buffer: [20, 24) of the packet goes, its byte 24 (0x54)
+ * follows byte 19 */
+SEC("sk_msg") __retval(0x4c54)
+int msg_pop_ring_full(struct sk_msg_md *msg)
+{
+	for (int i = 0; i < 16; i++)
+		if (bpf_msg_push_data(msg, 0, 1, 0)) return -1;
+	if (bpf_msg_pop_data(msg, ringb_opaque(36), 4, 0)) return -2;
+	if (bpf_msg_pull_data(msg, 0, ringb_opaque(76), 0)) return -3;
+	__u8 *data = msg->data, *end = msg->data_end;
+	if (data + 37 > end) return -4;
+	if (data[30] != 0x45) return -5;
+	return msg->size << 8 | data[36];
+}

@@ -1,0 +1,96 @@
+// sock_ops programs on a host-given context (TestRunOptions::ctx_in, as
+// `ringb run --ctx-in`): a full socket's sk and callback flags, the fields a
+// context that is not a full socket reads as 0, and the ctx_in ringb refuses.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <string>
+
+#include "ringb/runtime.h"
+
+namespace ringb {
+namespace {
+
+std::vector<uint8_t> bytes(const bpf_sock_ops& o) {
+  const auto* p = reinterpret_cast<const uint8_t*>(&o);
+  return {p, p + sizeof o};
+}
+
+bpf_sock_ops established() {
+  bpf_sock_ops o{};
+  o.op = BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB;
+  o.family = AF_INET;
+  o.remote_ip4 = htonl(0x0a000002);
+  o.local_ip4 = htonl(0x0a000001);
+  o.remote_port = uint32_t{htons(80)} << 16;  // as the kernel's context gives it
+  o.local_port = 4242;
+  o.state = BPF_TCP_ESTABLISHED;
+  o.snd_cwnd = 10;
+  return o;
+}
+
+TEST(SockOps, FullSocketHasSkAndTakesCallbackFlags) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/sock_ops_host.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  bpf_sock_ops in = established();
+  in.is_fullsock = 1;
+  TestRunOptions o;
+  o.ctx_in = bytes(in);
+  auto r = (*lo)->test_run("ops_full", o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->retval, 1u);
+  ASSERT_EQ(r->ctx_out.size(), sizeof(bpf_sock_ops));
+  bpf_sock_ops out;
+  std::memcpy(&out, r->ctx_out.data(), sizeof out);
+  // 0xff: BPF_SOCK_OPS_ALL_CB_FLAGS (0x7f) taken, 0x80 returned.
+  EXPECT_EQ(out.reply, 0x80u << 16 | 0x7f);
+  EXPECT_EQ(out.bpf_sock_ops_cb_flags, 0x7fu);
+  EXPECT_EQ(out.sk_txhash, 4242u << 16 | htons(80));
+  EXPECT_EQ(out.sk, nullptr);  // ringb's pointer is not handed back
+  auto c = (*lo)->test_run("ops_cwnd", o);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  std::memcpy(&out, c->ctx_out.data(), sizeof out);
+  EXPECT_EQ(out.reply, 10u);
+}
+
+TEST(SockOps, NotAFullSocketReadsZeroAndHasNoSk) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/sock_ops_host.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  TestRunOptions o;
+  o.ctx_in = bytes(established());  // is_fullsock 0
+  auto r = (*lo)->test_run("ops_full", o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->retval, 0u);  // sk is NULL
+  auto c = (*lo)->test_run("ops_cwnd", o);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  bpf_sock_ops out;
+  std::memcpy(&out, c->ctx_out.data(), sizeof out);
+  EXPECT_EQ(out.reply, 0u);  // snd_cwnd is a full socket's field
+  EXPECT_EQ(out.state, uint32_t{BPF_TCP_ESTABLISHED});  // state is not
+}
+
+TEST(SockOps, CtxInRefusedWhenTooLargeOrSettingPointers) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/sock_ops_host.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  TestRunOptions o;
+  o.ctx_in.assign(sizeof(bpf_sock_ops) + 1, 0);
+  auto big = (*lo)->test_run("ops_cwnd", o);
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error().message.find("struct bpf_sock_ops"), std::string::npos) << big.error().message;
+  bpf_sock_ops in{};
+  in.skb_data = &in;
+  o.ctx_in = bytes(in);
+  auto ptr = (*lo)->test_run("ops_cwnd", o);
+  ASSERT_FALSE(ptr.ok());
+  EXPECT_NE(ptr.error().message.find("skb_data"), std::string::npos) << ptr.error().message;
+}
+
+}  // namespace
+}  // namespace ringb
