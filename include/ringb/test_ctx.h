@@ -87,9 +87,16 @@ struct MsgRun {
 // sock_ops programs: struct bpf_sock_ops from the host (ctx_in), skb_data /
 // skb_data_end over data_in, sk a socket built from the context's fields
 // when is_fullsock (else NULL, as the kernel gives).
+// struct bpf_sock_ops is 224 bytes in Linux 6.18 (skb_hwtstamp last); older
+// uapi headers end it at 216, so the context is kept at the kernel's size.
+inline constexpr uint32_t kSockOpsSize = 224;
 struct SockOpsRun {
-  bpf_sock_ops md;
+  union {
+    bpf_sock_ops md;
+    uint8_t md_bytes[kSockOpsSize];
+  };
   bpf_sock sk;
 };
+static_assert(sizeof(bpf_sock_ops) <= kSockOpsSize);
 
 }  // namespace ringb

@@ -221,12 +221,12 @@ Status TestContext::build_msg(const TestRunOptions& o) {
 // fields only a full socket has and has no sk; a full socket's sk is built
 // from the context (a TCP socket of its family, addresses, ports and state).
 Status TestContext::build_sock_ops(const TestRunOptions& o) {
-  if (o.ctx_in.size() > sizeof(bpf_sock_ops))
+  if (o.ctx_in.size() > kSockOpsSize)
     return Error{EINVAL, "sock_ops: ctx_in is larger than struct bpf_sock_ops (224 bytes)"};
   plain_.assign(sizeof(SockOpsRun) + o.data_in.size(), 0);
   auto* run = reinterpret_cast<SockOpsRun*>(plain_.data());
   bpf_sock_ops& ops = run->md;
-  if (!o.ctx_in.empty()) std::memcpy(&ops, o.ctx_in.data(), o.ctx_in.size());
+  if (!o.ctx_in.empty()) std::memcpy(run->md_bytes, o.ctx_in.data(), o.ctx_in.size());
   if (ops.sk || ops.skb_data || ops.skb_data_end)
     return Error{EINVAL, "sock_ops: ctx_in must leave sk, skb_data and skb_data_end 0 (ringb sets them)"};
   if (!o.data_in.empty()) {
@@ -340,7 +340,7 @@ void TestContext::results(const TestRunOptions& o, TestRunResult& r) const {
     r.data_out.assign(p, static_cast<const uint8_t*>(run->md.data_end));
   } else if (type_ == ProgType::SockOps) {
     // The context as the program left it, without ringb's pointers.
-    r.ctx_out.assign(plain_.begin(), plain_.begin() + sizeof(bpf_sock_ops));
+    r.ctx_out.assign(plain_.begin(), plain_.begin() + kSockOpsSize);
     auto* ops = reinterpret_cast<bpf_sock_ops*>(r.ctx_out.data());
     ops->sk = nullptr;
     ops->skb_data = nullptr;

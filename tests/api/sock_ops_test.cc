@@ -15,9 +15,14 @@
 namespace ringb {
 namespace {
 
+// Linux 6.18's struct bpf_sock_ops is 224 bytes; this machine's uapi header
+// may end it earlier (skb_hwtstamp, the last field, read as 0).
+constexpr size_t kOpsSize = 224;
+
 std::vector<uint8_t> bytes(const bpf_sock_ops& o) {
-  const auto* p = reinterpret_cast<const uint8_t*>(&o);
-  return {p, p + sizeof o};
+  std::vector<uint8_t> v(kOpsSize, 0);
+  std::memcpy(v.data(), &o, sizeof o);
+  return v;
 }
 
 bpf_sock_ops established() {
@@ -44,7 +49,7 @@ TEST(SockOps, FullSocketHasSkAndTakesCallbackFlags) {
   auto r = (*lo)->test_run("ops_full", o);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->retval, 1u);
-  ASSERT_EQ(r->ctx_out.size(), sizeof(bpf_sock_ops));
+  ASSERT_EQ(r->ctx_out.size(), kOpsSize);
   bpf_sock_ops out;
   std::memcpy(&out, r->ctx_out.data(), sizeof out);
   // 0xff: BPF_SOCK_OPS_ALL_CB_FLAGS (0x7f) taken, 0x80 returned.
@@ -80,7 +85,7 @@ TEST(SockOps, CtxInRefusedWhenTooLargeOrSettingPointers) {
   auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/sock_ops_host.bpf.o");
   ASSERT_TRUE(lo.ok()) << lo.error().message;
   TestRunOptions o;
-  o.ctx_in.assign(sizeof(bpf_sock_ops) + 1, 0);
+  o.ctx_in.assign(kOpsSize + 1, 0);
   auto big = (*lo)->test_run("ops_cwnd", o);
   ASSERT_FALSE(big.ok());
   EXPECT_NE(big.error().message.find("struct bpf_sock_ops"), std::string::npos) << big.error().message;
