@@ -85,8 +85,11 @@ struct MsgRun {
 };
 
 // sock_ops programs: struct bpf_sock_ops from the host (ctx_in), skb_data /
-// skb_data_end over data_in, sk a socket built from the context's fields
-// when is_fullsock (else NULL, as the kernel gives).
+// skb_data_end over data_in. The context's socket (`kern_sk`, what the
+// kernel's bpf_sock_ops_kern.sk is) is a socket of the host's table when
+// ctx_in's sk field names one by its cookie, else one built from the
+// context's fields; md.sk shows it when is_fullsock (else NULL, as the
+// kernel gives).
 // struct bpf_sock_ops is 224 bytes in Linux 6.18 (skb_hwtstamp last); older
 // uapi headers end it at 216, so the context is kept at the kernel's size.
 inline constexpr uint32_t kSockOpsSize = 224;
@@ -96,6 +99,7 @@ struct SockOpsRun {
     uint8_t md_bytes[kSockOpsSize];
   };
   bpf_sock sk;
+  const bpf_sock* kern_sk;
 };
 static_assert(sizeof(bpf_sock_ops) <= kSockOpsSize);
 

@@ -29,6 +29,7 @@
 #include <cstring>
 
 #include "packet_ctx_in.h"
+#include "ringb/sockets.h"
 #include "ringb/test_ctx.h"
 
 namespace ringb::api {
@@ -227,8 +228,32 @@ Status TestContext::build_sock_ops(const TestRunOptions& o) {
   auto* run = reinterpret_cast<SockOpsRun*>(plain_.data());
   bpf_sock_ops& ops = run->md;
   if (!o.ctx_in.empty()) std::memcpy(run->md_bytes, o.ctx_in.data(), o.ctx_in.size());
-  if (ops.sk || ops.skb_data || ops.skb_data_end)
-    return Error{EINVAL, "sock_ops: ctx_in must leave sk, skb_data and skb_data_end 0 (ringb sets them)"};
+  if (ops.skb_data || ops.skb_data_end)
+    return Error{EINVAL, "sock_ops: ctx_in must leave skb_data and skb_data_end 0 (ringb sets them)"};
+  // ctx_in's sk: 0, or the cookie of a socket of the host's table, which the
+  // context then is (its fields as that socket's, a reference held for the run).
+  uint64_t cookie;
+  std::memcpy(&cookie, run->md_bytes + offsetof(bpf_sock_ops, sk), 8);
+  if (cookie) {
+    sockets::Table& t = sockets::table();
+    const uint64_t h = t.handle_by_cookie(cookie);
+    sockets::Record* rec = h ? t.acquire(h) : nullptr;
+    if (!rec)
+      return Error{EINVAL, "sock_ops: ctx_in's sk (" + std::to_string(cookie) +
+                               ") is not the cookie of a socket in the host's table"};
+    held_ = rec;
+    const bpf_sock& s = rec->sk;
+    ops.family = s.family;
+    ops.remote_ip4 = s.dst_ip4;
+    ops.local_ip4 = s.src_ip4;
+    std::memcpy(ops.remote_ip6, s.dst_ip6, 16);
+    std::memcpy(ops.local_ip6, s.src_ip6, 16);
+    ops.remote_port = uint32_t{static_cast<uint16_t>(s.dst_port)} << 16;
+    ops.local_port = s.src_port;
+    ops.state = s.state;
+    run->kern_sk = &rec->sk;
+  }
+  ops.sk = nullptr;
   if (!o.data_in.empty()) {
     uint8_t* pkt = plain_.data() + sizeof(SockOpsRun);
     std::memcpy(pkt, o.data_in.data(), o.data_in.size());
@@ -245,7 +270,7 @@ Status TestContext::build_sock_ops(const TestRunOptions& o) {
     std::memset(b + offsetof(bpf_sock_ops, snd_cwnd), 0,
                 offsetof(bpf_sock_ops, sk) - offsetof(bpf_sock_ops, snd_cwnd));
     ops.state = state;
-  } else {
+  } else if (!run->kern_sk) {
     bpf_sock& sk = run->sk;
     sk.family = ops.family;
     sk.type = SOCK_STREAM;
@@ -258,11 +283,17 @@ Status TestContext::build_sock_ops(const TestRunOptions& o) {
     std::memcpy(sk.dst_ip6, ops.remote_ip6, 16);
     sk.src_port = ops.local_port;                        // host order
     sk.dst_port = static_cast<uint16_t>(ops.remote_port >> 16);  // the __be16 the context keeps shifted up
-    ops.sk = &sk;
+    run->kern_sk = &sk;
   }
+  if (!run->kern_sk) run->kern_sk = &run->sk;  // a socket that is not full: its fields as given
+  if (ops.is_fullsock) ops.sk = const_cast<bpf_sock*>(run->kern_sk);
   ctx_ = reinterpret_cast<uint64_t>(plain_.data());
   size_ = plain_.size();
   return {};
+}
+
+TestContext::~TestContext() {
+  if (held_) sockets::Table::release(held_);
 }
 
 Status TestContext::build_plain(const TestRunOptions& o) {

@@ -24,3 +24,21 @@ int ops_cwnd(struct bpf_sock_ops *ops)
 	ops->reply = ops->snd_cwnd;
 	return 1;
 }
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SOCKMAP);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u64);
+} ops_map SEC(".maps");
+
+/* the canonical sockmap use: an established socket into the map; reply =
+ * the update's result, sk_txhash = the socket's cookie's low half */
+SEC("sockops")
+int ops_add_to_map(struct bpf_sock_ops *ops)
+{
+	__u32 key = 2;
+	ops->reply = bpf_sock_map_update(ops, &ops_map, &key, BPF_ANY);
+	ops->sk_txhash = bpf_get_socket_cookie(ops);
+	return 1;
+}
