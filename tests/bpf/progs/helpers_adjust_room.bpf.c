@@ -87,10 +87,16 @@ int adj_too_much(struct __sk_buff *skb)
 	return bpf_skb_adjust_room(skb, ringb_opaque(0x1000), BPF_ADJ_ROOM_NET, 0);
 }
 
-SEC("tc") __retval(0)
+/* 0xfff bytes is the most; shrunk back, the packet is as it was (and small
+ * enough for the test drivers' data_out) */
+SEC("tc") __retval(0x40)
 int adj_limit(struct __sk_buff *skb)
 {
-	return bpf_skb_adjust_room(skb, ringb_opaque(0xfff), BPF_ADJ_ROOM_NET, 0);
+	long r = bpf_skb_adjust_room(skb, ringb_opaque(0xfff), BPF_ADJ_ROOM_NET, 0);
+	if (r) return r;
+	if (skb->len != 64 + 0xfff) return -1;
+	r = bpf_skb_adjust_room(skb, ringb_opaque(-0xfff), BPF_ADJ_ROOM_NET, 0);
+	return r ? r : skb->len;
 }
 
 SEC("tc") __retval(-524)
