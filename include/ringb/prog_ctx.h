@@ -11,7 +11,7 @@
 
 namespace ringb::prog_ctx {
 
-enum class Loaded : uint8_t { Scalar, Packet, PacketEnd, PacketMeta, SockCommonOrNull, Sock, FlowKeys };
+enum class Loaded : uint8_t { Scalar, Packet, PacketEnd, PacketMeta, SockCommonOrNull, Sock, FlowKeys, SockOrNull };
 
 struct Access {
   bool ok = false;
@@ -43,7 +43,7 @@ bool return_range(ProgType type, uint32_t attach, int32_t& lo, int32_t& hi);
 // Whether the program type may write packet data directly
 // (may_access_direct_pkt_data: tc, xdp, lwt_xmit, sk_skb, sk_msg).
 bool has_packet(ProgType type);
-// Whether `check` describes the type's context (not yet: sock_ops).
+// Whether `check` describes the type's context.
 bool modelled(ProgType type);
 
 }  // namespace ringb::prog_ctx

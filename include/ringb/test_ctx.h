@@ -43,6 +43,7 @@ struct SkbRun {
   // skb->sk: the kernel's test runs give the skb a dummy socket (no type or
   // protocol, TCP_CLOSE) of the packet's family, with its addresses.
   bpf_sock sk;
+  uint32_t encapsulation;  // skb->encapsulation: set by an encapsulating skb_adjust_room
 };
 
 struct XdpRun {
@@ -54,9 +55,52 @@ struct XdpRun {
 // sk_msg programs: sk_msg_md over the message (data/data_end are 64-bit).
 // md.sk: the verifier reads it as a socket that is never NULL, so a test
 // run gives it a dummy one (no family, type or protocol, TCP_CLOSE).
+//
+// The message is the kernel's struct sk_msg scatterlist ring: elements
+// [start, end) of kMsgFragIds slots, at most kMaxMsgFrags in use, md.size
+// their total (sg.size). A test run starts with one element holding
+// data_in; the data helpers (vm/msg_helpers.cc) split, join and add
+// elements as net/core/filter.c does, the new buffers from `arena`
+// (bump-allocated, never freed during a run: -ENOMEM when it is used up).
+// md.data/md.data_end cover the first element, or what msg_pull_data made
+// linear.
+inline constexpr uint32_t kMaxMsgFrags = 17;  // MAX_MSG_FRAGS = MAX_SKB_FRAGS
+inline constexpr uint32_t kMsgFragIds = kMaxMsgFrags + 1;  // NR_MSG_FRAG_IDS
+inline constexpr uint32_t kMsgArena = 256 * 1024;  // new buffers' room, beyond 2 x data_in
+
+struct MsgSge {
+  uint8_t* data;
+  uint32_t length;
+  uint32_t copy;  // the kernel's sg.copy bit: the bytes are not the program's to write
+};
+
 struct MsgRun {
   sk_msg_md md;
   bpf_sock sk;
+  MsgSge sg[kMsgFragIds];
+  uint32_t start, end;  // ring indices
+  uint32_t apply_bytes, cork_bytes;  // what msg_apply_bytes / msg_cork_bytes set
+  uint8_t* arena;
+  uint32_t arena_used, arena_size;
 };
+
+// sock_ops programs: struct bpf_sock_ops from the host (ctx_in), skb_data /
+// skb_data_end over data_in. The context's socket (`kern_sk`, what the
+// kernel's bpf_sock_ops_kern.sk is) is a socket of the host's table when
+// ctx_in's sk field names one by its cookie, else one built from the
+// context's fields; md.sk shows it when is_fullsock (else NULL, as the
+// kernel gives).
+// struct bpf_sock_ops is 224 bytes in Linux 6.18 (skb_hwtstamp last); older
+// uapi headers end it at 216, so the context is kept at the kernel's size.
+inline constexpr uint32_t kSockOpsSize = 224;
+struct SockOpsRun {
+  union {
+    bpf_sock_ops md;
+    uint8_t md_bytes[kSockOpsSize];
+  };
+  bpf_sock sk;
+  const bpf_sock* kern_sk;
+};
+static_assert(sizeof(bpf_sock_ops) <= kSockOpsSize);
 
 }  // namespace ringb

@@ -29,6 +29,7 @@
 #include <cstring>
 
 #include "packet_ctx_in.h"
+#include "ringb/sockets.h"
 #include "ringb/test_ctx.h"
 
 namespace ringb::api {
@@ -55,7 +56,7 @@ bool is_skb(ProgType t) {
 size_t low_size(ProgType t, const TestRunOptions& o) {
   if (is_skb(t)) return sizeof(SkbRun) + sizeof(bpf_flow_keys) + 2 * (kSkbMaxLen + kSkbPad) + o.data_in.size() + 64;
   if (t == ProgType::Xdp) return sizeof(XdpRun) + 64 + kXdpFrameSize;
-  if (t == ProgType::SkMsg) return sizeof(MsgRun) + o.data_in.size() + 64;
+  if (t == ProgType::SkMsg) return sizeof(MsgRun) + o.data_in.size() + 64 + kMsgArena + 2 * o.data_in.size();
   return 0;
 }
 
@@ -67,6 +68,7 @@ Expected<std::unique_ptr<TestContext>> TestContext::build(ProgType type, const T
   if (is_skb(type)) s = c->build_skb(o);
   else if (type == ProgType::Xdp) s = c->build_xdp(o);
   else if (type == ProgType::SkMsg) s = c->build_msg(o);
+  else if (type == ProgType::SockOps) s = c->build_sock_ops(o);
   else s = c->build_plain(o);
   if (!s) return s.error();
   return c;
@@ -197,6 +199,13 @@ Status TestContext::build_msg(const TestRunOptions& o) {
   run->md.data = data;
   run->md.data_end = data + o.data_in.size();
   run->md.size = static_cast<uint32_t>(o.data_in.size());
+  // One scatterlist element: data_in; the data helpers' buffers after it.
+  run->sg[0] = MsgSge{data, run->md.size, 0};
+  run->start = 0;
+  run->end = 1;
+  run->arena = data + (o.data_in.size() + 63) / 64 * 64;
+  run->arena_used = 0;
+  run->arena_size = static_cast<uint32_t>(low_.data() + low_.size() - run->arena);
   std::memset(&run->sk, 0, sizeof run->sk);
   run->sk.state = 7;  // BPF_TCP_CLOSE
   run->sk.rx_queue_mapping = -1;
@@ -204,6 +213,87 @@ Status TestContext::build_msg(const TestRunOptions& o) {
   ctx_ = reinterpret_cast<uint64_t>(run);
   size_ = low_.size();
   return {};
+}
+
+// sock_ops: struct bpf_sock_ops from ctx_in (at most its 224 bytes; the
+// pointers are ringb's to set: sk, skb_data and skb_data_end must be 0), the
+// packet of the callbacks that have one from data_in (skb_len its length).
+// As in the kernel, a context that is not a full socket reads 0 in the
+// fields only a full socket has and has no sk; a full socket's sk is built
+// from the context (a TCP socket of its family, addresses, ports and state).
+Status TestContext::build_sock_ops(const TestRunOptions& o) {
+  if (o.ctx_in.size() > kSockOpsSize)
+    return Error{EINVAL, "sock_ops: ctx_in is larger than struct bpf_sock_ops (224 bytes)"};
+  plain_.assign(sizeof(SockOpsRun) + o.data_in.size(), 0);
+  auto* run = reinterpret_cast<SockOpsRun*>(plain_.data());
+  bpf_sock_ops& ops = run->md;
+  if (!o.ctx_in.empty()) std::memcpy(run->md_bytes, o.ctx_in.data(), o.ctx_in.size());
+  if (ops.skb_data || ops.skb_data_end)
+    return Error{EINVAL, "sock_ops: ctx_in must leave skb_data and skb_data_end 0 (ringb sets them)"};
+  // ctx_in's sk: 0, or the cookie of a socket of the host's table, which the
+  // context then is (its fields as that socket's, a reference held for the run).
+  uint64_t cookie;
+  std::memcpy(&cookie, run->md_bytes + offsetof(bpf_sock_ops, sk), 8);
+  if (cookie) {
+    sockets::Table& t = sockets::table();
+    const uint64_t h = t.handle_by_cookie(cookie);
+    sockets::Record* rec = h ? t.acquire(h) : nullptr;
+    if (!rec)
+      return Error{EINVAL, "sock_ops: ctx_in's sk (" + std::to_string(cookie) +
+                               ") is not the cookie of a socket in the host's table"};
+    held_ = rec;
+    const bpf_sock& s = rec->sk;
+    ops.family = s.family;
+    ops.remote_ip4 = s.dst_ip4;
+    ops.local_ip4 = s.src_ip4;
+    std::memcpy(ops.remote_ip6, s.dst_ip6, 16);
+    std::memcpy(ops.local_ip6, s.src_ip6, 16);
+    ops.remote_port = uint32_t{static_cast<uint16_t>(s.dst_port)} << 16;
+    ops.local_port = s.src_port;
+    ops.state = s.state;
+    run->kern_sk = &rec->sk;
+  }
+  ops.sk = nullptr;
+  if (!o.data_in.empty()) {
+    uint8_t* pkt = plain_.data() + sizeof(SockOpsRun);
+    std::memcpy(pkt, o.data_in.data(), o.data_in.size());
+    ops.skb_data = pkt;
+    ops.skb_data_end = pkt + o.data_in.size();
+    ops.skb_len = static_cast<uint32_t>(o.data_in.size());
+  } else {
+    ops.skb_len = 0;
+  }
+  if (!ops.is_fullsock) {
+    // SOCK_OPS_GET_FIELD's is_fullsock check: snd_cwnd .. bytes_acked but state.
+    const uint32_t state = ops.state;
+    auto* b = reinterpret_cast<uint8_t*>(&ops);
+    std::memset(b + offsetof(bpf_sock_ops, snd_cwnd), 0,
+                offsetof(bpf_sock_ops, sk) - offsetof(bpf_sock_ops, snd_cwnd));
+    ops.state = state;
+  } else if (!run->kern_sk) {
+    bpf_sock& sk = run->sk;
+    sk.family = ops.family;
+    sk.type = SOCK_STREAM;
+    sk.protocol = 6;  // IPPROTO_TCP
+    sk.state = ops.state;
+    sk.rx_queue_mapping = -1;
+    sk.src_ip4 = ops.local_ip4;
+    sk.dst_ip4 = ops.remote_ip4;
+    std::memcpy(sk.src_ip6, ops.local_ip6, 16);
+    std::memcpy(sk.dst_ip6, ops.remote_ip6, 16);
+    sk.src_port = ops.local_port;                        // host order
+    sk.dst_port = static_cast<uint16_t>(ops.remote_port >> 16);  // the __be16 the context keeps shifted up
+    run->kern_sk = &sk;
+  }
+  if (!run->kern_sk) run->kern_sk = &run->sk;  // a socket that is not full: its fields as given
+  if (ops.is_fullsock) ops.sk = const_cast<bpf_sock*>(run->kern_sk);
+  ctx_ = reinterpret_cast<uint64_t>(plain_.data());
+  size_ = plain_.size();
+  return {};
+}
+
+TestContext::~TestContext() {
+  if (held_) sockets::Table::release(held_);
 }
 
 Status TestContext::build_plain(const TestRunOptions& o) {
@@ -279,6 +369,13 @@ void TestContext::results(const TestRunOptions& o, TestRunResult& r) const {
     const auto* run = reinterpret_cast<const MsgRun*>(ctx_);
     const auto* p = static_cast<const uint8_t*>(run->md.data);
     r.data_out.assign(p, static_cast<const uint8_t*>(run->md.data_end));
+  } else if (type_ == ProgType::SockOps) {
+    // The context as the program left it, without ringb's pointers.
+    r.ctx_out.assign(plain_.begin(), plain_.begin() + kSockOpsSize);
+    auto* ops = reinterpret_cast<bpf_sock_ops*>(r.ctx_out.data());
+    ops->sk = nullptr;
+    ops->skb_data = nullptr;
+    ops->skb_data_end = nullptr;
   } else if (type_ == ProgType::CgroupSockAddr && !o.ctx_in.empty()) {
     r.ctx_out.assign(plain_.begin(), plain_.begin() + sizeof(bpf_sock_addr));
     std::memset(r.ctx_out.data() + offsetof(bpf_sock_addr, sk), 0, 8);  // the socket's address is ringb's

@@ -11,6 +11,10 @@
 #include "ringb/object.h"
 #include "ringb/runtime.h"
 
+namespace ringb::sockets {
+struct Record;
+}
+
 namespace ringb::api {
 
 class TestContext {
@@ -18,6 +22,9 @@ class TestContext {
   // Builds the context of a `type` program from o.data_in / o.ctx_in, with
   // the kernel's errors for inputs its test run refuses (EINVAL).
   static Expected<std::unique_ptr<TestContext>> build(ProgType type, const TestRunOptions& o);
+  ~TestContext();
+  TestContext(const TestContext&) = delete;
+  TestContext& operator=(const TestContext&) = delete;
 
   uint64_t ctx() const { return ctx_; }
   // The memory fault-tolerant loads may read without a probe.
@@ -34,6 +41,7 @@ class TestContext {
   Status build_skb(const TestRunOptions& o);
   Status build_xdp(const TestRunOptions& o);
   Status build_msg(const TestRunOptions& o);
+  Status build_sock_ops(const TestRunOptions& o);
   Status build_plain(const TestRunOptions& o);
 
   ProgType type_;
@@ -41,7 +49,8 @@ class TestContext {
   std::vector<uint8_t> plain_;  // non-packet programs: their context
   uint64_t ctx_ = 0;
   size_t size_ = 0;
-  uint32_t flow_hlen_ = 0;  // flow dissector: the packet's length
+  uint32_t flow_hlen_ = 0;
+  sockets::Record* held_ = nullptr;  // sock_ops: the host table's socket the context is, referenced  // flow dissector: the packet's length
 };
 
 }  // namespace ringb::api

@@ -17,6 +17,7 @@ namespace {
 
 struct RunArgs {
   std::string path, prog, data_in, ctx_in, kconfig, dot;
+  std::string data_out, ctx_out;  // --data-out / --ctx-out: the run's data_out / ctx_out written there
   uint32_t repeat = 1;
   int threads = 1;
   bool json = false, stats = false, show_maps = false, ringbuf = false;
@@ -31,6 +32,8 @@ bool parse(int argc, char** argv, RunArgs& a) {
     if (s == "--prog" && v) a.prog = argv[++i];
     else if (s == "--data-in" && v) a.data_in = argv[++i];
     else if (s == "--ctx-in" && v) a.ctx_in = argv[++i];
+    else if (s == "--data-out" && v) a.data_out = argv[++i];
+    else if (s == "--ctx-out" && v) a.ctx_out = argv[++i];
     else if (s == "--kconfig" && v) a.kconfig = argv[++i];
     else if (s == "--kernel-btf" && v) a.kernel_btf = argv[++i];
     else if (s == "--repeat" && v) a.repeat = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 0));
@@ -49,11 +52,21 @@ bool parse(int argc, char** argv, RunArgs& a) {
   }
   if (a.path.empty() || a.repeat == 0 || a.threads < 1 || a.threads > 256) {
     std::fprintf(stderr,
-                 "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] "
+                 "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] [--data-out FILE] [--ctx-out FILE] "
                  "[--kconfig FILE] [--kernel-btf FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--no-verify] [--show-maps] "
                  "[--dot FILE] [--ringbuf]\n");
     return false;
   }
+  return true;
+}
+
+// Writes what a test run handed back (data_out, ctx_out), as bpftool's
+// `prog run ... data_out F ctx_out F` does.
+bool write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return std::fprintf(stderr, "ringb run: cannot write %s\n", path.c_str()), false;
+  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (std::fclose(f) != 0 || !ok) return std::fprintf(stderr, "ringb run: cannot write %s\n", path.c_str()), false;
   return true;
 }
 
@@ -152,6 +165,8 @@ int run_run(int argc, char** argv) {
                   static_cast<double>(total_ns) * static_cast<double>(a.repeat) /
                       static_cast<double>(insns));
   }
+  if (!a.data_out.empty() && !write_bytes(a.data_out, first.data_out)) return 1;
+  if (!a.ctx_out.empty() && !write_bytes(a.ctx_out, first.ctx_out)) return 1;
   if (a.show_maps) show_maps(**obj, stdout);
   if (a.ringbuf && print_ringbufs(**obj, stdout) < 0) return 1;
   if (!a.dot.empty()) {

@@ -142,6 +142,25 @@ const Proto kProtos[] = {
     // Tasks (kernel/trace/bpf_trace.c): ringb/tasks.h's records.
     {35, "bpf_get_current_task", R::Integer, 0, {}, true, false},
     {158, "bpf_get_current_task_btf", R::TaskBtfId, 0, {}, true, false},
+    // Packet room (net/core/filter.c): the packet moves.
+    {50, "bpf_skb_adjust_room", R::Integer, 0, {a(K::Ctx), a(K::Anything), a(K::Anything), a(K::Anything)}, false,
+     false, true},
+    {31, "bpf_skb_change_proto", R::Integer, 0, {a(K::Ctx), a(K::Anything), a(K::Anything)}, false, false, true},
+    // sk_msg data (net/core/filter.c): pull, push and pop move data/data_end.
+    {61, "bpf_msg_apply_bytes", R::Integer, 0, {a(K::Ctx), a(K::Anything)}, false, false},
+    {62, "bpf_msg_cork_bytes", R::Integer, 0, {a(K::Ctx), a(K::Anything)}, false, false},
+    {63, "bpf_msg_pull_data", R::Integer, 0, {a(K::Ctx), a(K::Anything), a(K::Anything), a(K::Anything)}, false,
+     false, true},
+    {90, "bpf_msg_push_data", R::Integer, 0, {a(K::Ctx), a(K::Anything), a(K::Anything), a(K::Anything)}, false,
+     false, true},
+    {91, "bpf_msg_pop_data", R::Integer, 0, {a(K::Ctx), a(K::Anything), a(K::Anything), a(K::Anything)}, false,
+     false, true},
+    // sock_ops (net/core/filter.c): callback flags; socket options, refused.
+    {59, "bpf_sock_ops_cb_flags_set", R::Integer, 0, {a(K::Ctx), a(K::Anything)}, false, false},
+    {49, "bpf_setsockopt", R::Integer, 0,
+     {a(K::Ctx), a(K::Anything), a(K::Anything), a(K::Mem, kRdonly), a(K::ConstSize)}, false, false},
+    {57, "bpf_getsockopt", R::Integer, 0,
+     {a(K::Ctx), a(K::Anything), a(K::Anything), a(K::Mem, kUninit), a(K::ConstSize)}, false, false},
 };
 
 }  // namespace

@@ -233,6 +233,7 @@ Access check(ProgType type, int64_t off, int size, bool write, uint32_t attach) 
     case ProgType::SkSkb: return sk_skb(off, size, write);
     case ProgType::FlowDissector: return flow_dissector(off, size, write);
     case ProgType::SkMsg: return sk_msg(off, size, write);
+    case ProgType::SockOps: return sock_ops(off, size, write);
     default: return {};
   }
 }
@@ -244,7 +245,7 @@ bool modelled(ProgType type) {
     case ProgType::Lsm: case ProgType::Syscall: case ProgType::CgroupSkb: case ProgType::CgroupSockAddr:
     case ProgType::CgroupSock: case ProgType::CgroupSysctl: case ProgType::PerfEvent: case ProgType::LwtIn:
     case ProgType::LwtOut: case ProgType::LwtXmit: case ProgType::LwtSeg6local: case ProgType::SkSkb:
-    case ProgType::FlowDissector:
+    case ProgType::FlowDissector: case ProgType::SockOps:
     case ProgType::SkMsg: return true;
     default: return false;
   }

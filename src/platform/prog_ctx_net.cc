@@ -1,5 +1,5 @@
-// prog_ctx_net.cc — the contexts of lwt_*, sk_skb, flow_dissector and
-// sk_msg programs, written from net/core/filter.c's *_is_valid_access for
+// prog_ctx_net.cc — the contexts of lwt_*, sk_skb, flow_dissector, sk_msg
+// and sock_ops programs, written from net/core/filter.c's *_is_valid_access for
 // Linux 6.18.
 #include "prog_ctx_skb.h"
 
@@ -52,6 +52,24 @@ Access sk_msg(int64_t off, int size, bool write) {
   if (in(off, kMsgFamily, kMsgSizeEnd - kMsgFamily)) return Access{size == 4, Loaded::Scalar};
   if (in(off, kMsgSk, 8)) return Access{size == 8, Loaded::Sock};
   return {};
+}
+
+// struct bpf_sock_ops: reads of whole u32 fields, the two u64 counters,
+// skb_hwtstamp and the three pointers (sk: a socket or NULL, skb_data and
+// skb_data_end: the packet) 8 bytes wide, skb_tcp_flags narrow too; writes
+// of reply and sk_txhash only, 4 bytes.
+Access sock_ops(int64_t off, int size, bool write) {
+  constexpr int64_t kReply = 4, kTxhash = 164, kBytesReceived = 168, kBytesAckedEnd = 184, kOpsSk = 184,
+                    kSkbData = 192, kSkbDataEnd = 200, kSkbTcpFlags = 212, kSkbHwtstamp = 216, kOpsSize = 224;
+  if (off < 0 || off >= kOpsSize || off % size != 0) return {};
+  if (write) return Access{(off == kReply || off == kTxhash) && size == 4, Loaded::Scalar};
+  if (in(off, kBytesReceived, kBytesAckedEnd - kBytesReceived) || in(off, kSkbHwtstamp, 8))
+    return Access{size == 8, Loaded::Scalar};
+  if (in(off, kOpsSk, 8)) return Access{size == 8, Loaded::SockOrNull};
+  if (in(off, kSkbData, 8)) return Access{size == 8, Loaded::Packet};
+  if (in(off, kSkbDataEnd, 8)) return Access{size == 8, Loaded::PacketEnd};
+  if (in(off, kSkbTcpFlags, 4)) return Access{size <= 4 && (size & (size - 1)) == 0, Loaded::Scalar};
+  return Access{size == 4, Loaded::Scalar};
 }
 
 }  // namespace ringb::prog_ctx

@@ -173,6 +173,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
           case prog_ctx::Loaded::PacketMeta: loaded.type = RegType::PacketMeta; break;
           case prog_ctx::Loaded::Sock: loaded.type = RegType::Sock; break;
           case prog_ctx::Loaded::FlowKeys: loaded.type = RegType::FlowKeys; break;
+          case prog_ctx::Loaded::SockOrNull: loaded.type = RegType::Sock; loaded.flags = kMaybeNull; loaded.id = ++id_gen_; break;
           default: loaded.type = RegType::SockCommon; loaded.flags = kMaybeNull; loaded.id = ++id_gen_; break;
         }
         f.regs[value_regno] = loaded;

@@ -230,6 +230,8 @@ Functions Functions::builtin() {
   add_string_helpers(f);
   add_sock_helpers(f);
   add_sockmap_helpers(f);
+  add_msg_helpers(f);
+  add_sock_ops_helpers(f);
   add_task_helpers(f);
   add_storage_helpers(f);
   add_ringbuf_helpers(f);

@@ -175,6 +175,138 @@ uint64_t csum_update(RunState&, uint64_t skb, uint64_t sum, uint64_t, uint64_t, 
   return s.csum;
 }
 
+// bpf_skb_net_hdr_push / _pop: `len` bytes opened (zeroed) or closed at
+// `off` from data; the bytes before `off` (the headers) move, the mac
+// header with them.
+long hdr_push(SkbRun& s, uint32_t off, uint32_t len) {
+  if (s.md.data - s.head < len) return -ENOMEM;  // the buffer keeps BPF_SKB_MAX_LEN in front
+  const uint32_t old = s.md.data;
+  s.md.data -= len;
+  std::memmove(at(s.md.data), at(old), off);
+  std::memset(at(s.md.data) + off, 0, len);
+  s.mac -= len;
+  set_len(s, s.md.len + len);
+  return 0;
+}
+
+long hdr_pop(SkbRun& s, uint32_t off, uint32_t len) {
+  if (uint64_t{off} + len > s.md.len) return -ENOMEM;  // pskb_may_pull
+  const uint32_t old = s.md.data;
+  s.md.data += len;
+  std::memmove(at(s.md.data), at(old), off);
+  s.mac += len;
+  set_len(s, s.md.len - len);
+  return 0;
+}
+
+constexpr uint16_t kProtoIp = 0x0008, kProtoIpv6 = 0xdd86;  // htons(ETH_P_IP), htons(ETH_P_IPV6)
+
+// bpf_skb_net_base_len: the fixed header of skb->protocol.
+uint32_t net_base_len(uint32_t proto) { return proto == kProtoIp ? 20 : proto == kProtoIpv6 ? 40 : 0; }
+
+// The adjust_room flags (uapi; the DECAP ones are Linux 6.3's).
+constexpr uint64_t kAdjFixedGso = 1, kAdjEncapV4 = 1 << 1, kAdjEncapV6 = 1 << 2, kAdjEncapGre = 1 << 3,
+                   kAdjEncapUdp = 1 << 4, kAdjNoCsumReset = 1 << 5, kAdjEncapL2Eth = 1 << 6, kAdjDecapV4 = 1 << 7,
+                   kAdjDecapV6 = 1 << 8;
+constexpr uint64_t kAdjEncapL3 = kAdjEncapV4 | kAdjEncapV6, kAdjDecapL3 = kAdjDecapV4 | kAdjDecapV6;
+constexpr uint64_t kAdjMask = kAdjFixedGso | kAdjEncapL3 | kAdjEncapGre | kAdjEncapUdp | kAdjEncapL2Eth |
+                              (uint64_t{0xff} << 56) | kAdjDecapL3;
+constexpr uint32_t kAdjRoomNet = 0, kAdjRoomMac = 1;
+
+// sk_skb's skb_adjust_room: room at the front of the payload only.
+uint64_t sk_skb_adjust_room(SkbRun& s, uint32_t abs, bool shrink, uint64_t mode, uint64_t flags) {
+  if (flags || static_cast<uint32_t>(mode)) return ret(-EINVAL);
+  if (abs > 0xfff) return ret(-EFAULT);
+  if (!shrink) {
+    if (s.md.data - s.head < abs) return ret(-ENOMEM);
+    s.md.data -= abs;
+    std::memset(at(s.md.data), 0, abs);
+    set_len(s, s.md.len + abs);
+  } else {
+    if (abs > s.md.len) return ret(-ENOMEM);
+    s.md.data += abs;
+    set_len(s, s.md.len - abs);
+  }
+  return 0;
+}
+
+// tc's skb_adjust_room: the checks in the kernel's order, then room
+// opened or closed after the mac header (MAC) or after the network
+// header's fixed part (NET). Test runs' skbs are not GSO unless a ctx_in
+// gave gso_size, and then neither TCP nor UDP_L4 (-ENOTSUPP).
+uint64_t skb_adjust_room(RunState&, uint64_t skb, uint64_t len_diff, uint64_t mode, uint64_t flags, uint64_t) {
+  SkbRun& s = skb_of(skb);
+  const int32_t diff = static_cast<int32_t>(len_diff);
+  const bool shrink = diff < 0;
+  const uint32_t abs = shrink ? 0u - static_cast<uint32_t>(diff) : static_cast<uint32_t>(diff);
+  if (s.kind == SkbKind::SkSkb) return sk_skb_adjust_room(s, abs, shrink, mode, flags);
+  if (flags & ~(kAdjMask | kAdjNoCsumReset)) return ret(-EINVAL);
+  if (abs > 0xfff) return ret(-EFAULT);
+  const uint32_t proto = s.md.protocol;
+  if (proto != kProtoIp && proto != kProtoIpv6) return ret(-kENOTSUPP);
+  uint32_t off = kEthHlen;  // skb_mac_header_len: data is at the mac header in tc
+  switch (static_cast<uint32_t>(mode)) {
+    case kAdjRoomNet: off += net_base_len(proto); break;
+    case kAdjRoomMac: break;
+    default: return ret(-kENOTSUPP);
+  }
+  uint32_t len_min = net_base_len(proto);
+  if (flags & kAdjDecapL3) {
+    if (!shrink) return ret(-EINVAL);
+    switch (flags & kAdjDecapL3) {
+      case kAdjDecapV4: len_min = 20; break;
+      case kAdjDecapV6: len_min = 40; break;
+      default: return ret(-EINVAL);
+    }
+  }
+  const uint32_t len_cur = s.md.len - kEthHlen;  // from the network header
+  const bool gso = s.md.gso_size != 0;
+  if ((shrink && (abs >= len_cur || len_cur - abs < len_min)) ||
+      (!shrink && uint64_t{s.md.len} + abs > kSkbMaxLen && !gso))
+    return ret(-kENOTSUPP);
+  if (shrink) {
+    if (flags & ~(kAdjFixedGso | kAdjDecapL3 | kAdjNoCsumReset)) return ret(-EINVAL);
+    if (gso) return ret(-kENOTSUPP);
+    if (long e = hdr_pop(s, off, abs)) return ret(e);
+    if (proto == kProtoIp && (flags & kAdjDecapV6)) s.md.protocol = kProtoIpv6;
+    else if (proto == kProtoIpv6 && (flags & kAdjDecapV4)) s.md.protocol = kProtoIp;
+    return 0;
+  }
+  if (gso) return ret(-kENOTSUPP);
+  const bool encap = flags & kAdjEncapL3;
+  const uint32_t inner_mac_len = static_cast<uint32_t>(flags >> 56);
+  if (encap) {
+    if ((flags & kAdjEncapV4) && (flags & kAdjEncapV6)) return ret(-EINVAL);
+    if ((flags & kAdjEncapGre) && (flags & kAdjEncapUdp)) return ret(-EINVAL);
+    if ((flags & kAdjEncapL2Eth) && inner_mac_len < kEthHlen) return ret(-EINVAL);
+    if (s.encapsulation) return ret(-EALREADY);
+    if (inner_mac_len > abs) return ret(-EINVAL);
+  }
+  if (long e = hdr_push(s, off, abs)) return ret(e);
+  if (encap) {
+    s.encapsulation = 1;
+    if (proto == kProtoIp && (flags & kAdjEncapV6)) s.md.protocol = kProtoIpv6;
+    else if (proto == kProtoIpv6 && (flags & kAdjEncapV4)) s.md.protocol = kProtoIp;
+  }
+  return 0;
+}
+
+// bpf_skb_change_proto: IPv4 <-> IPv6 only, the 20 bytes of difference
+// opened or closed after the mac header; the program rewrites the headers.
+uint64_t skb_change_proto(RunState&, uint64_t skb, uint64_t proto_arg, uint64_t flags, uint64_t, uint64_t) {
+  SkbRun& s = skb_of(skb);
+  const uint16_t to = static_cast<uint16_t>(proto_arg);
+  if (flags) return ret(-EINVAL);
+  long e;
+  if (s.md.protocol == kProtoIp && to == kProtoIpv6) e = hdr_push(s, kEthHlen, 20);
+  else if (s.md.protocol == kProtoIpv6 && to == kProtoIp) e = hdr_pop(s, kEthHlen, 20);
+  else return ret(-kENOTSUPP);
+  if (e) return ret(e);
+  s.md.protocol = to;
+  s.md.hash = 0;  // skb_clear_hash
+  return 0;
+}
+
 // bpf_check_mtu. The test runs' device is lo (ifindex 1: MTU 65536, a
 // 14-byte hard header); ringb knows no other device.
 long mtu_device(uint32_t ifindex) { return ifindex == 0 || ifindex == 1 ? 0 : -ENODEV; }
@@ -215,6 +347,7 @@ void add_skb_helpers(Functions& f) {
       {43, skb_change_head},  {10, l3_csum_replace},
       {11, l4_csum_replace},  {28, csum_diff},
       {40, csum_update},          {163, check_mtu},
+      {50, skb_adjust_room},      {31, skb_change_proto},
   };
   for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
 }

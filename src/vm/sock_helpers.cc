@@ -20,6 +20,7 @@
 #include "helper_sets.h"
 #include "ringb/disasm.h"
 #include "ringb/sockets.h"
+#include "ringb/test_ctx.h"
 #include "ringb/vm.h"
 
 namespace ringb::vm {
@@ -93,7 +94,7 @@ const bpf_sock* ctx_sock(const RunState& rs, uint64_t ctx) {
   switch (rs.exe->program().type) {
     case ProgType::CgroupSock: return reinterpret_cast<const bpf_sock*>(ctx);
     case ProgType::CgroupSockAddr: return reinterpret_cast<const bpf_sock*>(reinterpret_cast<const bpf_sock_addr*>(ctx)->sk);
-    case ProgType::SockOps: return reinterpret_cast<const bpf_sock*>(reinterpret_cast<const bpf_sock_ops*>(ctx)->sk);
+    case ProgType::SockOps: return reinterpret_cast<const SockOpsRun*>(ctx)->kern_sk;  // bpf_sock_ops_kern.sk
     case ProgType::SkMsg: return reinterpret_cast<const bpf_sock*>(reinterpret_cast<const sk_msg_md*>(ctx)->sk);
     default: return reinterpret_cast<const bpf_sock*>(reinterpret_cast<const __sk_buff*>(ctx)->sk);
   }

@@ -22,6 +22,7 @@
 #include "ringb/disasm.h"
 #include "ringb/maps.h"
 #include "ringb/sockets.h"
+#include "ringb/test_ctx.h"
 #include "ringb/vm.h"
 
 namespace ringb::vm {
@@ -65,20 +66,25 @@ uint64_t msg_redirect_hash(RunState&, uint64_t, uint64_t map, uint64_t key, uint
 }
 
 // sock_map_op_okay: the callbacks where the socket is established or listens.
-uint64_t sock_update(uint64_t ctx, maps::Map* m, uint64_t key, uint64_t flags) {
-  const auto* ops = reinterpret_cast<const bpf_sock_ops*>(ctx);
+// The context's socket is the kernel's bpf_sock_ops_kern.sk (SockOpsRun's
+// kern_sk: a host table socket, or one ringb built), whether or not the
+// program may read it (is_fullsock).
+uint64_t sock_update(RunState& rs, uint64_t ctx, maps::Map* m, uint64_t key, uint64_t flags) {
+  if (!rs.exe || rs.exe->program().type != ProgType::SockOps) return static_cast<uint64_t>(-EOPNOTSUPP);
+  const auto* run = reinterpret_cast<const SockOpsRun*>(ctx);
+  const bpf_sock_ops* ops = &run->md;
   const bool op_ok = ops->op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB ||
                      ops->op == BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB || ops->op == BPF_SOCK_OPS_TCP_LISTEN_CB;
-  const void* sk = reinterpret_cast<const void*>(ops->sk);
+  const void* sk = run->kern_sk;
   if (!m || !sk || !op_ok) return static_cast<uint64_t>(-EOPNOTSUPP);
   return static_cast<uint64_t>(m->update_elem(reinterpret_cast<const void*>(key), sk, flags));
 }
 
-uint64_t sock_map_update(RunState&, uint64_t ctx, uint64_t map, uint64_t key, uint64_t flags, uint64_t) {
-  return sock_update(ctx, sock_map(map, kSockMap), key, flags);
+uint64_t sock_map_update(RunState& rs, uint64_t ctx, uint64_t map, uint64_t key, uint64_t flags, uint64_t) {
+  return sock_update(rs, ctx, sock_map(map, kSockMap), key, flags);
 }
-uint64_t sock_hash_update(RunState&, uint64_t ctx, uint64_t map, uint64_t key, uint64_t flags, uint64_t) {
-  return sock_update(ctx, sock_map(map, kSockHash), key, flags);
+uint64_t sock_hash_update(RunState& rs, uint64_t ctx, uint64_t map, uint64_t key, uint64_t flags, uint64_t) {
+  return sock_update(rs, ctx, sock_map(map, kSockHash), key, flags);
 }
 
 }  // namespace

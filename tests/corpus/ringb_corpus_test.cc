@@ -101,6 +101,7 @@ TEST_P(Corpus, RingbAgreesWithTheKernel) {
     case BPF_PROG_TYPE_SK_SKB: case BPF_PROG_TYPE_SK_MSG: case BPF_PROG_TYPE_KPROBE:
     case BPF_PROG_TYPE_TRACEPOINT: case BPF_PROG_TYPE_PERF_EVENT: case BPF_PROG_TYPE_LWT_SEG6LOCAL:
     case BPF_PROG_TYPE_CGROUP_SOCK_ADDR: case BPF_PROG_TYPE_CGROUP_SOCK: case BPF_PROG_TYPE_CGROUP_SYSCTL:
+    case BPF_PROG_TYPE_SOCK_OPS:
       bpf_object__close(obj);
       GTEST_SKIP() << "the kernel has no test run for " << libbpf_bpf_prog_type_str(type) << " programs";
     default: break;

@@ -316,6 +316,7 @@ TEST_P(KernelOracle, Run) {
     case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
     case BPF_PROG_TYPE_CGROUP_SOCK:
     case BPF_PROG_TYPE_CGROUP_SYSCTL:
+    case BPF_PROG_TYPE_SOCK_OPS:
       GTEST_SKIP() << "the kernel has no test run for " << libbpf_bpf_prog_type_str(type)
                    << " programs (loaded and verified only; ringb's corpus test checks the value)";
     default:
