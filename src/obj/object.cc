@@ -38,8 +38,11 @@ void* obj_new(const Type& t) {
   *reinterpret_cast<const Type**>(raw) = &t;
   void* p = raw + kTypeHeader;
   // Reused memory keeps its old bytes (docs/mem.md): programs get zeroes.
+  // That zeroes the special fields too, so of bpf_obj_init's work only the
+  // refcount's 1 is left (init_fields would zero them again).
   std::memset(p, 0, t.size);
-  init_fields(t.record, p);
+  if (t.record.fields.refcount_off >= 0)
+    detail::refs(static_cast<char*>(p) + t.record.fields.refcount_off).store(1, std::memory_order_relaxed);
   detail::count(detail::Counter::Allocated);
   return p;
 }
