@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "heap.h"
 #include "layout.h"
 #include "rbtree.h"
 #include "ringb/objects.h"
@@ -121,13 +122,8 @@ void free_kptr(const Field& f, const Record::Binding& b, char* base) {
 
 }  // namespace
 
-// The kinds free_fields has work for: locks, graph nodes and refcounts stay
-// as they are.
-constexpr uint32_t kFreedKinds = kAnyKptr | kGraphRoot | FieldKind::Uptr | FieldKind::Timer |
-                                 FieldKind::Workqueue | FieldKind::TaskWork;
-
 void free_fields(const Record& r, void* base_ptr) {
-  if (!(r.fields.mask & kFreedKinds)) return;  // an object of nodes and scalars: bpf_obj_drop's common case
+  if (!detail::needs_free_fields(r)) return;
   char* base = static_cast<char*>(base_ptr);
   for (size_t i = 0; i < r.fields.fields.size(); ++i) {
     const Field& f = r.fields.fields[i];

@@ -56,7 +56,7 @@ void obj_drop(void* p, const Type*) {
     void* rc = static_cast<char*>(p) + t->record.fields.refcount_off;
     if (detail::refs(rc).fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   }
-  if (t) free_fields(t->record, p);
+  if (t && detail::needs_free_fields(t->record)) free_fields(t->record, p);  // not for nodes and scalars
   detail::count(detail::Counter::Freed);
   detail::global_ma()->free_rcu(static_cast<char*>(p) - kTypeHeader);
 }
