@@ -180,10 +180,17 @@ struct Bindings {
 };
 
 // A kfunc call with its Implicit arguments bound (CALL_BOUND ops point here).
+// Argument i is (r[i+1] & keep[i]) | value[i]: keep is all ones and value 0
+// for a register passed through, keep 0 for a bound one (no branch per
+// argument on the call path).
 struct BoundCall {
   Function fn = nullptr;
-  uint8_t mask = 0;       // bit i: argument register i+1 is replaced
+  uint64_t keep[5] = {~0ull, ~0ull, ~0ull, ~0ull, ~0ull};
   uint64_t value[5] = {};
+  void bind(int arg, uint64_t v) {
+    keep[arg] = 0;
+    value[arg] = v;
+  }
 };
 
 class Executable {

@@ -29,7 +29,7 @@
 //
 // Every object the allocator holds is in exactly one place:
 //   held = Σ free_cnt + Σ |reserve| + Σ |trim_outbox| + Σ |free_extra|
-//        + Σ |free_rcu_inbox| + in_flight + (objects the callers hold)
+//        + Σ |rcu_local| + Σ |free_rcu_inbox| + in_flight + (objects the callers hold)
 // where in_flight counts free_by_rcu, waiting_for_gp, free_by_rcu_ttrace and
 // waiting_ttrace. Objects back in the slab (slab.h) are not held.
 #pragma once
@@ -73,6 +73,14 @@ struct alignas(64) Cache {
   // (refill in mem_alloc.cc): later refills draw from here first, a batch at
   // a time, so no object is walked more than once on its way in.
   Node* reserve = nullptr;
+  // free_rcu()s on this cpu not handed to the worker yet: plain pushes, no
+  // atomics. Handed over (into free_rcu_inbox, one CAS and one queue_work)
+  // every kRcuHandoff objects and when the slot is given back (slot work),
+  // so none waits longer than the slot is held; their grace period starts
+  // after the hand-off, never before the free.
+  Node* rcu_local = nullptr;
+  Node* rcu_local_tail = nullptr;
+  int rcu_local_cnt = 0;
 
   // ---- hand-offs ----------------------------------------------------------
   alignas(64) AtomicStack trim_outbox;  // owner → worker: chains trimmed above high
@@ -175,6 +183,9 @@ namespace detail {
 // Owner side (mem_alloc.cc): tops a cache up by one batch; the caller is
 // inside the cache's critical section. Returns the objects added.
 int refill(Cache* c);
+// Owner side, inside the critical section: rcu_local to the worker.
+void hand_rcu_local(Cache* c);
+inline constexpr int kRcuHandoff = 32;
 // Worker side (reclaim.cc).
 void cache_work(WorkItem* w);
 // Grace-period batches started by every allocator: MemAlloc::rcu_barrier()
@@ -186,7 +197,11 @@ void drain_cache(Cache* c);
 // deferred refills into cpu slot releases.
 void register_alloc(MemAlloc::Impl* ma);
 void unregister_alloc(MemAlloc::Impl* ma);
-// Asks for cache c (the caller's cpu) to be topped up at the slot's release.
+// Every live allocator's rcu_local lists of `cpu`, the caller's slot, to the
+// worker (task context: MemAlloc::rcu_barrier).
+void hand_rcu_locals(unsigned cpu);
+// Asks for cache c (the caller's cpu) to be topped up, and its rcu_local
+// handed over, at the slot's release.
 void request_refill(Cache* c);
 
 }  // namespace detail

@@ -341,7 +341,33 @@ void MemAlloc::free_rcu(void* p) {
   // Into the freeing cpu's cache when there is one, else the owner's.
   const int cpu = cpu::current();
   Cache* c = cpu >= 0 ? ma->cache(static_cast<unsigned>(cpu), owner->class_index) : owner;
+  if (cpu >= 0) [[likely]] {
+    // The owner side: onto the cpu's own list, handed to the worker in
+    // batches (cache.h). A call that interrupted another one on this cpu
+    // takes the atomic path below.
+    int depth;
+    if (enter(c, depth)) [[likely]] {
+      n->next = c->rcu_local;
+      if (!c->rcu_local) {
+        c->rcu_local_tail = n;
+        detail::request_refill(c);  // the slot's release hands the list over
+      }
+      c->rcu_local = n;
+      if (++c->rcu_local_cnt >= detail::kRcuHandoff) detail::hand_rcu_local(c);
+      leave(c, depth);
+      return;
+    }
+    leave(c, depth);
+  }
   c->free_rcu_inbox.push(n);
+  detail::queue_work(&c->work);
+}
+
+void detail::hand_rcu_local(Cache* c) {
+  if (!c->rcu_local) return;
+  c->free_rcu_inbox.push_chain(c->rcu_local, c->rcu_local_tail);
+  c->rcu_local = c->rcu_local_tail = nullptr;
+  c->rcu_local_cnt = 0;
   detail::queue_work(&c->work);
 }
 
@@ -385,6 +411,9 @@ void MemAlloc::pause_worker() { detail::pause_worker(); }
 void MemAlloc::resume_worker() { detail::resume_worker(); }
 
 void MemAlloc::rcu_barrier() {
+  // This thread's own slot first: what it free_rcu()'d and has not handed
+  // over yet (other slots hand theirs over when they are given back).
+  if (const int cpu = cpu::current(); cpu >= 0) detail::hand_rcu_locals(static_cast<unsigned>(cpu));
   // A tasks-trace callback queues an RCU one: barrier in that order. Finished
   // batches queue work that may start the next batch (one per cache is in
   // flight at a time), so repeat until a round starts none: then every object

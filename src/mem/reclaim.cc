@@ -240,6 +240,9 @@ void drain_cache(Cache* c) {
   c->free_cnt.store(0, std::memory_order_relaxed);
   free_all(c, c->trim_outbox.take_all());
   free_all(c, c->free_extra.take_all());
+  free_all(c, c->rcu_local);
+  c->rcu_local = c->rcu_local_tail = nullptr;
+  c->rcu_local_cnt = 0;
   free_all(c, c->free_rcu_inbox.take_all());
   free_all(c, c->free_by_rcu);
   c->free_by_rcu = c->free_by_rcu_tail = nullptr;

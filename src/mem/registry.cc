@@ -22,7 +22,10 @@ MemAlloc::Impl* g_registry = nullptr;  // guarded by g_registry_mu
 // Owner side of cache c: inside its critical section, as an alloc would be.
 void top_up(Cache* c) {
   int depth;
-  if (enter(c, depth) && c->free_cnt.load(std::memory_order_relaxed) < c->low) refill(c);
+  if (enter(c, depth)) {
+    hand_rcu_local(c);
+    if (c->free_cnt.load(std::memory_order_relaxed) < c->low) refill(c);
+  }
   leave(c, depth);
 }
 
@@ -40,6 +43,17 @@ void run_slot_work(unsigned cpu) {
 }
 
 }  // namespace
+
+void hand_rcu_locals(unsigned cpu) {
+  std::lock_guard<std::mutex> lock(g_registry_mu);
+  for (MemAlloc::Impl* ma = g_registry; ma; ma = ma->reg_next)
+    for (unsigned i = 0; i < ma->classes; ++i) {
+      Cache* c = ma->cache(cpu, i);
+      int depth;
+      if (enter(c, depth)) hand_rcu_local(c);
+      leave(c, depth);
+    }
+}
 
 void register_alloc(MemAlloc::Impl* ma) {
   std::lock_guard<std::mutex> lock(g_registry_mu);

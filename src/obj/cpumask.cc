@@ -201,10 +201,23 @@ void bpf_cpumask_copy(bpf_cpumask* dst, const cpumask* src) {
 uint32_t bpf_cpumask_any_distribute(const cpumask* m) { return distribute(m, nullptr); }
 uint32_t bpf_cpumask_any_and_distribute(const cpumask* a, const cpumask* b) { return distribute(a, b); }
 
+// hweight64 inline: the build targets baseline x86-64 (no POPCNT), where
+// std::popcount is a call into libgcc.
+inline uint32_t popcount64(uint64_t w) {
+  w = w - ((w >> 1) & 0x5555555555555555ull);
+  w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
+  w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return static_cast<uint32_t>((w * 0x0101010101010101ull) >> 56);
+}
+
 uint32_t bpf_cpumask_weight(const cpumask* m) {
-  uint32_t n = 0;
-  for (unsigned i = 0; i < nwords(); ++i) n += static_cast<uint32_t>(std::popcount(load(m, i)));
-  return n;
+  const uint32_t n = nr();
+  const unsigned words = (n + 63) / 64;
+  uint32_t sum = 0;
+  for (unsigned i = 0; i + 1 < words; ++i) sum += popcount64(word(m, i).load(std::memory_order_relaxed));
+  const uint32_t left = n - (words - 1) * 64;  // 1..64 valid bits in the last word
+  const unsigned long last = word(m, words - 1).load(std::memory_order_relaxed);
+  return sum + popcount64(left == 64 ? last : last & ((1UL << left) - 1));
 }
 
 // x86-64 has efficient unaligned access: the kernel's -EINVAL case never

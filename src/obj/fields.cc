@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "heap.h"
 #include "layout.h"
 #include "rbtree.h"
 #include "ringb/objects.h"
@@ -122,6 +123,7 @@ void free_kptr(const Field& f, const Record::Binding& b, char* base) {
 }  // namespace
 
 void free_fields(const Record& r, void* base_ptr) {
+  if (!detail::needs_free_fields(r)) return;
   char* base = static_cast<char*>(base_ptr);
   for (size_t i = 0; i < r.fields.fields.size(); ++i) {
     const Field& f = r.fields.fields[i];

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "ringb/mem.h"
+#include "ringb/objects.h"
 
 namespace ringb::obj::detail {
 
@@ -19,6 +20,12 @@ enum class Counter : unsigned {
   Allocated, Freed, PercpuAllocated, PercpuFreed, CpumaskCreated, CpumaskFreed, kCount
 };
 void count(Counter c);
+
+// The kinds free_fields has work for (locks, graph nodes and refcounts stay
+// as they are): a record without any needs no call.
+inline constexpr uint32_t kFreedFieldKinds = kAnyKptr | kGraphRoot | FieldKind::Uptr | FieldKind::Timer |
+                                             FieldKind::Workqueue | FieldKind::TaskWork;
+inline bool needs_free_fields(const Record& r) { return (r.fields.mask & kFreedFieldKinds) != 0; }
 
 // The largest per-cpu object (BPF_GLOBAL_PERCPU_MA_MAX_SIZE).
 inline constexpr uint32_t kMaxPercpuObjSize = 512;

@@ -38,8 +38,11 @@ void* obj_new(const Type& t) {
   *reinterpret_cast<const Type**>(raw) = &t;
   void* p = raw + kTypeHeader;
   // Reused memory keeps its old bytes (docs/mem.md): programs get zeroes.
+  // That zeroes the special fields too, so of bpf_obj_init's work only the
+  // refcount's 1 is left (init_fields would zero them again).
   std::memset(p, 0, t.size);
-  init_fields(t.record, p);
+  if (t.record.fields.refcount_off >= 0)
+    detail::refs(static_cast<char*>(p) + t.record.fields.refcount_off).store(1, std::memory_order_relaxed);
   detail::count(detail::Counter::Allocated);
   return p;
 }
@@ -53,7 +56,7 @@ void obj_drop(void* p, const Type*) {
     void* rc = static_cast<char*>(p) + t->record.fields.refcount_off;
     if (detail::refs(rc).fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   }
-  if (t) free_fields(t->record, p);
+  if (t && detail::needs_free_fields(t->record)) free_fields(t->record, p);  // not for nodes and scalars
   detail::count(detail::Counter::Freed);
   detail::global_ma()->free_rcu(static_cast<char*>(p) - kTypeHeader);
 }

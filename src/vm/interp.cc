@@ -501,10 +501,9 @@ L_CALL_FN:
   // A kfunc whose Implicit arguments the load bound (struct meta, node offset).
 L_CALL_BOUND: {
   const BoundCall* b = reinterpret_cast<const BoundCall*>(op->aux);
-  uint64_t a[5] = {R[1], R[2], R[3], R[4], R[5]};
-  for (int i = 0; i < 5; ++i)
-    if (b->mask >> i & 1) a[i] = b->value[i];
-  R[0] = b->fn(*rs, a[0], a[1], a[2], a[3], a[4]);
+  R[0] = b->fn(*rs, (R[1] & b->keep[0]) | b->value[0], (R[2] & b->keep[1]) | b->value[1],
+               (R[3] & b->keep[2]) | b->value[2], (R[4] & b->keep[3]) | b->value[3],
+               (R[5] & b->keep[4]) | b->value[4]);
   if (rs->error) goto L_EXIT_ALL;  // the rbtree's `less` callback failed
   NEXT();
 }

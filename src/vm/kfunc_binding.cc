@@ -49,10 +49,7 @@ Expected<std::unique_ptr<BoundCall>> bind_kfunc_call(size_t insn, const CallSite
 
   auto bound = std::make_unique<BoundCall>();
   bound->fn = k.fn;
-  auto set = [&](int arg, uint64_t v) {
-    bound->mask |= static_cast<uint8_t>(1u << arg);
-    bound->value[arg] = v;
-  };
+  auto set = [&](int arg, uint64_t v) { bound->bind(arg, v); };
   bool any = false;
   const int meta = p.arg_index(kfuncs::Arg::Meta);
   const int type_id = p.arg_index(kfuncs::Arg::TypeId);
