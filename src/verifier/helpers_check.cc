@@ -320,6 +320,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         break;
       }
       case ArgKind::Func:
+        check_ptr_off_reg(r, regno);  // a function's start (a mutant moved one by -4)
         // bpf_for_each_map_elem: only maps with a map_for_each_callback.
         if (p->id == 164 && map_arg >= 0 && !map_func_ok(map(f.regs[map_arg].aux).type, 164))
           fail("callback function not allowed for map");

@@ -154,6 +154,7 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         break;
       case kfuncs::Arg::Callback:
         if (r.type != RegType::Func) fail(arg_name(an) + " expected pointer to func");
+        check_ptr_off_reg(r, regno);  // a function's start
         callback_reg = regno;
         break;
       case kfuncs::Arg::Pointer: {
@@ -237,17 +238,9 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         if (name.rfind("bpf_refcount_acquire", 0) == 0 && a == 0) {
           if (r.type != RegType::BtfId || !((r.flags & kAlloc) || ((r.flags & kRcu) && !(r.aux2 & kBtfKernel))))
             fail(arg_name(an) + " is neither owning or non-owning ref");
-          // __check_ptr_off_reg: the object's start, not a field of it (a
-          // soundness mutant passed a node pointer moved by -129).
-          const std::string rn = "R" + std::to_string(regno);
-          if (r.off < 0) fail(std::string("negative offset ") + type_str(r) + " ptr " + rn + " off=" + std::to_string(r.off) + " disallowed");
-          if (r.off) fail(std::string("dereference of modified ") + type_str(r) + " ptr " + rn + " off=" + std::to_string(r.off) + " disallowed");
-          if (!r.var_off.is_const() || r.var_off.value) {
-            char tn[64];
-            std::snprintf(tn, sizeof tn, "(%#llx; %#llx)", static_cast<unsigned long long>(r.var_off.value),
-                          static_cast<unsigned long long>(r.var_off.mask));
-            fail(std::string("variable ") + type_str(r) + " access var_off=" + tn + " disallowed");
-          }
+          // the object's start, not a field of it (a soundness mutant
+          // passed a node pointer moved by -129)
+          check_ptr_off_reg(r, regno);
           bool known = false, counted = false;
           for (const StructMeta& sm : obj_.struct_metas)
             if (sm.btf_id == r.aux) known = true, counted = sm.record.refcount_off >= 0;

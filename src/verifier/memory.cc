@@ -84,6 +84,14 @@ void Verifier::check_packet_access(int regno, const Reg& r, int32_t off, int siz
     fail(mem_message(r, regno, off, size, r.aux) + "\n" + R(regno) + " offset is outside of the packet");
 }
 
+// __check_ptr_off_reg without a fixed offset: r points at its object's (or
+// function's) start.
+void Verifier::check_ptr_off_reg(const Reg& r, int regno) {
+  if (r.off < 0) fail(std::string("negative offset ") + type_str(r) + " ptr " + R(regno) + " off=" + std::to_string(r.off) + " disallowed");
+  if (r.off) fail(std::string("dereference of modified ") + type_str(r) + " ptr " + R(regno) + " off=" + std::to_string(r.off) + " disallowed");
+  if (!r.var_off.equals_const(0)) fail(std::string("variable ") + type_str(r) + " access var_off=" + r.var_off.str() + " disallowed");
+}
+
 void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size, bool write, int value_regno,
                                 bool sign_ext, const Insn& in) {
   Frame& f = st.cur();

@@ -262,6 +262,7 @@ class Verifier {
   friend struct Access;
   // ---- verify.cc: the walk
   void check_function_starts();
+  void check_scalar_returns();
   void walk();
   bool step(State& st);  // false: this path ended
   void push_branch(const State& st, uint32_t insn);
@@ -283,6 +284,7 @@ class Verifier {
   void check_load(State& st, const Insn& in);
   void check_store(State& st, const Insn& in);
   void check_atomic(State& st, const Insn& in);
+  void check_ptr_off_reg(const Reg& r, int regno);
   void check_mem_access(State& st, int regno, int32_t off, int size, bool write, int value_regno,
                         bool sign_ext, const Insn& in);
   void check_map_value_access(const State& st, int regno, const Reg& r, int32_t off, int size, bool write,

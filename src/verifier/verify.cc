@@ -159,6 +159,35 @@ void Verifier::check_function_starts() {
   if (!into_ld_imm64.empty()) fail(into_ld_imm64);
 }
 
+// check_btf_func: a function the program calls may use LD_ABS/LD_IND or a
+// tail call only if it returns a scalar (its BTF says an int or an enum), as
+// both may leave it early with 0.
+void Verifier::check_scalar_returns() {
+  for (const Program::Func& fn : prog_.funcs) {
+    if (fn.insn == 0 || fn.insn >= insns_.size()) continue;
+    const uint32_t sub = subprog_of(fn.insn);
+    const uint32_t end = sub + 1 < func_start_.size() ? func_start_[sub + 1] : static_cast<uint32_t>(insns_.size());
+    bool ld_abs = false, tail_call = false;
+    for (uint32_t i = fn.insn; i < end; ++i) {
+      if (second_half_[i]) continue;
+      const Insn& in = insns_[i];
+      if (cls(in.code) == kLd && !is_ld_imm64(in)) ld_abs = true;
+      if (cls(in.code) == kJmp && op(in.code) == kCall && in.src == 0 && in.imm == 12) tail_call = true;
+    }
+    if (!ld_abs && !tail_call) continue;
+    cur_insn_ = fn.insn;
+    if (!obj_.btf || !fn.btf_id)  // check_abnormal_return: without BTF nothing says what it returns
+      fail(ld_abs ? "LD_ABS is not allowed in subprogs without BTF" : "tail_call is not allowed in subprogs without BTF");
+    const btf_type* func = obj_.btf->type(fn.btf_id);
+    const btf_type* proto = func ? obj_.btf->type(func->type) : nullptr;
+    const btf_type* ret = proto && proto->type ? obj_.btf->type(obj_.btf->skip_modifiers(proto->type)) : nullptr;
+    const bool scalar = ret && ((btf_is_int(ret) && ret->size <= 8) || btf_is_any_enum(ret));
+    if (scalar) continue;
+    fail(ld_abs ? "LD_ABS is only allowed in functions that return 'int'."
+                : "tail_call is only allowed in functions that return 'int'.");
+  }
+}
+
 bool Verifier::step(State& st) {
   const uint32_t i = st.insn;
   if (i >= insns_.size()) fail("invalid insn idx " + std::to_string(i) + " insn_cnt " + std::to_string(insns_.size()));
@@ -203,6 +232,14 @@ bool Verifier::step(State& st) {
       } else {
         check_ld_abs(st, in);
         st.insn = i + 1;
+        // In a called function, a load outside the packet returns 0 from
+        // that function (the kernel rewrites it into a helper call and an
+        // exit), so the caller sees that path too.
+        if (st.frames.size() > 1) {
+          push_branch(st, i + 1);
+          mark_known(st.cur().regs[0], 0);
+          go_on = check_exit(st);
+        }
       }
       break;
     default: {  // kJmp, kJmp32
@@ -259,6 +296,7 @@ Result Verifier::run() {
   explored_at_.assign(n + 1, {});
   try {
     check_function_starts();
+    check_scalar_returns();
     tracing_target();  // a tracing program's target must exist (btf_ptrs.cc)
     is_cb_.assign(func_start_.size(), false);
     check_exception_cb_static();

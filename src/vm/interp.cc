@@ -408,9 +408,9 @@ L_LD_IMM64:
 #define RINGB_LD_PKT(sfx, T, swap, k)                                                      \
   L_LD_##sfx : {                                                                          \
     const uint64_t at = packet_at(R[6], k, sizeof(T));                                    \
-    if (!at) { /* out of the packet: the program returns 0, as in the kernel */           \
+    if (!at) { /* out of the packet: this function returns 0, as in the kernel */         \
       R[0] = 0;                                                                           \
-      goto L_EXIT_ALL;                                                                    \
+      goto L_EXIT;                                                                        \
     }                                                                                     \
     R[0] = swap(load<T>(at));                                                             \
     NEXT();                                                                               \

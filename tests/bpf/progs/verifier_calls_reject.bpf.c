@@ -198,3 +198,29 @@ NAKED int vk_jump_to_self(void)
 {
 	asm volatile("r0 = 0; .8byte 0x0000000000ff0005; exit;" ::: __clobber_all);
 }
+
+/* A callback pointer moved off its function's start (a soundness mutant
+ * made bpf_loop call into the middle of one). */
+SEC("tc") __failure __msg("dereference of modified func ptr R2 off=8 disallowed")
+NAKED int vk_loop_cb_moved(void)
+{
+	asm volatile("r1 = 2;"
+		     "r2 = vk_cb_ret1 ll;"
+		     "r2 += 8;"
+		     "r3 = 0;"
+		     "r4 = 0;"
+		     "call %[bpf_loop];"
+		     "r0 = 0; exit;" :: __imm(bpf_loop) : __clobber_all);
+}
+
+SEC("tc") __failure __msg("negative offset func ptr R2 off=-8 disallowed")
+NAKED int vk_loop_cb_moved_back(void)
+{
+	asm volatile("r1 = 2;"
+		     "r2 = vk_cb_ret1 ll;"
+		     "r2 += -8;"
+		     "r3 = 0;"
+		     "r4 = 0;"
+		     "call %[bpf_loop];"
+		     "r0 = 0; exit;" :: __imm(bpf_loop) : __clobber_all);
+}
