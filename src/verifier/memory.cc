@@ -171,7 +171,12 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
       if (!prog_ctx::modelled(prog_.type))
         unmodelled(std::string("the context of program type ") + prog_type_name(prog_.type));
       const prog_ctx::Access a = prog_ctx::check(prog_.type, off, size, write, prog_.attach);
-      if (!a.ok) fail("invalid bpf_context access off=" + std::to_string(off) + " size=" + std::to_string(size));
+      // A packet pointer field is never read sign-extended (the kernel's
+      // is_valid_access refuses is_ldsx there).
+      const bool packet_field = a.loaded == prog_ctx::Loaded::Packet || a.loaded == prog_ctx::Loaded::PacketEnd ||
+                                a.loaded == prog_ctx::Loaded::PacketMeta;
+      if (!a.ok || (sign_ext && packet_field))
+        fail("invalid bpf_context access off=" + std::to_string(off) + " size=" + std::to_string(size));
       if (have_value && load_ctx_arg(st, off, size, value_regno)) return;  // btf_ptrs.cc
       if (have_value && a.loaded != prog_ctx::Loaded::Scalar) {
         loaded = Reg{};

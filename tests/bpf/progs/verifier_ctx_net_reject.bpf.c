@@ -203,3 +203,29 @@ NAKED int vn_xdp_devmap_egress_narrow(void)
 	asm volatile("r0 = *(u16 *)(r1 + %[egress_ifindex]); r0 = 2; exit;"
 		     :: [egress_ifindex] "i"(__builtin_offsetof(struct xdp_md, egress_ifindex)) : __clobber_all);
 }
+
+/* Packet pointers are never loaded sign-extended (LDSX, cpu v4): xdp's
+ * data, tc's data_end, flow_dissector's data. A scalar field may be. */
+SEC("xdp") __failure __msg("invalid bpf_context access off=0 size=4")
+NAKED int vn_ldsx_xdp_data(void)
+{
+	asm volatile("r2 = *(s32 *)(r1 + 0); r0 = 0; exit;" ::: __clobber_all);
+}
+
+SEC("tc") __failure __msg("invalid bpf_context access off=80 size=4")
+NAKED int vn_ldsx_tc_data_end(void)
+{
+	asm volatile("r2 = *(s32 *)(r1 + %[data_end]); r0 = 0; exit;" :: SKB(data_end) : __clobber_all);
+}
+
+SEC("flow_dissector") __failure __msg("invalid bpf_context access off=76 size=4")
+NAKED int vn_ldsx_flow_dissector_data(void)
+{
+	asm volatile("r2 = *(s32 *)(r1 + %[data]); r0 = 0; exit;" :: SKB(data) : __clobber_all);
+}
+
+SEC("tc") __success
+NAKED int vn_ldsx_tc_len(void)
+{
+	asm volatile("r2 = *(s32 *)(r1 + %[len]); r0 = 0; exit;" :: SKB(len) : __clobber_all);
+}
