@@ -41,6 +41,7 @@ enum ArgFlag : uint8_t {
   kRelease = 1u << 3,    // OBJ_RELEASE
   kDynLocal = 1u << 4,   // DYNPTR_TYPE_LOCAL
   kDynRingbuf = 1u << 5, // DYNPTR_TYPE_RINGBUF
+  kAligned = 1u << 6,    // MEM_ALIGNED: the memory is aligned to its size
 };
 
 // enum bpf_return_type, the kinds used.

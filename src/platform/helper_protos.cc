@@ -77,9 +77,9 @@ const Proto kProtos[] = {
      {a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, false},
     {208, "bpf_ktime_get_tai_ns", R::Integer, 0, {}, false, false},
     {105, "bpf_strtol", R::Integer, 0,
-     {a(K::Mem, kRdonly), a(K::ConstSize), a(K::Anything), fixed(8, kUninit)}, false, false},
+     {a(K::Mem, kRdonly), a(K::ConstSize), a(K::Anything), fixed(8, kUninit | kAligned)}, false, false},
     {106, "bpf_strtoul", R::Integer, 0,
-     {a(K::Mem, kRdonly), a(K::ConstSize), a(K::Anything), fixed(8, kUninit)}, false, false},
+     {a(K::Mem, kRdonly), a(K::ConstSize), a(K::Anything), fixed(8, kUninit | kAligned)}, false, false},
     {163, "bpf_check_mtu", R::Integer, 0,
      {a(K::Ctx), a(K::Anything), fixed(4, kUninit), a(K::Anything), a(K::Anything)}, false, false},
     // kernel/bpf/ringbuf.c

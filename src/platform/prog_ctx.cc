@@ -22,7 +22,7 @@ Access skb_common(int64_t off, int size, bool write, Loaded loaded) {
     if (write || size != 8) return no;
   } else if (in(off, kTstamp, 8)) {
     if (size != 8) return no;
-  } else if (off == kSk) {
+  } else if (in(off, kSk, 8)) {
     if (write || size != 8) return no;
     loaded = Loaded::SockCommonOrNull;
   } else if (off == kTstampType || in(off, kTstampType + 1, kHwtstamp - kTstampType - 1)) {
@@ -144,7 +144,7 @@ Access sock_addr(int64_t off, int size, bool write, uint32_t at) {
     if (write ? size != 4 : !narrow_ok(size, 4)) return {};
     return Access{true, Loaded::Scalar};
   }
-  if (off == kSaSk) {
+  if (in(off, kSaSk, 8)) {
     if (write || size != 8) return {};
     return Access{true, Loaded::Sock};
   }

@@ -232,6 +232,8 @@ void Verifier::pointer_alu(State& st, const Insn& in, Reg& dst, const Reg& ptr, 
   if (o != kAdd && o != kSub)
     fail("R" + std::to_string(dr) + " pointer arithmetic with " + alu_string(o) + " operator prohibited");
   if (o == kSub && !ptr_is_dst) fail("R" + std::to_string(dr) + " tried to subtract pointer from scalar");
+  // The kernel's JITs may not handle a frame pointer moved down by SUB.
+  if (o == kSub && ptr.type == RegType::Stack) fail("R" + std::to_string(dr) + " subtraction from stack pointer prohibited");
   if (!known && (off_reg.smin > off_reg.smax || off_reg.umin > off_reg.umax)) {
     mark_unknown(dst);
     return;

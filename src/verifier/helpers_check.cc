@@ -102,7 +102,7 @@ bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
     return true;
   switch (k) {
     case ArgKind::ConstMapPtr: return r.type == RegType::MapPtr;
-    case ArgKind::Ctx: return r.type == RegType::Ctx && r.off == 0;
+    case ArgKind::Ctx: return r.type == RegType::Ctx;  // at its start: check_ptr_off_reg
     case ArgKind::Func: return r.type == RegType::Func;
     case ArgKind::Stack: return r.type == RegType::Stack;
     case ArgKind::ConstStr: case ArgKind::Kptr: return r.type == RegType::MapValue;
@@ -276,6 +276,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       if (!type_ok(r, ArgKind::Mem, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer()))
         fail(R(regno) + " type=" + type_str(r) + " expected=" + expected_types(ArgKind::Mem));
       check_helper_mem(st, regno, arg.size, arg.size, arg.flags & helpers::kUninit, false, -1);
+      if (arg.flags & helpers::kAligned) check_aligned(r, 0, arg.size);
       continue;
     }
     if (arg.kind == ArgKind::ConstSize || arg.kind == ArgKind::ConstSizeOrZero) {
@@ -319,6 +320,9 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         check_helper_mem(st, regno, n, n, arg.flags & helpers::kUninit, false, -1);
         break;
       }
+      case ArgKind::Ctx:
+        check_ptr_off_reg(r, regno);
+        break;
       case ArgKind::Func:
         check_ptr_off_reg(r, regno);  // a function's start (a mutant moved one by -4)
         // bpf_for_each_map_elem: only maps with a map_for_each_callback.

@@ -13,6 +13,7 @@ namespace {
 using namespace isa;
 
 constexpr uint32_t kRdonlyProg = 1U << 7;  // BPF_F_RDONLY_PROG
+constexpr uint32_t kWronlyProg = 1U << 8;  // BPF_F_WRONLY_PROG
 
 std::string R(int r) { return "R" + std::to_string(r); }
 
@@ -42,6 +43,13 @@ void Verifier::check_map_value_access(const State& st, int regno, const Reg& r, 
   (void)st;
   const MapDef& m = map(r.aux);
   const int64_t vs = m.value_size;
+  // check_map_access_type, before the bounds: what the map lets programs do
+  if (write && (m.read_only || (m.map_flags & kRdonlyProg)))  // .rodata, or BPF_F_RDONLY_PROG
+    fail("write into map forbidden, value_size=" + std::to_string(vs) + " off=" + std::to_string(off) + " size=" +
+         std::to_string(size));
+  if (!write && (m.map_flags & kWronlyProg))
+    fail("read from map forbidden, value_size=" + std::to_string(vs) + " off=" + std::to_string(off) + " size=" +
+         std::to_string(size));
   if (r.smin < 0 && (r.smin == INT64_MIN || off + r.smin != static_cast<int32_t>(off + r.smin) || r.smin + off < 0))
     fail(R(regno) + " min value is negative, either use unsigned index or do a if (index >=0) check.");
   if (!in_bounds(r.smin + off, size, vs, helper))
@@ -51,9 +59,6 @@ void Verifier::check_map_value_access(const State& st, int regno, const Reg& r, 
   if (!in_bounds(static_cast<int64_t>(r.umax) + off, size, vs, helper))
     fail(mem_message(r, regno, static_cast<int64_t>(r.umax) + off, size, vs) + "\n" + R(regno) +
          " max value is outside of the allowed memory range");
-  if (write && (m.read_only || (m.map_flags & kRdonlyProg)))  // .rodata, or BPF_F_RDONLY_PROG
-    fail("write into map forbidden, value_size=" + std::to_string(vs) + " off=" + std::to_string(off) + " size=" +
-         std::to_string(size));
   // Special fields: only kptrs may be loaded and stored directly.
   const int64_t lo = r.smin + off, hi = static_cast<int64_t>(r.umax) + off + size;
   for (const Field& fld : m.fields.fields) {
@@ -90,6 +95,16 @@ void Verifier::check_ptr_off_reg(const Reg& r, int regno) {
   if (r.off < 0) fail(std::string("negative offset ") + type_str(r) + " ptr " + R(regno) + " off=" + std::to_string(r.off) + " disallowed");
   if (r.off) fail(std::string("dereference of modified ") + type_str(r) + " ptr " + R(regno) + " off=" + std::to_string(r.off) + " disallowed");
   if (!r.var_off.equals_const(0)) fail(std::string("variable ") + type_str(r) + " access var_off=" + r.var_off.str() + " disallowed");
+}
+
+// check_ptr_alignment, strict: d + insn_off is a multiple of size.
+void Verifier::check_aligned(const Reg& d, int32_t insn_off, int size) {
+  const Tnum at = tnum_add(d.var_off, Tnum::constant(static_cast<uint64_t>(static_cast<int64_t>(d.off) + insn_off)));
+  if (!((at.value | at.mask) & static_cast<uint64_t>(size - 1))) return;
+  const char* desc = d.type == RegType::MapValue ? "value " : d.type == RegType::MapKey ? "key " : d.type == RegType::Stack ? "stack " : "";
+  fail(std::string("misaligned ") + desc + "access off " +
+       (d.var_off.is_const() ? std::to_string(d.var_off.value) : d.var_off.str()) + "+" + std::to_string(d.off) + "+" +
+       std::to_string(insn_off) + " size " + std::to_string(size));
 }
 
 void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size, bool write, int value_regno,
@@ -351,15 +366,7 @@ void Verifier::check_atomic(State& st, const Insn& in) {
   const int size = size_bytes(in.code);
   // Atomics are aligned whatever the pointer (check_atomic's strict
   // alignment); the stack's own check says so for stack pointers.
-  if (d.type != RegType::Stack && d.is_pointer()) {
-    const Tnum at = tnum_add(d.var_off, Tnum::constant(static_cast<uint64_t>(static_cast<int64_t>(d.off) + in.off)));
-    if ((at.value | at.mask) & static_cast<uint64_t>(size - 1)) {
-      const char* desc = d.type == RegType::MapValue ? "value " : d.type == RegType::MapKey ? "key " : "";
-      fail(std::string("misaligned ") + desc + "access off " +
-           (d.var_off.is_const() ? std::to_string(d.var_off.value) : d.var_off.str()) + "+" + std::to_string(d.off) +
-           "+" + std::to_string(in.off) + " size " + std::to_string(size));
-    }
-  }
+  if (d.type != RegType::Stack && d.is_pointer()) check_aligned(d, in.off, size);
   const int load_reg = in.imm == kCmpXchg ? 0 : (in.imm & kFetch) ? in.src : -1;
   check_mem_access(st, in.dst, in.off, size, false, -1, false, in);
   check_mem_access(st, in.dst, in.off, size, true, -1, false, in);
