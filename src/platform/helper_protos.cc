@@ -54,7 +54,7 @@ const Proto kProtos[] = {
     {15, "bpf_get_current_uid_gid", R::Integer, 0, {}, false, false},
     {16, "bpf_get_current_comm", R::Integer, 0, {a(K::Mem, kUninit), a(K::ConstSize)}, false, false},
     {26, "bpf_skb_load_bytes", R::Integer, 0,
-     {a(K::Ctx), a(K::Anything), a(K::Mem, kUninit), a(K::ConstSize)}, false, true},
+     {a(K::Ctx), a(K::Anything), a(K::Mem, kUninit), a(K::ConstSize)}, false, false},
     {42, "bpf_get_numa_node_id", R::Integer, 0, {}, false, false},
     {87, "bpf_map_push_elem", R::Integer, 0, {a(K::ConstMapPtr), a(K::MapValue), a(K::Anything)}, false, false},
     {88, "bpf_map_pop_elem", R::Integer, 0, {a(K::ConstMapPtr), a(K::MapValue, kUninit)}, false, false},

@@ -248,6 +248,10 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     if (arg.kind == ArgKind::Anything) {
       continue;
     }
+    // may_access_direct_pkt_data: only helpers marked pkt_access take packet
+    // memory (packet pointers exist only in the types that may read it).
+    if ((r.type == RegType::Packet || r.type == RegType::PacketMeta) && !p->pkt_access)
+      fail("helper access to the packet is not allowed");
     if (arg.kind == ArgKind::Dynptr) {
       if (r.type != RegType::Stack && r.type != RegType::ConstDynptr)
         fail(R(regno) + " type=" + type_str(r) + " expected=fp, dynptr_ptr");
