@@ -252,6 +252,14 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
             if (name.find("obj_drop") != std::string::npos) fail(arg_name(an) + " expected pointer to allocated object");
             fail("release kernel function " + name + " expects refcounted PTR_TO_BTF_ID");
           }
+          // KF_ARG_PTR_TO_ALLOC_BTF_ID: each drop frees its own flavour
+          // (a soundness mutant dropped a plain object as a per-cpu one).
+          if (name == "bpf_obj_drop_impl" || name == "bpf_percpu_obj_drop_impl") {
+            if (!(r.flags & kAlloc)) fail(arg_name(an) + " expected pointer to allocated object");
+            const bool percpu = r.flags & kPercpu;
+            if (percpu && name == "bpf_obj_drop_impl") fail(arg_name(an) + " expected for bpf_percpu_obj_drop_impl()");
+            if (!percpu && name == "bpf_percpu_obj_drop_impl") fail(arg_name(an) + " expected for bpf_obj_drop_impl()");
+          }
           if (r.off != 0)
             fail("R" + std::to_string(regno) + " must have zero offset when passed to release func or trusted arg to kfunc");
           release_reg = regno;

@@ -485,6 +485,28 @@ int vo_percpu_direct_store(struct __sk_buff *skb)
 	return 0;
 }
 
+/* Each drop frees its own flavour of object (a soundness mutant freed a
+ * plain object through the per-cpu allocator). */
+SEC("tc") __failure __msg("arg#0 expected for bpf_obj_drop_impl()")
+int vo_plain_object_percpu_drop(struct __sk_buff *skb)
+{
+	struct vo_counters *c = bpf_obj_new(struct vo_counters);
+
+	if (!c) return 1;
+	bpf_percpu_obj_drop_impl(c, 0);
+	return 0;
+}
+
+SEC("tc") __failure __msg("arg#0 expected for bpf_percpu_obj_drop_impl()")
+int vo_percpu_object_plain_drop(struct __sk_buff *skb)
+{
+	struct vo_counters __percpu_kptr *pc = bpf_percpu_obj_new(struct vo_counters);
+
+	if (!pc) return 1;
+	bpf_obj_drop_impl(pc, 0);
+	return 0;
+}
+
 /* bpf_refcount_acquire takes an allocated object, not memory shaped like one. */
 struct vo_counted {
 	long key;
