@@ -7,6 +7,7 @@
 
 #include <bpf/btf.h>
 
+#include "ringb/helpers.h"
 #include "ringb/prog_ctx.h"
 #include "state.h"
 
@@ -41,6 +42,29 @@ bool Verifier::check_call(State& st, const Insn& in) {
   return true;
 }
 
+// The kernel's changes_pkt_data of a subprog (check_cfg): it, or a function
+// it calls, calls a helper that may move the packet, or tail-calls.
+bool Verifier::subprog_changes_pkt_data(uint32_t sub) {
+  if (changes_pkt_.size() != func_start_.size()) changes_pkt_.assign(func_start_.size(), -1);
+  if (changes_pkt_[sub] >= 0) return changes_pkt_[sub];
+  changes_pkt_[sub] = 0;  // a recursion adds nothing
+  const uint32_t end = sub + 1 < func_start_.size() ? func_start_[sub + 1] : static_cast<uint32_t>(insns_.size());
+  bool changes = false;
+  for (uint32_t i = func_start_[sub]; i < end && !changes; ++i) {
+    const Insn& in = insns_[i];
+    if (second_half_[i] || cls(in.code) != kJmp || op(in.code) != kCall) continue;
+    if (in.src == 0) {
+      const helpers::Proto* p = helpers::find(in.imm);
+      changes = in.imm == 12 || (p && p->changes_pkt_data);
+    } else if (in.src == kPseudoCall) {
+      const int64_t t = static_cast<int64_t>(i) + in.imm + 1;
+      if (t >= 0 && static_cast<size_t>(t) < insns_.size()) changes = subprog_changes_pkt_data(subprog_of(static_cast<uint32_t>(t)));
+    }
+  }
+  changes_pkt_[sub] = changes;
+  return changes;
+}
+
 void Verifier::check_subprog_call(State& st, const Insn& in) {
   const uint32_t here = st.insn;
   const uint32_t target = static_cast<uint32_t>(static_cast<int64_t>(here) + in.imm + 1);
@@ -71,6 +95,7 @@ void Verifier::check_subprog_call(State& st, const Insn& in) {
     }
     clear_caller_saved(st);
     mark_unknown(st.cur().regs[0]);
+    if (subprog_changes_pkt_data(sub)) clear_packet_pointers(st);
     st.insn = here + 1;
     return;
   }

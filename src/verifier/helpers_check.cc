@@ -481,7 +481,8 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   const uint64_t msize_max = size_reg ? cf.regs[size_reg].umax : 0;
   clear_caller_saved(st);
   // bpf_dynptr_write to an skb dynptr writes the packet (check_helper_call).
-  if (p->changes_pkt_data || (p->id == 202 && dyn.aux == kDynSkb)) clear_packet_pointers(st);
+  // A tail call that returns (no program ran) may still have moved it.
+  if (p->changes_pkt_data || p->id == 12 || (p->id == 202 && dyn.aux == kDynSkb)) clear_packet_pointers(st);
   switch (p->ret) {
     case helpers::RetKind::SocketOrNull:
     case helpers::RetKind::SockCommonOrNull:

@@ -284,6 +284,7 @@ class Verifier {
   void check_load(State& st, const Insn& in);
   void check_store(State& st, const Insn& in);
   void check_atomic(State& st, const Insn& in);
+  bool subprog_changes_pkt_data(uint32_t sub);
   void check_ptr_off_reg(const Reg& r, int regno);
   void check_aligned(const Reg& d, int32_t insn_off, int size);
   void check_mem_access(State& st, int regno, int32_t off, int size, bool write, int value_regno,
@@ -441,6 +442,7 @@ class Verifier {
   std::map<size_t, InsertSeen> inserts_;
   std::vector<uint32_t> global_queue_;  // global functions still to verify
   std::vector<bool> global_done_;
+  std::vector<int8_t> changes_pkt_;  // per subprog: -1 not yet known, else changes_pkt_data
   std::vector<State> pending_;
   std::vector<Explored> explored_;
   std::vector<PreciseSet> linked_;  // scalars linked at a conditional jump (HistEntry::linked)
