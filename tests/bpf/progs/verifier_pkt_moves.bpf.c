@@ -3,19 +3,14 @@
  *  - a global function that (itself or through functions it calls) calls a
  *    helper that changes the packet (bpf_skb_pull_data) ends them in its
  *    caller, though the verifier checks it on its own;
- *  - a tail call that returns (no program in the slot) may have moved it;
+ *  - a tail call that returns (no program in the slot) may have moved it
+ *    (verifier_pkt_tail: an object with a prog array loads whole in the
+ *    kernel test, so it has no programs that must load);
  *  - a global function that changes nothing keeps them;
  *  - helpers take packet memory only where their prototype says pkt_access
  *    (bpf_csum_diff does, bpf_skb_load_bytes' destination does not).
  * Kernel verdicts checked by tests/kernel, ringb by tests/corpus. */
 #include "ringb_test.h"
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} pm_jmp SEC(".maps");
 
 __noinline long pm_pull_inner(struct __sk_buff *skb, __u32 len)
 {
@@ -25,12 +20,6 @@ __noinline long pm_pull_inner(struct __sk_buff *skb, __u32 len)
 __noinline long pm_pull_outer(struct __sk_buff *skb, __u32 len)
 {
 	return pm_pull_inner(skb, len);
-}
-
-__noinline int pm_tail(struct __sk_buff *skb)
-{
-	bpf_tail_call(skb, &pm_jmp, 0);
-	return 0;
 }
 
 __noinline int pm_len_plus(struct __sk_buff *skb, int k)
@@ -45,16 +34,6 @@ int pm_global_pull_ends_pointers(struct __sk_buff *skb)
 
 	if ((void *)(p + 1) > (void *)(long)skb->data_end) return 1;
 	pm_pull_outer(skb, 0);
-	return *p;
-}
-
-SEC("?tc") __failure __msg("invalid mem access 'scalar'")
-int pm_tail_call_ends_pointers(struct __sk_buff *skb)
-{
-	__u8 *p = (void *)(long)skb->data;
-
-	if ((void *)(p + 1) > (void *)(long)skb->data_end) return 1;
-	pm_tail(skb);
 	return *p;
 }
 
