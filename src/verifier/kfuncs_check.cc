@@ -89,6 +89,43 @@ void Verifier::release_ref(State& st, uint32_t ref_obj_id) {
   fail("reference has not been acquired before");
 }
 
+namespace {
+
+// __btf_type_is_scalar_struct: members are integers, enums, arrays of them
+// or structs of them (at most 3 deep).
+bool scalar_struct(const Btf& btf, uint32_t id, int depth) {
+  const btf_type* t = btf.type(btf.skip_modifiers(id));
+  if (!t || !btf_is_struct(t) || depth > 3) return false;
+  const btf_member* m = btf_members(t);
+  for (int i = 0; i < btf_vlen(t); ++i) {
+    uint32_t mid = btf.skip_modifiers(m[i].type);
+    const btf_type* mt = btf.type(mid);
+    while (mt && btf_is_array(mt)) {
+      mid = btf.skip_modifiers(btf_array(mt)->type);
+      mt = btf.type(mid);
+    }
+    if (!mt) return false;
+    if (btf_is_int(mt) || btf_is_any_enum(mt)) continue;
+    if (!scalar_struct(btf, mid, depth + 1)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// What bpf_obj_new and bpf_percpu_obj_new may allocate: a struct of the
+// program's BTF; a per-cpu one of scalars only, at most 512 bytes.
+void Verifier::check_new_type(uint32_t id, bool percpu) {
+  if (!obj_.btf) fail("bpf_obj_new/bpf_percpu_obj_new requires prog BTF");
+  const btf_type* t = obj_.btf->type(id);
+  if (!t || !btf_is_struct(t)) fail("bpf_obj_new/bpf_percpu_obj_new type ID argument must be of a struct");
+  if (!percpu) return;
+  if (t->size > 512) fail("bpf_percpu_obj_new type size (" + std::to_string(t->size) + ") is greater than 512");
+  if (!scalar_struct(*obj_.btf, id, 0)) fail("bpf_percpu_obj_new type ID argument must be of a struct of scalars");
+  for (const StructMeta& sm : obj_.struct_metas)
+    if (sm.btf_id == id) fail("bpf_percpu_obj_new type ID argument must not contain special fields");
+}
+
 void Verifier::check_kfunc_call(State& st, const Insn& in) {
   if (in.imm < 0 || static_cast<size_t>(in.imm) >= obj_.kfuncs.size()) fail("invalid kernel function call");
   const std::string& name = obj_.kfuncs[static_cast<size_t>(in.imm)];
@@ -146,8 +183,9 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         break;
       case kfuncs::Arg::TypeId:
         if (!r.is_const()) fail("R" + std::to_string(regno) + " must be a known constant");
+        if (r.var_off.value > UINT32_MAX) fail("local type ID argument must be in range [0, U32_MAX]");
         new_type = static_cast<uint32_t>(r.var_off.value);
-        if (!obj_.btf || !obj_.btf->type(new_type)) fail("bpf_obj_new requires prog BTF");
+        check_new_type(new_type, name.find("percpu") != std::string::npos);
         break;
       case kfuncs::Arg::Meta:
       case kfuncs::Arg::NodeOffset:

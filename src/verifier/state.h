@@ -285,6 +285,7 @@ class Verifier {
   void check_store(State& st, const Insn& in);
   void check_atomic(State& st, const Insn& in);
   bool subprog_changes_pkt_data(uint32_t sub);
+  void check_new_type(uint32_t id, bool percpu);
   void check_ptr_off_reg(const Reg& r, int regno);
   void check_aligned(const Reg& d, int32_t insn_off, int size);
   void check_mem_access(State& st, int regno, int32_t off, int size, bool write, int value_regno,

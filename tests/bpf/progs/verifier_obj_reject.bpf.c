@@ -507,6 +507,43 @@ int vo_percpu_object_plain_drop(struct __sk_buff *skb)
 	return 0;
 }
 
+/* bpf_obj_new allocates structs of the program's BTF; bpf_percpu_obj_new
+ * only structs of scalars, of at most 512 bytes. */
+SEC("tc") __failure __msg("bpf_obj_new/bpf_percpu_obj_new type ID argument must be of a struct")
+int vo_new_of_int(struct __sk_buff *skb)
+{
+	long *p = bpf_obj_new_impl(bpf_core_type_id_local(long), 0);
+
+	if (p) bpf_obj_drop_impl(p, 0);
+	return 0;
+}
+
+struct vo_pointy {
+	long *p;
+};
+
+SEC("tc") __failure __msg("bpf_percpu_obj_new type ID argument must be of a struct of scalars")
+int vo_percpu_new_pointer_member(struct __sk_buff *skb)
+{
+	struct vo_pointy __percpu_kptr *p = bpf_percpu_obj_new(struct vo_pointy);
+
+	if (p) bpf_percpu_obj_drop(p);
+	return 0;
+}
+
+struct vo_big {
+	char b[520];
+};
+
+SEC("tc") __failure __msg("bpf_percpu_obj_new type size (520) is greater than 512")
+int vo_percpu_new_too_big(struct __sk_buff *skb)
+{
+	struct vo_big __percpu_kptr *p = bpf_percpu_obj_new(struct vo_big);
+
+	if (p) bpf_percpu_obj_drop(p);
+	return 0;
+}
+
 /* bpf_refcount_acquire takes an allocated object, not memory shaped like one. */
 struct vo_counted {
 	long key;
