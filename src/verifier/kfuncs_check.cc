@@ -257,6 +257,10 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         if (prm.type == "bpf_list_head" || prm.type == "bpf_rb_root") {
           const Field* fld = field_at(r);
           if (!fld) fail(arg_name(an) + " expected pointer to " + prm.type);
+          // the root itself, not another field (a soundness mutant passed the lock)
+          const FieldKind want = prm.type == "bpf_list_head" ? FieldKind::ListHead : FieldKind::RbRoot;
+          const int64_t at = r.off + static_cast<int64_t>(r.var_off.value);
+          if (fld->kind != want || fld->offset != at) fail(prm.type + " not found at offset=" + std::to_string(at));
           check_root_locked(st, r, prm.type);  // locks.cc
           root_reg = regno;
         } else if (prm.type == "bpf_list_node" || prm.type == "bpf_rb_node") {

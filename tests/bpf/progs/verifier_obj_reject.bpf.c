@@ -544,6 +544,34 @@ int vo_percpu_new_too_big(struct __sk_buff *skb)
 	return 0;
 }
 
+/* A graph kfunc takes the root itself, not another field of the value (a
+ * soundness mutant passed the lock to bpf_list_front and ran off it). */
+SEC("tc") __failure __msg("bpf_list_head not found at offset=0")
+int vo_list_front_of_lock(struct __sk_buff *skb)
+{
+	struct vo_holder *h = holder();
+	struct bpf_list_node *n;
+
+	if (!h) return 1;
+	bpf_spin_lock(&h->lock);
+	n = bpf_list_front((struct bpf_list_head *)&h->lock);
+	bpf_spin_unlock(&h->lock);
+	return n ? 1 : 0;
+}
+
+SEC("tc") __failure __msg("bpf_rb_root not found at offset=0")
+int vo_rbtree_first_of_lock(struct __sk_buff *skb)
+{
+	struct vo_tree *t = tree();
+	struct bpf_rb_node *n;
+
+	if (!t) return 1;
+	bpf_spin_lock(&t->lock);
+	n = bpf_rbtree_first((struct bpf_rb_root *)&t->lock);
+	bpf_spin_unlock(&t->lock);
+	return n ? 1 : 0;
+}
+
 /* bpf_refcount_acquire takes an allocated object, not memory shaped like one. */
 struct vo_counted {
 	long key;
