@@ -89,10 +89,41 @@ constexpr Row kRows[] = {
     {49, 0},  // sock_ops, cgroup sock_addr and sockopt programs: outside the table's types
     {57, 0},
     {59, 0},  // sock_ops only
+    {35, kAll},
+    {46, kSocketFilter | kSchedCls | kSchedAct | kCgroupSkb | kSkSkb | kSyscall},
+    {84, kSchedCls | kSchedAct | kXdp | kCgroupSkb | kSkSkb},
+    {85, kSchedCls | kSchedAct | kXdp | kCgroupSkb | kSkSkb},
+    {86, kSchedCls | kSchedAct | kXdp | kCgroupSkb | kSkSkb},
+    {95, kSchedCls | kSchedAct | kCgroupSkb},
+    {96, kSchedCls | kSchedAct | kCgroupSkb},
+    {98, kSchedCls | kSchedAct | kCgroupSkb},
+    {99, kSchedCls | kSchedAct | kXdp | kCgroupSkb | kSkSkb},
+    {107, kSchedCls | kSchedAct | kCgroupSkb | kSkMsg | kSyscall},
+    {108, kSchedCls | kSchedAct | kCgroupSkb | kSkMsg | kSyscall},
+    {122, kSocketFilter | kSchedCls | kSchedAct | kCgroupSkb | kSkMsg},
+    {130, kAll},
+    {131, kAll},
+    {132, kAll},
+    {133, kAll},
+    {134, kAll},
+    {156, kAll},
+    {157, kAll},
+    {158, kAll},
+    {197, kAll},
+    {198, kAll},
+    {199, kAll},
+    {200, kAll},
+    {201, kAll},
+    {202, kAll},
+    {203, kAll},
+    {209, kAll},
+    {210, kAll},
+    {211, kAll},
 };
 
 constexpr int kIds[] = {
-1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 26, 28, 38, 39, 40, 42, 43, 44, 45, 52, 53, 54, 60, 65, 67, 70, 71, 72, 87, 88, 89, 93, 94, 105, 106, 112, 113, 114, 115, 118, 125, 141, 153, 154, 160, 163, 164, 165, 181, 182, 194, 195, 208, 31, 50, 61, 62, 63, 90, 91, 49, 57, 59
+1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 26, 28, 38, 39, 40, 42, 43, 44, 45, 52, 53, 54, 60, 65, 67, 70, 71, 72, 87, 88, 89, 93, 94, 105, 106, 112, 113, 114, 115, 118, 125, 141, 153, 154, 160, 163, 164, 165, 181, 182, 194, 195, 208, 31, 50, 61, 62, 63, 90, 91, 49, 57, 59,
+35, 46, 84, 85, 86, 95, 96, 98, 99, 107, 108, 122, 130, 131, 132, 133, 134, 156, 157, 158, 197, 198, 199, 200, 201, 202, 203, 209, 210, 211
 };
 
 }  // namespace
