@@ -147,6 +147,23 @@ void for_each_reg(State& st, F fn) {
   }
 }
 
+// reg_not_null: the pointers the kernel knows are never NULL. Others (the
+// context, the stack, packet pointers) compared with 0 take both branches.
+bool not_null(const Reg& p) {
+  if (p.flags & kMaybeNull) return false;
+  switch (p.type) {
+    case RegType::Sock: case RegType::TcpSock: case RegType::MapValue: case RegType::MapKey:
+    case RegType::SockCommon: case RegType::Mem:
+      return true;
+    case RegType::BtfId:  // is_trusted_reg
+      if (p.ref_obj_id) return true;
+      if (p.flags & (kUntrusted | kRcu)) return false;
+      return (p.flags & (kAlloc | kNonOwn)) || !(p.aux2 & kBtfLegacy);
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 int Verifier::branch_taken(const Reg& a, const Reg& b, uint8_t o, bool is32) const {
@@ -154,7 +171,7 @@ int Verifier::branch_taken(const Reg& a, const Reg& b, uint8_t o, bool is32) con
     const Reg& p = a.is_pointer() ? a : b;
     const Reg& k = a.is_pointer() ? b : a;
     if (is32 || p.is_pointer() == k.is_pointer()) return -1;
-    if ((p.flags & kMaybeNull) || !k.is_null_const()) return -1;
+    if (!not_null(p) || !k.is_null_const()) return -1;
     if (o == kJeq) return 0;
     if (o == kJne) return 1;
     return -1;

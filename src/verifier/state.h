@@ -286,6 +286,7 @@ class Verifier {
   void check_atomic(State& st, const Insn& in);
   bool subprog_changes_pkt_data(uint32_t sub);
   void check_new_type(uint32_t id, bool percpu);
+  void save_ptr_type(uint32_t insn, RegType t, bool load);
   void check_ptr_off_reg(const Reg& r, int regno);
   void check_aligned(const Reg& d, int32_t insn_off, int size);
   void check_mem_access(State& st, int regno, int32_t off, int size, bool write, int value_regno,
@@ -425,6 +426,7 @@ class Verifier {
   const Options& opts_;
   const std::vector<Insn>& insns_;
   std::vector<bool> prune_point_;
+  std::vector<RegType> ptr_type_;  // per insn: the pointer a load or store first used (NotInit: none yet)
   std::vector<bool> second_half_;                 // ld_imm64's second slots
   std::vector<std::vector<uint32_t>> succ_, pred_;  // within functions (calls: the next insn)
   std::vector<Locs> live_, precise_;

@@ -188,6 +188,25 @@ void Verifier::check_scalar_returns() {
   }
 }
 
+// save_aux_ptr_type: one load or store instruction serves one kind of
+// pointer where the kernel rewrites the access by it (contexts, sockets,
+// BTF pointers); memory of other kinds may mix. Loads through BTF pointers
+// of different trust may mix too.
+void Verifier::save_ptr_type(uint32_t insn, RegType t, bool load) {
+  auto rewritten = [](RegType r) {
+    return r == RegType::Ctx || r == RegType::Sock || r == RegType::SockCommon || r == RegType::TcpSock ||
+           r == RegType::BtfId;
+  };
+  RegType& prev = ptr_type_[insn];
+  if (prev == RegType::NotInit) {
+    prev = t;
+    return;
+  }
+  if (t == prev || (!rewritten(t) && !rewritten(prev))) return;
+  (void)load;  // BTF pointers share one key here, so trust never mismatches
+  fail("same insn cannot be used with different pointers");
+}
+
 bool Verifier::step(State& st) {
   const uint32_t i = st.insn;
   if (i >= insns_.size()) fail("invalid insn idx " + std::to_string(i) + " insn_cnt " + std::to_string(insns_.size()));
@@ -212,19 +231,22 @@ bool Verifier::step(State& st) {
       check_alu(st, in);
       st.insn = i + 1;
       break;
-    case kLdx:
+    case kLdx: {
+      const RegType t = in.src < 11 ? st.cur().regs[in.src].type : RegType::NotInit;
       check_load(st, in);
+      save_ptr_type(i, t, true);
       st.insn = i + 1;
       break;
+    }
     case kSt:
-      check_store(st, in);
-      st.insn = i + 1;
-      break;
-    case kStx:
-      if (mode(in.code) == kAtomic) check_atomic(st, in);
+    case kStx: {
+      const RegType t = in.dst < 11 ? st.cur().regs[in.dst].type : RegType::NotInit;
+      if (cls(in.code) == kStx && mode(in.code) == kAtomic) check_atomic(st, in);
       else check_store(st, in);
+      save_ptr_type(i, t, false);
       st.insn = i + 1;
       break;
+    }
     case kLd:
       if (is_ld_imm64(in)) {
         check_ld_imm64(st, in, insns_[i + 1]);
@@ -292,6 +314,7 @@ Result Verifier::run() {
   Result res;
   const size_t n = insns_.size();
   prune_point_.assign(n + 1, false);
+  ptr_type_.assign(n + 1, RegType::NotInit);
   calls_callback_.assign(n + 1, false);
   explored_at_.assign(n + 1, {});
   try {

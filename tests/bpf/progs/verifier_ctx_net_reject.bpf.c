@@ -12,6 +12,13 @@
 #define NAKED __attribute__((naked))
 #define SKB(f) [f] "i"(__builtin_offsetof(struct __sk_buff, f))
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} vn_arr SEC(".maps");
+
 /* ---- lwt_in/out/xmit/seg6local ---- */
 
 SEC("lwt_in") __failure __msg("invalid bpf_context access off=76 size=4")
@@ -228,4 +235,45 @@ SEC("tc") __success
 NAKED int vn_ldsx_tc_len(void)
 {
 	asm volatile("r2 = *(s32 *)(r1 + %[len]); r0 = 0; exit;" :: SKB(len) : __clobber_all);
+}
+
+/* A context pointer compared with 0 takes both branches (the kernel's
+ * reg_not_null knows only sockets, map values and keys, memory and trusted
+ * BTF pointers are never NULL), so one store serves the stack on one path
+ * and the context on the other: refused, since the kernel rewrites context
+ * stores by their field. */
+SEC("tc") __failure __msg("same insn cannot be used with different pointers")
+NAKED int vn_store_ctx_or_stack(void)
+{
+	asm volatile("r3 = 42; r6 = r10; r6 += -8;"
+		     "if r1 == 0 goto 1f;"
+		     "r2 = r10; r2 += -16; *(u64 *)(r6 + 0) = r2;"
+		     "1: if r1 != 0 goto 2f;"
+		     "*(u64 *)(r6 + 0) = r1;"
+		     "2: r1 = *(u64 *)(r6 + 0);"
+		     "*(u32 *)(r1 + %[mark]) = r3;"
+		     "r0 = 0; exit;" :: SKB(mark) : __clobber_all);
+}
+
+/* Both branches of ctx == 0 are walked: the NULL one reads r7, never set. */
+SEC("tc") __failure __msg("R7 !read_ok")
+NAKED int vn_ctx_null_branch_walked(void)
+{
+	asm volatile("if r1 != 0 goto 1f;"
+		     "r0 = r7; exit;"
+		     "1: r0 = 0; exit;" ::: __clobber_all);
+}
+
+/* A map value the lookup returned, once checked, is never NULL again. */
+SEC("tc") __success
+NAKED int vn_map_value_null_branch_dead(void)
+{
+	asm volatile("r1 = 0; *(u32 *)(r10 - 4) = r1;"
+		     "r2 = r10; r2 += -4; r1 = %[vn_arr] ll;"
+		     "call %[bpf_map_lookup_elem];"
+		     "if r0 == 0 goto 1f;"
+		     "if r0 != 0 goto 1f;"
+		     "r0 = r7; exit;"
+		     "1: r0 = 0; exit;"
+		     :: __imm(bpf_map_lookup_elem), __imm_addr(vn_arr) : __clobber_all);
 }
