@@ -208,6 +208,19 @@ Status parse_map_struct(const Btf& btf, uint32_t struct_id, MapDef& m, int64_t& 
     else return map_error(m.name, "unknown field '" + f + "' in its definition");
   }
   if (m.type == 0) return map_error(m.name, "no map type (__uint(type, …))");
+  // libbpf's adjust_ringbuf_sz: a ring's size rounded up to a power-of-2
+  // multiple of the page size (0 stays 0, for the kernel's error).
+  if (m.type == static_cast<uint32_t>(MapType::RingBuf) || m.type == static_cast<uint32_t>(MapType::UserRingBuf)) {
+    constexpr uint64_t kPage = 4096;
+    if (m.max_entries) {
+      for (uint64_t size = kPage; size <= UINT32_MAX; size <<= 1) {
+        if (size >= m.max_entries) {
+          m.max_entries = static_cast<uint32_t>(size);
+          break;
+        }
+      }
+    }
+  }
   // __array(values, …): the values are program or map references, 4 bytes
   // each as the kernel sees them (ids / fds), as libbpf sets it.
   if (values_off >= 0) {

@@ -16,7 +16,20 @@ struct {
 	__uint(max_entries, 4096);
 } urb SEC(".maps");
 
+/* 5000 bytes asked: libbpf (and ringb's loader) round a ring up to a
+ * power-of-2 multiple of the page size, 8192. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 5000);
+} rb_odd SEC(".maps");
+
 char big[4096];
+
+SEC("tc") __retval(8192)
+int rb_size_rounded_up(struct __sk_buff *skb)
+{
+	return bpf_ringbuf_query(&rb_odd, BPF_RB_RING_SIZE);
+}
 
 /* output 8 bytes: 0; then AVAIL_DATA 16, RING_SIZE 4096, CONS_POS 0,
  * PROD_POS 16, an unknown query 0: 16 + 4096 + 0 * 1000 + 16 * 10 + 0. */
