@@ -219,8 +219,11 @@ void Verifier::pointer_alu(State& st, const Insn& in, Reg& dst, const Reg& ptr, 
   switch (ptr.type) {
     case RegType::Ctx: case RegType::MapValue: case RegType::MapKey: case RegType::Stack:
     case RegType::PacketMeta: case RegType::Packet: case RegType::BtfId: case RegType::Mem: case RegType::Func:
-    case RegType::ConstDynptr: case RegType::FlowKeys:  // allowed; using it modified is not
+    case RegType::ConstDynptr:  // allowed; using it modified is not
       break;
+    case RegType::FlowKeys:  // by a constant only
+      if (known) break;
+      fail("R" + std::to_string(dr) + " pointer arithmetic on " + type_str(ptr) + " prohibited");
     case RegType::MapPtr:
       if (known && val == 0 && o == kAdd) break;
       [[fallthrough]];

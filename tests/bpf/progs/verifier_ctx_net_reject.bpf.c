@@ -277,3 +277,14 @@ NAKED int vn_map_value_null_branch_dead(void)
 		     "1: r0 = 0; exit;"
 		     :: __imm(bpf_map_lookup_elem), __imm_addr(vn_arr) : __clobber_all);
 }
+
+/* flow_keys moves by a constant only. */
+SEC("flow_dissector") __failure __msg("R7 pointer arithmetic on flow_keys prohibited")
+NAKED int vn_flow_keys_variable_offset(void)
+{
+	asm volatile("r7 = *(u64 *)(r1 + %[flow_keys]);"
+		     "r8 = *(u32 *)(r1 + %[len]); r8 &= 8;"
+		     "r7 += r8;"
+		     "r0 = *(u64 *)(r7 + 0);"
+		     "r0 = 0; exit;" :: SKB(flow_keys), SKB(len) : __clobber_all);
+}
