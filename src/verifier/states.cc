@@ -12,17 +12,27 @@
 namespace ringb::verifier {
 namespace {
 
-// Old ids to current ids, consistently (check_ids).
+// Old ids to current ids, consistently (check_ids). The first pairs live
+// inline: a states_equal call allocates nothing unless it links many ids
+// (malloc/free were ~7% of a prune-heavy verification).
 struct IdMap {
-  std::vector<std::pair<uint32_t, uint32_t>> m;
+  static constexpr size_t kInline = 16;
+  std::pair<uint32_t, uint32_t> small[kInline];
+  size_t n = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> more;
   bool check(uint32_t old_id, uint32_t cur_id) {
     if (!old_id && !cur_id) return true;
     if (!old_id || !cur_id) return false;
-    for (auto& [o, c] : m) {
+    for (size_t k = 0; k < n; ++k) {
+      if (small[k].first == old_id) return small[k].second == cur_id;
+      if (small[k].second == cur_id) return false;
+    }
+    for (auto& [o, c] : more) {
       if (o == old_id) return c == cur_id;
       if (c == cur_id) return false;
     }
-    m.emplace_back(old_id, cur_id);
+    if (n < kInline) small[n++] = {old_id, cur_id};
+    else more.emplace_back(old_id, cur_id);
     return true;
   }
 };
