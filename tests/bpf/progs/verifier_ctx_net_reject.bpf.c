@@ -283,8 +283,8 @@ SEC("flow_dissector") __failure __msg("R7 pointer arithmetic on flow_keys prohib
 NAKED int vn_flow_keys_variable_offset(void)
 {
 	asm volatile("r7 = *(u64 *)(r1 + %[flow_keys]);"
-		     "r8 = *(u32 *)(r1 + %[len]); r8 &= 8;"
+		     "r8 = *(u8 *)(r7 + 0); r8 &= 8;"
 		     "r7 += r8;"
 		     "r0 = *(u64 *)(r7 + 0);"
-		     "r0 = 0; exit;" :: SKB(flow_keys), SKB(len) : __clobber_all);
+		     "r0 = 0; exit;" :: SKB(flow_keys) : __clobber_all);
 }
