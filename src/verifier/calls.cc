@@ -257,6 +257,15 @@ void Verifier::check_ld_abs(State& st, const Insn& in) {
   if (size < 8) coerce_to_size(f.regs[0], size);
 }
 
+bool Verifier::has_tail_call(uint32_t sub) const {
+  const uint32_t end = sub + 1 < func_start_.size() ? func_start_[sub + 1] : static_cast<uint32_t>(insns_.size());
+  for (uint32_t i = func_start_[sub]; i < end; ++i) {
+    const Insn& in = insns_[i];
+    if (!second_half_[i] && cls(in.code) == kJmp && op(in.code) == kCall && in.src == 0 && in.imm == 12) return true;
+  }
+  return false;
+}
+
 // check_max_stack_depth: along every chain of calls from the program, the
 // frames' depths (each rounded up to 32, at least 32) add up to at most 512.
 void Verifier::check_stack_depths() {
@@ -268,6 +277,14 @@ void Verifier::check_stack_depths() {
       // recursion that the paths bound still runs out of frames here.
       if (frames - 1 >= kMaxCallFrames) {
         if (error.empty()) error = "the call stack of " + std::to_string(frames - 1) + " frames is too deep !";
+        return;
+      }
+      // A tail call keeps its callers' frames: below 256 bytes of them, 33
+      // tail calls stay within 8 KiB (and within ringb's stack arena).
+      if (sub && total >= 256 && v.has_tail_call(sub)) {
+        if (error.empty())
+          error = "tail_calls are not allowed when call stack of previous frames is " + std::to_string(total) +
+                  " bytes. Too large";
         return;
       }
       const uint32_t d = std::max<uint32_t>(v.stack_depth_[sub], 1);

@@ -284,6 +284,7 @@ class Verifier {
   void check_load(State& st, const Insn& in);
   void check_store(State& st, const Insn& in);
   void check_atomic(State& st, const Insn& in);
+  bool has_tail_call(uint32_t sub) const;
   bool subprog_changes_pkt_data(uint32_t sub);
   void check_new_type(uint32_t id, bool percpu);
   void save_ptr_type(uint32_t insn, RegType t, bool load);

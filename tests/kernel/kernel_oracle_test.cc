@@ -181,6 +181,13 @@ struct LoadedProgram {
   std::string verifier_log;  // only if asked for (log_level > 0)
 };
 
+bool is_failure_program(const std::vector<ProgramAnnotations>& all, const char* name) {
+  for (const ProgramAnnotations& a : all) {
+    if (a.function == name) return a.expect_failure;
+  }
+  return false;
+}
+
 LoadedProgram load_one(const std::string& path, const std::string& program, int log_level) {
   LoadedProgram l;
   LibbpfLog log;
@@ -199,15 +206,19 @@ LoadedProgram load_one(const std::string& path, const std::string& program, int 
   }
   // libbpf fills a prog array's `.values` at load and fails the load if a
   // target program was not loaded: objects with prog arrays load every
-  // program (only verifier_reject.bpf.c has rejected ones, and it has none).
+  // program but the other __failure ones (never a prog array's target).
   bool has_prog_array = false;
   struct bpf_map* map = nullptr;
   bpf_object__for_each_map(map, l.obj.get()) {
     if (bpf_map__type(map) == BPF_MAP_TYPE_PROG_ARRAY) has_prog_array = true;
   }
+  std::vector<ProgramAnnotations> all;
+  std::string annotations_error;
+  if (has_prog_array) read_annotations(path, &all, &annotations_error);
   struct bpf_program* other = nullptr;
   bpf_object__for_each_program(other, l.obj.get()) {
-    bpf_program__set_autoload(other, other == l.prog || has_prog_array);
+    const bool needed = has_prog_array && !is_failure_program(all, bpf_program__name(other));
+    bpf_program__set_autoload(other, other == l.prog || needed);
   }
   std::vector<char> buf;
   if (log_level > 0) {
@@ -231,12 +242,6 @@ std::string verifier_log_of(const std::string& path, const std::string& program,
   return l.verifier_log.empty() ? l.messages : l.verifier_log;
 }
 
-bool is_failure_program(const std::vector<ProgramAnnotations>& all, const char* name) {
-  for (const ProgramAnnotations& a : all) {
-    if (a.function == name) return a.expect_failure;
-  }
-  return false;
-}
 
 // ---- one test per program -------------------------------------------------
 

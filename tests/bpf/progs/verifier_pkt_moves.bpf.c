@@ -4,8 +4,7 @@
  *    helper that changes the packet (bpf_skb_pull_data) ends them in its
  *    caller, though the verifier checks it on its own;
  *  - a tail call that returns (no program in the slot) may have moved it
- *    (verifier_pkt_tail: an object with a prog array loads whole in the
- *    kernel test, so it has no programs that must load);
+ *    (verifier_pkt_tail);
  *  - a global function that changes nothing keeps them;
  *  - helpers take packet memory only where their prototype says pkt_access
  *    (bpf_csum_diff does, bpf_skb_load_bytes' destination does not).
