@@ -87,7 +87,8 @@ const char* expected_types(ArgKind k) {
     case ArgKind::Stack: return "fp";
     case ArgKind::ConstStr: case ArgKind::Kptr: return "map_value";
     case ArgKind::SpinLock: return "map_value, ptr_";
-    case ArgKind::BtfId: case ArgKind::PercpuBtfId: return "ptr_";
+    case ArgKind::BtfId: return "ptr_";
+    case ArgKind::PercpuBtfId: return "percpu_ptr_, percpu_rcu_ptr_, percpu_trusted_ptr_";
     case ArgKind::SockCommon: return "sock_common, sock, tcp_sock, xdp_sock";
     case ArgKind::BtfIdSockCommon: return "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
     default: return "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
@@ -108,7 +109,8 @@ bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
     case ArgKind::ConstStr: case ArgKind::Kptr: return r.type == RegType::MapValue;
     case ArgKind::SpinLock: return r.type == RegType::MapValue || (r.type == RegType::BtfId && (r.flags & kAlloc));
     case ArgKind::BtfId: return r.type == RegType::BtfId;
-    case ArgKind::PercpuBtfId: return r.type == RegType::BtfId && (r.flags & kPercpu);
+    // a per-cpu kptr read under RCU (or a trusted one), not an owned object
+    case ArgKind::PercpuBtfId: return r.type == RegType::BtfId && (r.flags & kPercpu) && !(r.flags & kAlloc);
     case ArgKind::SockCommon:
       return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock;
     case ArgKind::BtfIdSockCommon:
@@ -325,6 +327,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         break;
       }
       case ArgKind::Ctx:
+      case ArgKind::PercpuBtfId:  // the object's start (a mutant moved one by 24)
         check_ptr_off_reg(r, regno);
         break;
       case ArgKind::Func:

@@ -27,6 +27,10 @@ const char* Verifier::type_str(const Reg& r) {
       if (r.flags & kRdonly) return null ? "rdonly_mem_or_null" : "rdonly_mem";
       return null ? "mem_or_null" : "mem";
     case RegType::BtfId:
+      if (r.flags & kPercpu) {  // the kernel's prefixes: percpu_, then rcu_
+        if (r.flags & kRcu) return null ? "percpu_rcu_ptr_or_null_" : "percpu_rcu_ptr_";
+        return null ? "percpu_ptr_or_null_" : "percpu_ptr_";
+      }
       if (r.flags & kUntrusted) return null ? "untrusted_ptr_or_null_" : "untrusted_ptr_";
       if (r.flags & kRcu) return null ? "rcu_ptr_or_null_" : "rcu_ptr_";
       return null ? "ptr_or_null_" : "ptr_";

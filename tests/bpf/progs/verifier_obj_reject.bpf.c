@@ -572,6 +572,22 @@ int vo_rbtree_first_of_lock(struct __sk_buff *skb)
 	return n ? 1 : 0;
 }
 
+/* bpf_this_cpu_ptr takes a per-cpu kptr read under RCU, not the owned
+ * object bpf_percpu_obj_new returned (here moved too, as a soundness mutant
+ * moved one past its end). */
+SEC("tc") __failure __msg("R1 type=percpu_ptr_ expected=percpu_ptr_, percpu_rcu_ptr_, percpu_trusted_ptr_")
+int vo_this_cpu_ptr_moved(struct __sk_buff *skb)
+{
+	struct vo_counters __percpu_kptr *pc = bpf_percpu_obj_new(struct vo_counters);
+	struct vo_counters *c;
+
+	if (!pc) return 1;
+	c = bpf_this_cpu_ptr((void *)pc + 8);
+	c->hits = 1;
+	bpf_percpu_obj_drop(pc);
+	return 0;
+}
+
 /* bpf_refcount_acquire takes an allocated object, not memory shaped like one. */
 struct vo_counted {
 	long key;
