@@ -65,6 +65,35 @@ bool Verifier::subprog_changes_pkt_data(uint32_t sub) {
   return changes;
 }
 
+bool is_ctx_type_name(const std::string& name) {
+  return name == "__sk_buff" || name == "xdp_md" || name == "pt_regs" || name == "bpf_raw_tracepoint_args";
+}
+
+// btf_check_func_arg_match: what a global function's pointer argument (as
+// the function is checked on its own, run()) needs from its caller — the
+// context itself, or NULL or memory of the pointee's size, readable and
+// writable (a soundness mutant passed a packet byte as the context).
+void Verifier::check_global_ptr_arg(State& st, int regno, uint32_t pointee_type) {
+  const uint32_t pointee = obj_.btf->skip_modifiers(pointee_type);
+  Reg& r = st.cur().regs[regno];
+  if (is_ctx_type_name(obj_.btf->name(pointee))) {
+    if (r.type != RegType::Ctx) fail("arg#" + std::to_string(regno - 1) + " expects pointer to ctx");
+    check_ptr_off_reg(r, regno);
+    return;
+  }
+  if (r.is_null_const()) return;
+  const int64_t size = obj_.btf->size_of(pointee);
+  const bool memory = r.type == RegType::Stack || r.type == RegType::Packet || r.type == RegType::PacketMeta ||
+                      r.type == RegType::MapKey || r.type == RegType::MapValue || r.type == RegType::Mem ||
+                      (r.type == RegType::BtfId && !(r.flags & kUntrusted));
+  if (!memory || size <= 0) fail("R" + std::to_string(regno) + " type=" + type_str(r) + " expected=fp");
+  const Reg saved = r;
+  r.flags &= ~kMaybeNull;  // checked as if present (check_mem_reg)
+  check_helper_mem(st, regno, size, size, false, true, -1);
+  check_helper_mem(st, regno, size, size, true, true, -1);
+  r = saved;
+}
+
 void Verifier::check_subprog_call(State& st, const Insn& in) {
   const uint32_t here = st.insn;
   const uint32_t target = static_cast<uint32_t>(static_cast<int64_t>(here) + in.imm + 1);
@@ -88,6 +117,14 @@ void Verifier::check_subprog_call(State& st, const Insn& in) {
       const btf_type* t = obj_.btf->type(tid);
       if (t && btf_is_int(t) && !r.is_scalar())
         fail("R" + std::to_string(regno) + " is not a scalar");
+      if (t && btf_is_ptr(t)) {
+        try {
+          check_global_ptr_arg(st, regno, t->type);
+        } catch (const VerifyError& e) {
+          if (!e.unmodelled.empty()) throw;
+          fail(e.message + "\nCaller passes invalid args into func#" + std::to_string(sub) + " ('" + fn.name + "')");
+        }
+      }
     }
     if (!global_done_[sub]) {
       global_done_[sub] = true;

@@ -238,6 +238,9 @@ struct VerifyError {
   std::string unmodelled;
 };
 
+// The context structs a global function's pointer argument may name (calls.cc).
+bool is_ctx_type_name(const std::string& name);
+
 class Verifier {
  public:
   Verifier(const Object& obj, const Program& prog, const Options& opts);
@@ -284,6 +287,7 @@ class Verifier {
   void check_load(State& st, const Insn& in);
   void check_store(State& st, const Insn& in);
   void check_atomic(State& st, const Insn& in);
+  void check_global_ptr_arg(State& st, int regno, uint32_t pointee_type);
   bool has_tail_call(uint32_t sub) const;
   bool subprog_changes_pkt_data(uint32_t sub);
   void check_new_type(uint32_t id, bool percpu);

@@ -360,7 +360,7 @@ Result Verifier::run() {
           const uint32_t pointee = obj_.btf->skip_modifiers(t->type);
           const std::string name = obj_.btf->name(pointee);
           mark_known(r, 0);
-          if (name == "__sk_buff" || name == "xdp_md" || name == "pt_regs" || name == "bpf_raw_tracepoint_args") {
+          if (is_ctx_type_name(name)) {
             r.type = RegType::Ctx;
           } else {
             const int64_t sz = obj_.btf->size_of(pointee);

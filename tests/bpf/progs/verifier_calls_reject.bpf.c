@@ -224,3 +224,47 @@ NAKED int vk_loop_cb_moved_back(void)
 		     "call %[bpf_loop];"
 		     "r0 = 0; exit;" :: __imm(bpf_loop) : __clobber_all);
 }
+
+/* A global function is checked on its own, from its BTF: its caller must
+ * pass what the signature promises (a soundness mutant passed a packet byte
+ * where the context goes). */
+struct vk_pair { long a, b; };
+
+__noinline int vk_global_len(struct __sk_buff *skb)
+{
+	return skb ? skb->len : 0;
+}
+
+__noinline int vk_global_pair_sum(struct vk_pair *p)
+{
+	return p ? p->a + p->b : 0;
+}
+
+SEC("tc") __failure __msg("arg#0 expects pointer to ctx")
+NAKED int vk_global_ctx_from_scalar(void)
+{
+	asm volatile("r1 = 7; call vk_global_len; exit;" ::: __clobber_all);
+}
+
+SEC("tc") __failure __msg("invalid read from stack")
+NAKED int vk_global_mem_too_small(void)
+{
+	asm volatile("r1 = 0; *(u64 *)(r10 - 8) = r1;"
+		     "r1 = r10; r1 += -8;"
+		     "call vk_global_pair_sum; exit;" ::: __clobber_all);
+}
+
+SEC("tc") __failure __msg("R1 type=scalar expected=fp")
+NAKED int vk_global_mem_from_scalar(void)
+{
+	asm volatile("r1 = 8; call vk_global_pair_sum; exit;" ::: __clobber_all);
+}
+
+SEC("tc") __success
+NAKED int vk_global_mem_null_or_stack(void)
+{
+	asm volatile("r1 = 0; call vk_global_pair_sum;"
+		     "r1 = 0; *(u64 *)(r10 - 8) = r1; *(u64 *)(r10 - 16) = r1;"
+		     "r1 = r10; r1 += -16;"
+		     "call vk_global_pair_sum; exit;" ::: __clobber_all);
+}
