@@ -466,15 +466,20 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     const Frame& kf = st.frames[cf.regs[2].frameno];
     const size_t spi = static_cast<size_t>((-off - 1) / 8);
     if (off < 0 && spi < kf.stack.size()) {
+      // get_constant_map_key: key_size zero bytes, or a constant spilled
+      // in exactly key_size bytes (a mutant's 1-byte store left the rest
+      // of a 4-byte key unwritten).
       const StackSlot& sl = kf.stack[spi];
       const int b = static_cast<int>((-off - 1) % 8);
-      if (sl.type[b] == Slot::Spill && ((-off) % 8) == 0 && sl.spilled.is_const()) {
+      const int key_size = cf.regs[1].type == RegType::MapPtr ? static_cast<int>(map(cf.regs[1].aux).key_size) : 4;
+      int zeros = 0, spilled = 0;
+      for (int k = b; k >= 0 && sl.type[k] == Slot::Zero; --k) ++zeros;
+      for (int k = b; k >= 0 && sl.type[k] == Slot::Spill; --k) ++spilled;
+      if (zeros >= key_size) {
+        key_const = 0;
+      } else if (spilled == key_size && sl.spilled.is_scalar() && sl.spilled.is_const()) {
         key_const = static_cast<int64_t>(static_cast<uint32_t>(sl.spilled.var_off.value));
         mark_precise_slot(st, cf.regs[2].frameno, spi);
-      } else {
-        bool zero = true;
-        for (int k = 0; k < 4 && b - k >= 0; ++k) zero &= sl.type[b - k] == Slot::Zero;
-        if (zero && b >= 3) key_const = 0;
       }
     }
   }
