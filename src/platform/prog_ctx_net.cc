@@ -33,12 +33,15 @@ Access sk_skb(int64_t off, int size, bool write) {
 }
 
 // flow_dissector: reads of data, data_end (4 bytes) and flow_keys (8: a
-// PTR_TO_FLOW_KEYS) only.
+// PTR_TO_FLOW_KEYS) only. The kernel also takes a read that starts inside
+// one of them (it rewrites the load to the field); ringb, which reads the
+// context as it is, takes only the field's start (a soundness mutant read
+// flow_keys at 151 and got a wild pointer).
 Access flow_dissector(int64_t off, int size, bool write) {
   if (off < 0 || off >= kSkbSize || write) return {};
-  if (in(off, kData, 4)) return Access{size == 4, Loaded::Packet};
-  if (in(off, kDataEnd, 4)) return Access{size == 4, Loaded::PacketEnd};
-  if (in(off, kFlowKeys, 8)) return Access{size == 8, Loaded::FlowKeys};
+  if (in(off, kData, 4)) return Access{size == 4 && off == kData, Loaded::Packet};
+  if (in(off, kDataEnd, 4)) return Access{size == 4 && off == kDataEnd, Loaded::PacketEnd};
+  if (in(off, kFlowKeys, 8)) return Access{size == 8 && off == kFlowKeys, Loaded::FlowKeys};
   return {};
 }
 
