@@ -121,6 +121,10 @@ struct RunState {
                          uint64_t r5);
   int callback_depth = 0;
   uint32_t tail_calls = 0;  // taken in this run (Executable::run resets it)
+  // The bpf_spin_lock this run holds (the verifier allows one at a time):
+  // a run that stops between lock and unlock releases it, or the next
+  // lock of that value (another run, the map's teardown) would spin forever.
+  void* held_lock = nullptr;
 
   // Why the run stopped without a result, or nullptr. When set, the value
   // run() returned is no result and must not be reported as one. Static

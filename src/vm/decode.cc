@@ -480,7 +480,12 @@ uint64_t Executable::run(uint64_t ctx, RunState& rs) const {
   rs.error_insn = -1;
   rs.error_prog = nullptr;
   const uint64_t args[5] = {ctx, 0, 0, 0, 0};
+  rs.held_lock = nullptr;
   const uint64_t r = interpret(counting, ops.data(), ops.data(), args, rs, stack);
+  if (rs.held_lock) {  // stopped inside a locked section (budget, fault)
+    maps::value_unlock(rs.held_lock);
+    rs.held_lock = nullptr;
+  }
   return rs.error == RunState::kThrown ? rs.finish_throw() : r;
 }
 

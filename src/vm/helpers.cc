@@ -136,11 +136,13 @@ uint64_t loop(RunState& rs, uint64_t nr_loops, uint64_t callback, uint64_t ctx, 
 }
 
 // struct bpf_spin_lock: the same protocol BPF_F_LOCK copies use (maps.h).
-uint64_t spin_lock(RunState&, uint64_t lock, uint64_t, uint64_t, uint64_t, uint64_t) {
+uint64_t spin_lock(RunState& rs, uint64_t lock, uint64_t, uint64_t, uint64_t, uint64_t) {
   maps::value_lock(ptr(lock));
+  rs.held_lock = ptr(lock);
   return 0;
 }
-uint64_t spin_unlock(RunState&, uint64_t lock, uint64_t, uint64_t, uint64_t, uint64_t) {
+uint64_t spin_unlock(RunState& rs, uint64_t lock, uint64_t, uint64_t, uint64_t, uint64_t) {
+  rs.held_lock = nullptr;
   maps::value_unlock(ptr(lock));
   return 0;
 }

@@ -54,3 +54,35 @@ TEST(RunError, TheVerifierRefusesWhatTheKernelRefusesAtLoad) {
 
 }  // namespace
 }  // namespace ringb
+
+namespace ringb {
+namespace {
+
+// A run that stops between bpf_spin_lock and bpf_spin_unlock (here: out of
+// instruction budget, at every possible instruction) releases the lock, so
+// the next run and the map's teardown do not spin on it forever (a
+// soundness mutant hung that way).
+TEST(RunError, AStoppedRunReleasesItsSpinLock) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_BPF_CORPUS_DIR) + "/obj_lists.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  TestRunOptions whole;
+  whole.data_in.assign(64, 0);
+  int stopped = 0;
+  for (uint64_t budget = 1; budget <= 120; ++budget) {
+    TestRunOptions o = whole;
+    o.insn_budget = budget;
+    auto r = (*lo)->test_run("list_fifo", o);
+    if (!r.ok()) {
+      EXPECT_NE(r.error().message.find("instruction budget exhausted"), std::string::npos) << r.error().message;
+      ++stopped;
+    }
+    auto again = (*lo)->test_run("list_fifo", whole);  // would spin on a lock left held
+    ASSERT_TRUE(again.ok()) << again.error().message;
+  }
+  EXPECT_GT(stopped, 20);
+  lo->reset();  // the map's teardown takes each value's lock too
+}
+
+}  // namespace
+}  // namespace ringb
