@@ -15,10 +15,6 @@ Tnum Tnum::range(uint64_t min, uint64_t max) {
   return Tnum{min & ~delta, delta};
 }
 
-bool Tnum::includes(Tnum b) const {
-  if (b.mask & ~mask) return false;
-  return value == (b.value & ~mask);
-}
 
 std::string Tnum::str() const {
   char buf[48];

@@ -22,7 +22,7 @@ struct Tnum {
   uint64_t max() const { return value | mask; }
   bool contains(uint64_t v) const { return (v & ~mask) == value; }
   // Every value `b` may take, `this` may take too.
-  bool includes(Tnum b) const;
+  bool includes(Tnum b) const { return !(b.mask & ~mask) && value == (b.value & ~mask); }
   bool operator==(const Tnum&) const = default;
 
   std::string str() const;  // "(0x0; 0xff)", the kernel's tnum_strn

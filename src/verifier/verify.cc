@@ -222,8 +222,11 @@ bool Verifier::step(State& st) {
   ++insns_since_state_;
   const Insn& in = insns_[i];
   if (opts_.log_level > 0) log_insn(st, i);
-  if (std::string e = encoding::field_error(in); !e.empty()) fail(e);
-  if (const char* e = encoding::register_error(in)) fail(e);
+  if (!encoding_ok_[i]) {  // a property of the instruction: checked where the walk first reaches it
+    if (std::string e = encoding::field_error(in); !e.empty()) fail(e);
+    if (const char* e = encoding::register_error(in)) fail(e);
+    encoding_ok_[i] = true;
+  }
   bool go_on = true;
   switch (cls(in.code)) {
     case kAlu:
@@ -316,6 +319,8 @@ Result Verifier::run() {
   prune_point_.assign(n + 1, false);
   ptr_type_.assign(n + 1, RegType::NotInit);
   calls_callback_.assign(n + 1, false);
+  encoding_ok_.assign(n + 1, false);
+  cmp_hint_.assign(n + 1, 0xff);
   explored_at_.assign(n + 1, {});
   try {
     check_function_starts();
