@@ -274,6 +274,7 @@ class Verifier {
   void walk();
   bool step(State& st);  // false: this path ended
   void push_branch(const State& st, uint32_t insn);
+  void push_branch(State&& st, uint32_t insn);
   [[noreturn]] void fail(const std::string& msg);
   // Stops without a verdict: the program uses `what`, which this verifier
   // does not model yet (Result::unmodelled).

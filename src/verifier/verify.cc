@@ -49,10 +49,12 @@ uint32_t Verifier::subprog_of(uint32_t insn) const {
   return static_cast<uint32_t>(it - func_start_.begin()) - 1;
 }
 
-void Verifier::push_branch(const State& st, uint32_t insn) {
+void Verifier::push_branch(const State& st, uint32_t insn) { push_branch(State(st), insn); }
+
+void Verifier::push_branch(State&& st, uint32_t insn) {
   (void)insn;
   if (st.parent >= 0) ++explored_[static_cast<size_t>(st.parent)].branches;
-  pending_.push_back(st);
+  pending_.push_back(std::move(st));
   if (pending_.size() > 8192) fail("The sequence of " + std::to_string(pending_.size()) + " jumps is too complex.");
 }
 
