@@ -271,8 +271,8 @@ bool Verifier::step(State& st) {
       break;
     default: {  // kJmp, kJmp32
       const uint8_t o = op(in.code);
+      if (o != kExit) ++jmps_since_state_;  // calls too (do_check counts every jump class insn but exits)
       if (o == kJa) {
-        ++jmps_since_state_;
         st.insn = static_cast<uint32_t>(static_cast<int64_t>(i) + (cls(in.code) == kJmp32 ? in.imm : in.off) + 1);
       } else if (o == kCall) {
         check_call(st, in);  // with st.insn still at the call: callbacks return here
@@ -283,7 +283,6 @@ bool Verifier::step(State& st) {
       } else if (o == kJcond) {
         go_on = check_may_goto(st, in);
       } else {
-        ++jmps_since_state_;
         go_on = check_jump(st, in);
       }
       break;
