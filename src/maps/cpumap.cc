@@ -20,6 +20,8 @@
 //            as a whole)
 //   delete   a key past the end: EINVAL; else 0
 //   host lookup  the value (qsize, and the program's id or 0); ENOENT
+//   owner    the first program that uses the map or is stored in it fixes
+//            the others' type (bpf_prog_map_compatible, as devmap.cc)
 //   programs     only bpf_redirect_map (the verifier refuses lookups)
 #include <mutex>
 
@@ -58,6 +60,15 @@ class CpuMap final : public Map {
     RedirectEntry* e = at(u32_at(key));
     return e ? e->value : nullptr;
   }
+  // bpf_check_tail_call: a cpumap's users and entry programs are of one type.
+  bool claim_prog_type(uint32_t type) override { return owner_.claim(type); }
+  // The host lets go of the map: entries holding programs go (see devmap.cc).
+  void clear_progs() override {
+    for (uint32_t i = 0; i < def_.max_entries; ++i) {
+      RedirectEntry* e = at(i);
+      if (e && e->prog.prog) store(i, nullptr);
+    }
+  }
   Stats stats() const override {
     Stats s;
     s.elements = def_.max_entries;
@@ -86,7 +97,7 @@ class CpuMap final : public Map {
       ProgRef prog;
       if (static_cast<int32_t>(val[1]) > 0) {
         auto p = resolver_ ? resolver_(val[1]) : Expected<ProgRef>(Error{EBADF, "no program resolver"});
-        if (!p || p->type != kXdpProgType) return -ENOMEM;
+        if (!p || p->type != kXdpProgType || !owner_.claim(p->type)) return -ENOMEM;
         prog = *p;
       }
       e = new RedirectEntry;
@@ -119,6 +130,7 @@ class CpuMap final : public Map {
   }
 
   ProgResolver resolver_;
+  ProgOwner owner_;
   Area area_;
   std::mutex mu_;  // writers
 };

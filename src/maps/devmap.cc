@@ -29,6 +29,9 @@
 //            buckets (roundup_pow_of_two(max_entries), key & mask, newest
 //            first in a bucket), so the order is the kernel's.
 //   host lookup  the value (ifindex, and the program's id or 0); ENOENT.
+//   owner    the first program that uses a DEVMAP, or is stored in any
+//            devmap, fixes the type of the others (bpf_prog_map_compatible):
+//            an xdp and a tc program cannot share a DEVMAP.
 //   programs     lookup_elem returns the value (read-only) or NULL;
 //            bpf_redirect_map (src/vm/redirect_helpers.cc) redirects to a
 //            present key. Programs cannot update or delete (the verifier).
@@ -56,8 +59,8 @@ bool interface_exists(uint32_t ifindex) {
 
 // __dev_map_alloc_node: the entry for a value whose ifindex is not 0, or
 // nullptr with *err set (EINVAL: no such interface, or a bad program).
-RedirectEntry* make_entry(const MapDef& def, const ProgResolver& resolver, const void* value, uint32_t key,
-                          long* err) {
+RedirectEntry* make_entry(const MapDef& def, const ProgResolver& resolver, ProgOwner& owner, const void* value,
+                          uint32_t key, long* err) {
   uint32_t val[2] = {0, 0};
   std::memcpy(val, value, def.value_size);
   *err = -EINVAL;
@@ -66,7 +69,7 @@ RedirectEntry* make_entry(const MapDef& def, const ProgResolver& resolver, const
   if (static_cast<int32_t>(val[1]) > 0) {
     if (!resolver) return nullptr;
     auto p = resolver(val[1]);
-    if (!p || p->type != kXdpProgType) return nullptr;
+    if (!p || p->type != kXdpProgType || !owner.claim(p->type)) return nullptr;
     prog = *p;
   }
   auto* e = new RedirectEntry;
@@ -105,6 +108,21 @@ class DevMap final : public Map {
     RedirectEntry* e = at(u32_at(key));
     return e ? e->value : nullptr;
   }
+  // bpf_check_tail_call: a DEVMAP's users are of one program type.
+  bool claim_prog_type(uint32_t type) override { return owner_.claim(type); }
+  // The host lets go of the map: entries holding programs go (a program
+  // holds the maps it uses, so an entry program of this map's own object
+  // would keep both alive).
+  void clear_progs() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (uint32_t i = 0; i < def_.max_entries; ++i) {
+      RedirectEntry* e = slots()[i].load(std::memory_order_acquire);
+      if (!e || !e->prog.prog) continue;
+      slots()[i].store(nullptr, std::memory_order_release);
+      retire_redirect_entry(e);
+      items_.fetch_sub(1, std::memory_order_relaxed);
+    }
+  }
   Stats stats() const override {
     Stats s;
     s.elements = items_.load(std::memory_order_relaxed);
@@ -127,7 +145,7 @@ class DevMap final : public Map {
       if (static_cast<int32_t>(val[1]) > 0) return -EINVAL;  // a program needs a device
     } else {
       long err;
-      e = make_entry(def_, resolver_, value, i, &err);
+      e = make_entry(def_, resolver_, owner_, value, i, &err);
       if (!e) return err;
     }
     std::lock_guard<std::mutex> lock(mu_);
@@ -157,6 +175,7 @@ class DevMap final : public Map {
   }
 
   ProgResolver resolver_;
+  ProgOwner owner_;
   Area area_;
   std::mutex mu_;  // writers
   std::atomic<uint64_t> items_{0};
@@ -189,10 +208,23 @@ class DevMapHash final : public Map {
     RedirectEntry* e = find(u32_at(key));
     return e ? e->value : nullptr;
   }
+  void clear_progs() override {  // as DevMap's
+    std::lock_guard<std::mutex> lock(mu_);
+    for (uint32_t b = 0; b < n_buckets_; ++b)
+      for (RedirectEntry* e = bucket(b).load(std::memory_order_acquire); e;) {
+        RedirectEntry* next = e->next.load(std::memory_order_acquire);
+        if (e->prog.prog) {
+          unlink(e);
+          retire_redirect_entry(e);
+          items_.fetch_sub(1, std::memory_order_relaxed);
+        }
+        e = next;
+      }
+  }
   Stats stats() const override {
     Stats s;
-    s.elements = items_;
-    s.memory_bytes = area_.size() + items_ * sizeof(RedirectEntry);
+    s.elements = items_.load(std::memory_order_relaxed);
+    s.memory_bytes = area_.size() + s.elements * sizeof(RedirectEntry);
     return s;
   }
 
@@ -206,16 +238,16 @@ class DevMapHash final : public Map {
     RedirectEntry* old = find(k);
     if (old && (flags & kNoExist)) return -EEXIST;
     long err;
-    RedirectEntry* e = make_entry(def_, resolver_, value, k, &err);
+    RedirectEntry* e = make_entry(def_, resolver_, owner_, value, k, &err);
     if (!e) return err;
     if (old) {
       unlink(old);
     } else {
-      if (items_ >= def_.max_entries) {
+      if (items_.load(std::memory_order_relaxed) >= def_.max_entries) {
         delete e;  // never published
         return -E2BIG;
       }
-      ++items_;
+      items_.fetch_add(1, std::memory_order_relaxed);
     }
     std::atomic<RedirectEntry*>& head = bucket(k & (n_buckets_ - 1));
     e->next.store(head.load(std::memory_order_relaxed), std::memory_order_relaxed);
@@ -227,7 +259,7 @@ class DevMapHash final : public Map {
     std::lock_guard<std::mutex> lock(mu_);
     RedirectEntry* old = find(u32_at(key));
     if (!old) return -ENOENT;
-    --items_;
+    items_.fetch_sub(1, std::memory_order_relaxed);
     unlink(old);
     retire_redirect_entry(old);
     return 0;
@@ -271,10 +303,11 @@ class DevMapHash final : public Map {
   }
 
   ProgResolver resolver_;
+  ProgOwner owner_;  // entry programs only: the kernel checks no program that uses a devmap_hash
   uint32_t n_buckets_;
   Area area_;
   std::mutex mu_;     // writers
-  uint64_t items_ = 0;  // under mu_
+  std::atomic<uint64_t> items_{0};  // written under mu_; stats() reads it racily
 };
 
 // dev_map_alloc / dev_map_init_map

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 
 #include "ringb/maps.h"
 #include "ringb/rcu.h"
@@ -34,6 +35,25 @@ inline void redirect_entry_after_tasks_trace(rcu::Head* h) {
 inline void retire_redirect_entry(RedirectEntry* e) {
   if (e) rcu::call(rcu::Domain::TasksTrace, e, redirect_entry_after_tasks_trace);
 }
+
+// bpf_prog_map_compatible for the maps whose entries hold programs: the
+// first program that uses the map (bpf_check_tail_call at load, for DEVMAP
+// and CPUMAP) or is stored in it as an entry program (any of them) fixes
+// the program type; others are refused. (The kernel also compares
+// xdp_has_frags, which ringb's programs do not carry.)
+class ProgOwner {
+ public:
+  bool claim(uint32_t type) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!owned_) owned_ = true, type_ = type;
+    return type == type_;
+  }
+
+ private:
+  std::mutex mu_;
+  bool owned_ = false;
+  uint32_t type_ = 0;
+};
 
 inline uint32_t u32_at(const void* p) {
   uint32_t v;

@@ -48,5 +48,23 @@ TEST(RedirectMaps, HostFillsProgramsRedirect) {
   EXPECT_EQ(run("redirects"), 0x4422);
 }
 
+// A devmap entry holding a program of the map's own object: unloading the
+// object drops the entry (clear_progs), so nothing is left behind (LSan
+// in the sanitized builds would name a cycle's leak).
+TEST(RedirectMaps, AnEntryProgramDoesNotKeepItsObjectAlive) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/redirect_host.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  uint32_t k1 = 1, k7 = 7, entry[2] = {1, (*lo)->program_id("on_entry")};
+  ASSERT_EQ((*lo)->map("dev_map")->host_update(&k1, 4, entry, 8, maps::kAny), 0);
+  ASSERT_EQ((*lo)->map("dev_hash")->host_update(&k7, 4, entry, 4, maps::kAny), 0);
+  uint32_t cpu0 = 0, queue[2] = {64, entry[1]};
+  ASSERT_EQ((*lo)->map("cpu_map")->host_update(&cpu0, 4, queue, 8, maps::kAny), 0);
+  const uint32_t dev_id = (*lo)->map_id("dev_map"), cpu_id = (*lo)->map_id("cpu_map");
+  lo->reset();
+  EXPECT_FALSE(rt.map_by_id(dev_id).ok()) << "the devmap outlived its object";
+  EXPECT_FALSE(rt.map_by_id(cpu_id).ok()) << "the cpumap outlived its object";
+}
+
 }  // namespace
 }  // namespace ringb

@@ -23,6 +23,15 @@ struct {
 	__type(value, __u32);
 } dev_map_ifindex SEC(".maps");
 
+/* a tc program's own: the first program to use a devmap fixes the type of
+ * every other (bpf_check_tail_call), so tc and xdp cannot share one */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct bpf_devmap_val);
+} tc_dev_map SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
 	__uint(max_entries, 8);
@@ -151,13 +160,14 @@ int lookups_miss(struct xdp_md *ctx)
 	return r;
 }
 
-/* a devmap's value reads as struct bpf_devmap_val (4 or 8 bytes), from tc too */
+/* a devmap's value reads as struct bpf_devmap_val (4 or 8 bytes), from tc
+ * too; a devmap_hash has no owner type, so xdp and tc share it */
 SEC("tc") __success
 int devmap_value_read(struct __sk_buff *skb)
 {
 	__u32 k = 1;
-	struct bpf_devmap_val *v = bpf_map_lookup_elem(&dev_map, &k);
-	__u32 *ifindex = bpf_map_lookup_elem(&dev_map_ifindex, &k);
+	struct bpf_devmap_val *v = bpf_map_lookup_elem(&tc_dev_map, &k);
+	__u32 *ifindex = bpf_map_lookup_elem(&dev_hash, &k);
 
 	if (!v || !ifindex)
 		return 0;
