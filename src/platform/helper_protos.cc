@@ -133,6 +133,9 @@ const Proto kProtos[] = {
     // devmap_hash, cpumap or xskmap.
     {23, "bpf_redirect", R::Integer, 0, {a(K::Anything), a(K::Anything)}, false, false},
     {51, "bpf_redirect_map", R::Integer, 0, {a(K::ConstMapPtr), a(K::Anything), a(K::Anything)}, false, false},
+    {152, "bpf_redirect_neigh", R::Integer, 0,
+     {a(K::Anything), a(K::Mem, kMaybeNull | kRdonly), a(K::ConstSizeOrZero), a(K::Anything)}, false, false},
+    {155, "bpf_redirect_peer", R::Integer, 0, {a(K::Anything), a(K::Anything)}, false, false},
     // Local storage (ringb/local_storage.h).
     {107, "bpf_sk_storage_get", R::MapValueOrNull, 0,
      {a(K::ConstMapPtr), a(K::BtfIdSockCommon), a(K::MapValue, kMaybeNull), a(K::Anything)}, false, false},

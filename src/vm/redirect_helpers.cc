@@ -1,10 +1,16 @@
-// redirect_helpers.cc — bpf_redirect (23) and bpf_redirect_map (51), with
+// redirect_helpers.cc — bpf_redirect (23), bpf_redirect_map (51),
+// bpf_redirect_neigh (152) and bpf_redirect_peer (155), with
 // net/core/filter.c's semantics for Linux 6.18 (xdp, tc, lwt_xmit).
 //
 //   bpf_redirect(ifindex, flags)
 //       xdp: flags other than 0 → XDP_ABORTED, else XDP_REDIRECT
 //       tc, lwt_xmit: flags other than BPF_F_INGRESS → TC_ACT_SHOT, else
 //       TC_ACT_REDIRECT
+//   bpf_redirect_neigh(ifindex, params, plen, flags)   tc
+//       flags, or a plen short of struct bpf_redir_neigh (20) but not 0 →
+//       TC_ACT_SHOT, else TC_ACT_REDIRECT
+//   bpf_redirect_peer(ifindex, flags)   tc
+//       flags → TC_ACT_SHOT, else TC_ACT_REDIRECT
 //   bpf_redirect_map(map, key, flags)   xdp (devmap, devmap_hash, cpumap, xskmap)
 //       flags beyond the fallback action (XDP_ABORTED..XDP_TX, the low two
 //       bits) and the map's own flags (BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS
@@ -40,6 +46,16 @@ uint64_t redirect(RunState& rs, uint64_t, uint64_t flags, uint64_t, uint64_t, ui
   return (flags & ~uint64_t{BPF_F_INGRESS}) ? kTcActShot : kTcActRedirect;
 }
 
+uint64_t redirect_neigh(RunState&, uint64_t, uint64_t, uint64_t plen, uint64_t flags, uint64_t) {
+  constexpr int32_t kRedirNeighSize = 20;  // sizeof(struct bpf_redir_neigh)
+  const int32_t len = static_cast<int32_t>(plen);
+  return ((len && len < kRedirNeighSize) || flags) ? kTcActShot : kTcActRedirect;
+}
+
+uint64_t redirect_peer(RunState&, uint64_t, uint64_t flags, uint64_t, uint64_t, uint64_t) {
+  return flags ? kTcActShot : kTcActRedirect;
+}
+
 // __bpf_xdp_redirect_map: the map's lookup of the low 32 bits of the key.
 uint64_t redirect_map(RunState&, uint64_t map, uint64_t key, uint64_t flags, uint64_t, uint64_t) {
   auto* m = reinterpret_cast<maps::Map*>(map);
@@ -56,6 +72,8 @@ uint64_t redirect_map(RunState&, uint64_t map, uint64_t key, uint64_t flags, uin
 void add_redirect_helpers(Functions& f) {
   f.add_helper(23, ringb::helper_name(23), redirect);
   f.add_helper(51, ringb::helper_name(51), redirect_map);
+  f.add_helper(152, ringb::helper_name(152), redirect_neigh);
+  f.add_helper(155, ringb::helper_name(155), redirect_peer);
 }
 
 }  // namespace ringb::vm

@@ -88,6 +88,26 @@ int tc_redirect_bad_flags(struct __sk_buff *skb)
 	return bpf_redirect(1, 2) | bpf_redirect(1, BPF_F_BROADCAST) << 4 | bpf_redirect(1, 1ULL << 63) << 8;
 }
 
+/* bpf_redirect_peer: flags 0 only */
+SEC("tc") __retval(0x27)
+int tc_redirect_peer(struct __sk_buff *skb)
+{
+	return bpf_redirect_peer(1, 0) | bpf_redirect_peer(1, BPF_F_INGRESS) << 4;
+}
+
+/* bpf_redirect_neigh: no parameters, or a whole struct bpf_redir_neigh (20
+ * bytes; more is fine), and flags 0 */
+SEC("tc") __retval(0x72277)
+int tc_redirect_neigh(struct __sk_buff *skb)
+{
+	struct bpf_redir_neigh nh = { .nh_family = 2, .ipv4_nh = 0x0100007f };
+	char big[24] = {};
+
+	return bpf_redirect_neigh(1, 0, 0, 0) | bpf_redirect_neigh(1, &nh, sizeof(nh), 0) << 4 |
+	       bpf_redirect_neigh(1, &nh, 12, 0) << 8 | bpf_redirect_neigh(1, (void *)big, sizeof(big), 1) << 12 |
+	       bpf_redirect_neigh(1, (void *)big, sizeof(big), 0) << 16;
+}
+
 /* a miss returns the flags' action, each of ABORTED..TX */
 SEC("xdp") __retval(0x3210)
 int devmap_miss_actions(struct xdp_md *ctx)
