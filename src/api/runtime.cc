@@ -33,7 +33,10 @@ Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) 
     if (!m) continue;  // not created: the plan creates every map a loaded program uses
     if (!m->claim_prog_type(static_cast<uint32_t>(p.type)))
       return Error{EINVAL, "program '" + p.name + "' (" + prog_type_name(p.type) + ") uses " +
-                               map_type_name(m->def().type) + " '" + m->def().name +
+                               (m->def().type == static_cast<uint32_t>(MapType::ProgArray)
+                                    ? std::string("prog array")
+                                    : map_type_name(m->def().type)) +
+                               " '" + m->def().name +
                                "', which holds or serves programs of another type"};
   }
   return {};

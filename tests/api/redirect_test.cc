@@ -48,6 +48,19 @@ TEST(RedirectMaps, HostFillsProgramsRedirect) {
   EXPECT_EQ(run("redirects"), 0x4422);
 }
 
+// The kernel's bpf_check_tail_call: a devmap's users are of one type.
+TEST(RedirectMaps, XdpAndTcCannotShareADevmap) {
+  Runtime rt;
+  Runtime::LoadOptions o;
+  o.programs = {"redirects", "tc_uses_dev_map"};
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/redirect_host.bpf.o", o);
+  ASSERT_FALSE(lo.ok());
+  EXPECT_NE(lo.error().message.find("program 'tc_uses_dev_map' (sched_cls) uses devmap 'dev_map'"), std::string::npos)
+      << lo.error().message;
+  o.programs = {"tc_uses_dev_map"};
+  EXPECT_TRUE(rt.load(std::string(RINGB_API_BPF_DIR) + "/redirect_host.bpf.o", o).ok());
+}
+
 // A devmap entry holding a program of the map's own object: unloading the
 // object drops the entry (clear_progs), so nothing is left behind (LSan
 // in the sanitized builds would name a cycle's leak).

@@ -46,6 +46,15 @@ int devmap_read(struct xdp_md *ctx)
 	return v->ifindex << 16 | v->bpf_prog.id;
 }
 
+/* a tc program may not share an xdp program's devmap (loaded only when named) */
+SEC("?tc")
+int tc_uses_dev_map(struct __sk_buff *skb)
+{
+	__u32 k = 1;
+
+	return bpf_map_lookup_elem(&dev_map, &k) ? 1 : 0;
+}
+
 /* a program for devmap entries (BPF_XDP_DEVMAP) */
 SEC("xdp/devmap")
 int on_entry(struct xdp_md *ctx)
