@@ -71,7 +71,7 @@ class CpuMap final : public Map {
   }
   Stats stats() const override {
     Stats s;
-    s.elements = def_.max_entries;
+    for (uint32_t i = 0; i < def_.max_entries; ++i) s.elements += at(i) != nullptr;  // cpus with a queue
     s.memory_bytes = area_.size();
     return s;
   }

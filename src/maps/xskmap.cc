@@ -27,7 +27,7 @@ class XskMap final : public Map {
   void* lookup_elem(const void*) override { return nullptr; }
   Stats stats() const override {
     Stats s;
-    s.elements = def_.max_entries;
+    s.elements = 0;  // never a socket
     s.memory_bytes = uint64_t{def_.max_entries} * sizeof(void*);
     return s;
   }
