@@ -1,9 +1,13 @@
-// verify.cc — `ringb verify OBJ [--prog NAME] [--json] [--log-level N]`:
-// each program (or NAME) through ringb's verifier: verdict, the message in
-// the kernel's words and its instruction, veristat-like statistics, and
-// with --log-level the verifier log in the kernel's format.
+// verify.cc — `ringb verify OBJ [--prog NAME] [--json] [--log-level N]
+// [--repeat N]`: each program (or NAME) through ringb's verifier: verdict,
+// the message in the kernel's words and its instruction, veristat-like
+// statistics, and with --log-level the verifier log in the kernel's format.
+// --repeat verifies each program N times and reports the median time (for
+// profiling and timing one program).
+#include <algorithm>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "ringb/kernel_btf.h"
 #include "commands.h"
@@ -29,6 +33,7 @@ std::string json_escape(const std::string& s) {
 int run_verify(int argc, char** argv) {
   std::string path, prog;
   bool json = false;
+  int repeat = 1;
   verifier::Options opts;
   std::string kernel_btf;  // empty: the running kernel's, when it has one
   for (int i = 0; i < argc; ++i) {
@@ -38,11 +43,13 @@ int run_verify(int argc, char** argv) {
     else if (a == "--kernel-btf" && i + 1 < argc) kernel_btf = argv[++i];
     else if (a == "--insn-limit" && i + 1 < argc) opts.insn_limit = static_cast<uint32_t>(std::atol(argv[++i]));
     else if (a == "--log-level" && i + 1 < argc) opts.log_level = std::atoi(argv[++i]);
+    else if (a == "--repeat" && i + 1 < argc) repeat = std::clamp(std::atoi(argv[++i]), 1, 1000000);
     else if (path.empty() && a[0] != '-') path = a;
     else return std::fprintf(stderr, "ringb verify: unknown argument '%s'\n", a.c_str()), 2;
   }
   if (path.empty()) {
-    std::fprintf(stderr, "usage: ringb verify OBJ [--prog NAME] [--json] [--log-level N] [--kernel-btf FILE]\n");
+    std::fprintf(stderr, "usage: ringb verify OBJ [--prog NAME] [--json] [--log-level N] [--kernel-btf FILE] "
+                         "[--insn-limit N] [--repeat N]\n");
     return 2;
   }
   auto kbtf = kernel_btf::load_default(kernel_btf);
@@ -55,7 +62,13 @@ int run_verify(int argc, char** argv) {
   for (size_t i = 0; i < obj->programs.size(); ++i) {
     const Program& p = obj->programs[i];
     if (!prog.empty() && p.name != prog) continue;
-    const verifier::Result r = verifier::verify(*obj, i, opts);
+    verifier::Result r = verifier::verify(*obj, i, opts);
+    if (repeat > 1) {
+      std::vector<double> secs{r.stats.seconds};
+      for (int k = 1; k < repeat; ++k) secs.push_back(verifier::verify(*obj, i, opts).stats.seconds);
+      std::nth_element(secs.begin(), secs.begin() + secs.size() / 2, secs.end());
+      r.stats.seconds = secs[secs.size() / 2];
+    }
     rejected += !r.ok;
     if (json) {
       std::printf("%s\n  {\"program\": \"%s\", \"verdict\": \"%s\", \"message\": \"%s\", \"insn\": %lld, "

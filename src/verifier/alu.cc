@@ -125,6 +125,31 @@ void Verifier::scalar_alu(Reg& d, Reg s, uint8_t o, bool is64, const Insn& in) {
     d.var_off = tnum_subreg(d.var_off);
     s.var_off = tnum_subreg(s.var_off);
   }
+  if (d.var_off.is_const() && src_known) {
+    // Two known values: the result is known, each range exactly it — what
+    // the ranges and tnums below come to (a loop counter's `+= 1`).
+    const uint64_t a = d.var_off.value, b = s.var_off.value;
+    uint64_t v = 0;
+    switch (o) {
+      case kAdd: v = a + b; break;
+      case kSub: v = a - b; break;
+      case kMul: v = a * b; break;
+      case kAnd: v = a & b; break;
+      case kOr: v = a | b; break;
+      case kXor: v = a ^ b; break;
+      case kLsh: v = a << b; break;
+      case kRsh: v = a >> b; break;
+      default:  // kArsh
+        v = is64 ? static_cast<uint64_t>(static_cast<int64_t>(a) >> b)
+                 : static_cast<uint32_t>(static_cast<int32_t>(static_cast<uint32_t>(a)) >> b);
+        break;
+    }
+    if (!is64) v = static_cast<uint32_t>(v);
+    d.var_off = Tnum::constant(v);
+    d.umin = d.umax = v, d.smin = d.smax = static_cast<int64_t>(v);
+    d.u32_min = d.u32_max = static_cast<uint32_t>(v), d.s32_min = d.s32_max = static_cast<int32_t>(static_cast<uint32_t>(v));
+    return;
+  }
   const Tnum dv = d.var_off, sv = s.var_off;
   switch (o) {
     case kAdd: add_ranges(d, s); d.var_off = tnum_add(dv, sv); break;

@@ -5,6 +5,8 @@
 // packet ranges from comparisons with data_end.
 #include <climits>
 
+#include <utility>
+
 #include "state.h"
 
 namespace ringb::verifier {
@@ -323,7 +325,7 @@ bool Verifier::check_jump(State& st, const Insn& in) {
     if (this_ok) sync(st, dst, src);
   }
   if (!other_ok || !this_ok) mark_operands();
-  if (other_ok) push_branch(other, target);
+  if (other_ok) push_branch(std::move(other), target);
   if (!this_ok) {
     path_done(st);
     return false;

@@ -41,6 +41,13 @@ bool any_stack(const PreciseSet& bt) {
   return false;
 }
 
+// bt names registers of frame f and nothing else.
+bool only_regs_of(const PreciseSet& bt, int f) {
+  for (int g = 0; g < kMaxCallFrames; ++g)
+    if (bt.stack[g] || (g != f && bt.regs[g])) return false;
+  return true;
+}
+
 HistEntry now_entry(const State& st) {
   HistEntry e;
   e.insn = st.insn;
@@ -109,26 +116,43 @@ void Verifier::mark_all_precise(const State& cur) {
 
 // `now`: the instruction being checked (skip_now: its own effect is not
 // walked back: the use is before it) or the one a pruned state stands at.
+//
+// A loop's counter is decided on at every turn, and each walk for it would
+// go back over the same history to the same checkpoint: a walk that
+// reaches a point where an earlier walk started (HistEntry::walked),
+// needing no more registers than it did, stops there.
 void Verifier::mark_chain(const State& cur, PreciseSet bt, const HistEntry& now, bool skip_now) {
   const HistEntry* later = &now;
   size_t end = cur.hist.size();
   if (skip_now && end && cur.hist[end - 1].insn == now.insn) later = &cur.hist[--end];
-  if (!backtrack_hist(cur.hist, end, later, bt)) return mark_all_precise(cur);
+  const HistEntry* start = end < cur.hist.size() ? &cur.hist[end] : nullptr;
+  const bool regs_only = start && only_regs_of(bt, start->frame);
+  const uint16_t start_regs = start ? bt.regs[start->frame] : 0;
+  const int walked = backtrack_hist(cur.hist, end, later, bt);
+  if (!walked) return mark_all_precise(cur);
+  if (regs_only) start->walked = static_cast<uint16_t>(start->walked | start_regs);
+  if (walked == 2) return;
   for (int32_t p = cur.parent; p >= 0 && !bt.empty(); p = explored_[static_cast<size_t>(p)].parent) {
     State& s = explored_[static_cast<size_t>(p)].state;
     if (!mark_in(s, bt)) return mark_all_precise(cur);
     if (bt.empty()) return;
-    if (!backtrack_hist(s.hist, s.hist.size(), later, bt)) return mark_all_precise(cur);
+    const int walked_here = backtrack_hist(s.hist, s.hist.size(), later, bt);
+    if (!walked_here) return mark_all_precise(cur);
+    if (walked_here == 2) return;
   }
 }
 
-bool Verifier::backtrack_hist(const std::vector<HistEntry>& h, size_t end, const HistEntry*& later, PreciseSet& bt) {
+int Verifier::backtrack_hist(const std::vector<HistEntry>& h, size_t end, const HistEntry*& later, PreciseSet& bt) {
   for (size_t k = end; k-- > 0;) {
-    if (!backtrack_insn(h[k], later, bt)) return false;
+    if (k + 1 < h.size()) {
+      const HistEntry& next = h[k + 1];
+      if (next.walked && !(bt.regs[next.frame] & ~next.walked) && only_regs_of(bt, next.frame)) return 2;
+    }
+    if (!backtrack_insn(h[k], later, bt)) return 0;
     later = &h[k];
-    if (bt.empty()) return true;
+    if (bt.empty()) return 1;
   }
-  return true;
+  return 1;
 }
 
 // Marks what bt needs in a checkpoint; what it has exactly already (a

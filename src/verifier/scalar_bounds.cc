@@ -111,6 +111,19 @@ void bound_offset(Reg& r) {
 void Verifier::update_bounds(Reg& r) { update_from_tnum(r); }
 
 void Verifier::bounds_sync(Reg& r) {
+  if (r.var_off.is_const()) {
+    // A known value every range allows: each range becomes that value, as
+    // the steps below would make it (most of a loop counter's updates).
+    const uint64_t v = r.var_off.value;
+    const auto v32 = static_cast<uint32_t>(v);
+    if (r.umin <= v && v <= r.umax && r.smin <= static_cast<int64_t>(v) && static_cast<int64_t>(v) <= r.smax &&
+        r.u32_min <= v32 && v32 <= r.u32_max && r.s32_min <= static_cast<int32_t>(v32) &&
+        static_cast<int32_t>(v32) <= r.s32_max) {
+      r.umin = r.umax = v, r.smin = r.smax = static_cast<int64_t>(v);
+      r.u32_min = r.u32_max = v32, r.s32_min = r.s32_max = static_cast<int32_t>(v32);
+      return;
+    }
+  }
   update_from_tnum(r);
   deduce32(r);
   deduce64(r);

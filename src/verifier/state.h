@@ -179,6 +179,11 @@ struct HistEntry {
   uint8_t flags = 0;
   uint8_t st_frame = 0, spi = 0;
   uint32_t linked = 0;  // conditional jumps: index + 1 into Verifier::linked_
+  // Registers of `frame` that walks back for precision started with just
+  // before this instruction (a use at it): everything further back they
+  // need is marked, so a later walk reaching here with no more stops
+  // (precision.cc). Mutable: walks read the state as const.
+  mutable uint16_t walked = 0;
 };
 
 // What a reference-state entry stands for (the kernel's ref_state_type):
@@ -270,6 +275,7 @@ class Verifier {
   void walk();
   bool step(State& st);  // false: this path ended
   void push_branch(const State& st, uint32_t insn);
+  void push_branch(State&& st, uint32_t insn);
   [[noreturn]] void fail(const std::string& msg);
   // Stops without a verdict: the program uses `what`, which this verifier
   // does not model yet (Result::unmodelled).
@@ -406,7 +412,9 @@ class Verifier {
   void propagate_precision(const State& old, const State& cur);  // after cur was pruned by old
   void mark_all_precise(const State& cur);
   void mark_chain(const State& cur, PreciseSet bt, const HistEntry& now, bool skip_now);
-  bool backtrack_hist(const std::vector<HistEntry>& h, size_t end, const HistEntry*& later, PreciseSet& bt);
+  // 0: cannot follow, 1: walked to the start of h, 2: reached a point an
+  // earlier walk started from with no fewer registers (HistEntry::walked)
+  int backtrack_hist(const std::vector<HistEntry>& h, size_t end, const HistEntry*& later, PreciseSet& bt);
   bool backtrack_insn(const HistEntry& e, const HistEntry* later, PreciseSet& bt) const;
   static bool mark_in(State& s, PreciseSet& bt);
   void note_stack_access(State& st, const Frame& f, int64_t off);
@@ -436,7 +444,8 @@ class Verifier {
   std::vector<bool> second_half_;                 // ld_imm64's second slots
   std::vector<std::vector<uint32_t>> succ_, pred_;  // within functions (calls: the next insn)
   std::vector<Locs> live_, precise_;
-  std::vector<bool> seen_;
+  std::vector<bool> encoding_ok_;  // per insn: its fields and registers passed the encoding checks
+  mutable std::vector<uint8_t> cmp_hint_;  // per insn: the register states_equal last failed on (states.cc)
   std::vector<uint32_t> func_start_;  // sorted starts of funcs
   std::vector<uint32_t> stack_depth_;  // per function
   std::vector<std::vector<uint32_t>> callees_;  // call graph, per function

@@ -49,10 +49,12 @@ uint32_t Verifier::subprog_of(uint32_t insn) const {
   return static_cast<uint32_t>(it - func_start_.begin()) - 1;
 }
 
-void Verifier::push_branch(const State& st, uint32_t insn) {
+void Verifier::push_branch(const State& st, uint32_t insn) { push_branch(State(st), insn); }
+
+void Verifier::push_branch(State&& st, uint32_t insn) {
   (void)insn;
   if (st.parent >= 0) ++explored_[static_cast<size_t>(st.parent)].branches;
-  pending_.push_back(st);
+  pending_.push_back(std::move(st));
   if (pending_.size() > 8192) fail("The sequence of " + std::to_string(pending_.size()) + " jumps is too complex.");
 }
 
@@ -222,8 +224,11 @@ bool Verifier::step(State& st) {
   ++insns_since_state_;
   const Insn& in = insns_[i];
   if (opts_.log_level > 0) log_insn(st, i);
-  if (std::string e = encoding::field_error(in); !e.empty()) fail(e);
-  if (const char* e = encoding::register_error(in)) fail(e);
+  if (!encoding_ok_[i]) {  // a property of the instruction: checked where the walk first reaches it
+    if (std::string e = encoding::field_error(in); !e.empty()) fail(e);
+    if (const char* e = encoding::register_error(in)) fail(e);
+    encoding_ok_[i] = true;
+  }
   bool go_on = true;
   switch (cls(in.code)) {
     case kAlu:
@@ -316,6 +321,8 @@ Result Verifier::run() {
   prune_point_.assign(n + 1, false);
   ptr_type_.assign(n + 1, RegType::NotInit);
   calls_callback_.assign(n + 1, false);
+  encoding_ok_.assign(n + 1, false);
+  cmp_hint_.assign(n + 1, 0xff);
   explored_at_.assign(n + 1, {});
   try {
     check_function_starts();
