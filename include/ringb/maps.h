@@ -210,7 +210,8 @@ class Map {
   // `prog_type` differs from it (bpf_prog_map_compatible()). Other maps: true.
   virtual bool claim_prog_type(uint32_t prog_type);
   // Host: empties every slot, as the kernel does when the last user-space
-  // reference to a prog array goes (which breaks program ↔ map cycles).
+  // reference to a prog array goes (which breaks program ↔ map cycles);
+  // devmaps and cpumaps drop the entries that hold programs.
   virtual void clear_progs();
 
   // ---- maps of maps (ARRAY_OF_MAPS, HASH_OF_MAPS) --------------------------

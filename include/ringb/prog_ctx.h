@@ -33,7 +33,7 @@ Access check(ProgType type, int64_t off, int size, bool write, uint32_t attach =
 // PTR_TO_SOCK_COMMON (bpf_sock_is_valid_access,
 // bpf_sock_common_is_valid_access), struct bpf_tcp_sock through a
 // PTR_TO_TCP_SOCK (bpf_tcp_sock_is_valid_access). Reads only.
-enum class SockKind : uint8_t { SockCommon, Sock, TcpSock };
+enum class SockKind : uint8_t { SockCommon, Sock, TcpSock, XdpSock };
 bool sock_access(SockKind kind, int64_t off, int size);
 
 // The range a program's r0 must be in at exit (check_return_code), or

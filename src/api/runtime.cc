@@ -32,8 +32,12 @@ Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) 
     maps::Map* m = maps[static_cast<size_t>(in.imm)];
     if (!m) continue;  // not created: the plan creates every map a loaded program uses
     if (!m->claim_prog_type(static_cast<uint32_t>(p.type)))
-      return Error{EINVAL, "program '" + p.name + "' (" + prog_type_name(p.type) + ") uses prog array '" +
-                               m->def().name + "', which holds programs of another type"};
+      return Error{EINVAL, "program '" + p.name + "' (" + prog_type_name(p.type) + ") uses " +
+                               (m->def().type == static_cast<uint32_t>(MapType::ProgArray)
+                                    ? std::string("prog array")
+                                    : map_type_name(m->def().type)) +
+                               " '" + m->def().name +
+                               "', which holds or serves programs of another type"};
   }
   return {};
 }
@@ -212,11 +216,19 @@ Expected<HostMap> Runtime::map_by_id(uint32_t id) const {
   return HostMap{h->id, api::shared_map(h)};
 }
 
+namespace {
+// Maps whose entries hold programs: a prog array's slots, devmap and cpumap
+// entry programs (program ↔ map cycles the unload breaks).
+bool holds_programs(uint32_t type) {
+  return type == static_cast<uint32_t>(MapType::ProgArray) || type == 14 || type == 16 || type == 25;
+}
+}  // namespace
+
 LoadedObject::~LoadedObject() {
   bool held = false;
   if (maps_)
     for (const auto& h : maps_->maps)
-      if (h && h->map->def().type == static_cast<uint32_t>(MapType::ProgArray)) {
+      if (h && holds_programs(h->map->def().type)) {
         h->map->clear_progs();
         held = true;
       }

@@ -28,5 +28,8 @@ MapResult create_lpm_trie_map(const MapDef& def, const Options& options);       
 MapResult create_local_storage_map(const MapDef& def, const Options& options);  // local_storage_map.cc
 MapResult create_sock_map(const MapDef& def, const Options& options);           // sock_map.cc (SOCKMAP, SOCKHASH)
 MapResult create_ringbuf_map(const MapDef& def, const Options& options);      // ringbuf_map.cc (also USER_RINGBUF)
+MapResult create_dev_map(const MapDef& def, const Options& options);          // devmap.cc (DEVMAP, DEVMAP_HASH)
+MapResult create_cpu_map(const MapDef& def, const Options& options);          // cpumap.cc
+MapResult create_xsk_map(const MapDef& def, const Options& options);          // xskmap.cc
 
 }  // namespace ringb::maps::detail

@@ -129,6 +129,13 @@ const Proto kProtos[] = {
     {71, "bpf_msg_redirect_hash", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, false},
     {53, "bpf_sock_map_update", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, true},
     {70, "bpf_sock_hash_update", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false, true},
+    // XDP and tc redirects (net/core/filter.c): by ifindex, or through a devmap,
+    // devmap_hash, cpumap or xskmap.
+    {23, "bpf_redirect", R::Integer, 0, {a(K::Anything), a(K::Anything)}, false, false},
+    {51, "bpf_redirect_map", R::Integer, 0, {a(K::ConstMapPtr), a(K::Anything), a(K::Anything)}, false, false},
+    {152, "bpf_redirect_neigh", R::Integer, 0,
+     {a(K::Anything), a(K::Mem, kMaybeNull | kRdonly), a(K::ConstSizeOrZero), a(K::Anything)}, false, false},
+    {155, "bpf_redirect_peer", R::Integer, 0, {a(K::Anything), a(K::Anything)}, false, false},
     // Local storage (ringb/local_storage.h).
     {107, "bpf_sk_storage_get", R::MapValueOrNull, 0,
      {a(K::ConstMapPtr), a(K::BtfIdSockCommon), a(K::MapValue, kMaybeNull), a(K::Anything)}, false, false},

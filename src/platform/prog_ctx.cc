@@ -184,6 +184,7 @@ bool sock_access(SockKind kind, int64_t off, int size) {
       if (off < 0 || off >= 112 || off % size != 0) return false;
       if (off == 80 || off == 88) return size == 8;
       return size == 4;
+    case SockKind::XdpSock: return off == 0 && size == 4;  // struct bpf_xdp_sock: queue_id
   }
   return false;
 }

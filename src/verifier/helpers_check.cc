@@ -44,6 +44,12 @@ bool map_func_ok(uint32_t type, int func) {
     return false;
   if (func == 52 || func == 53 || func == 60) return type == kSockMap;
   if (func == 70 || func == 71 || func == 72) return type == kSockHash;
+  // The XDP redirect maps (check_map_func_compatibility): devmaps and
+  // xskmaps take bpf_redirect_map and lookups, a cpumap only the redirect.
+  constexpr uint32_t kDevMap = 14, kCpuMap = 16, kXskMap = 17, kDevMapHash = 25;
+  if (type == kDevMap || type == kDevMapHash || type == kXskMap) return func == 51 || func == 1;
+  if (type == kCpuMap) return func == 51;
+  if (func == 51) return false;  // bpf_redirect_map: only those
   // Local storage: each type with its own get/delete helpers only.
   constexpr uint32_t kSkStorage = 24, kTaskStorage = 29, kCgrpStorage = 32;
   if (type == kSkStorage || func == 107 || func == 108) return type == kSkStorage && (func == 107 || func == 108);
@@ -112,10 +118,11 @@ bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
     // a per-cpu kptr read under RCU (or a trusted one), not an owned object
     case ArgKind::PercpuBtfId: return r.type == RegType::BtfId && (r.flags & kPercpu) && !(r.flags & kAlloc);
     case ArgKind::SockCommon:
-      return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock;
+      return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock ||
+             r.type == RegType::XdpSock;
     case ArgKind::BtfIdSockCommon:
       return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock ||
-             (r.type == RegType::BtfId && !(r.flags & kUntrusted));
+             r.type == RegType::XdpSock || (r.type == RegType::BtfId && !(r.flags & kUntrusted));
     case ArgKind::MapKey: case ArgKind::MapValue: case ArgKind::Mem:
       return r.type == RegType::Stack || r.type == RegType::Packet || r.type == RegType::PacketMeta ||
              r.type == RegType::MapKey || r.type == RegType::MapValue || r.type == RegType::Mem ||
@@ -414,6 +421,10 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     const MapDef& m = map(f.regs[map_arg].aux);
     if (p->id == 12 && m.type != static_cast<uint32_t>(MapType::ProgArray))
       fail("expected prog array map for tail call");
+    // record_func_map: a map read-only to programs (BPF_F_RDONLY_PROG, which
+    // devmaps get at creation) takes no update, delete, push or pop
+    const bool rdonly_prog = (m.map_flags & (1u << 7)) || m.type == 14 || m.type == 25;
+    if (rdonly_prog && (p->id == 2 || p->id == 3 || p->id == 87 || p->id == 88)) fail("write into map forbidden");
     if (is_sock_map(m.type) && (p->id == 2 || p->id == 3) && !may_update_sockmap(prog_.type, prog_.section, p->id))
       fail("cannot update sockmap in this context");
     if (!map_func_ok(m.type, p->id))
@@ -551,12 +562,15 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       v.id = ++id_gen_;
       v.flags = kMaybeNull;
       constexpr uint32_t kSockMap = 15, kSockHash = 18;  // BPF_MAP_TYPE_SOCKMAP, _SOCKHASH
+      constexpr uint32_t kXskMap = 17;                   // BPF_MAP_TYPE_XSKMAP
       if (m.type == kSockMap || m.type == kSockHash) {
         // A socket with a reference the program must release.
         v.type = RegType::Sock;
         v.aux = kSockFromMap;
         v.ref_obj_id = acquire_ref(st);
         v.id = v.ref_obj_id;
+      } else if (m.type == kXskMap) {
+        v.type = RegType::XdpSock;  // mark_ptr_or_null_reg: PTR_TO_XDP_SOCK once not NULL
       } else if ((m.type == static_cast<uint32_t>(MapType::ArrayOfMaps) || m.type == static_cast<uint32_t>(MapType::HashOfMaps)) &&
           m.inner_map) {
         maps_.push_back(m.inner_map.get());

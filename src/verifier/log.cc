@@ -41,6 +41,7 @@ const char* Verifier::type_str(const Reg& r) {
     case RegType::Sock: return null ? (r.aux == kSockFromMap ? "map_value_or_null" : "sock_or_null") : "sock";
     case RegType::TcpSock: return null ? "tcp_sock_or_null" : "tcp_sock";
     case RegType::FlowKeys: return "flow_keys";
+    case RegType::XdpSock: return null ? "map_value_or_null" : "xdp_sock";  // the kernel names it so before the NULL check
     case RegType::IrqFlag: return "irq_flag";
   }
   return "?";

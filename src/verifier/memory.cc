@@ -44,7 +44,9 @@ void Verifier::check_map_value_access(const State& st, int regno, const Reg& r, 
   const MapDef& m = map(r.aux);
   const int64_t vs = m.value_size;
   // check_map_access_type, before the bounds: what the map lets programs do
-  if (write && (m.read_only || (m.map_flags & kRdonlyProg)))  // .rodata, or BPF_F_RDONLY_PROG
+  // devmaps: the kernel adds BPF_F_RDONLY_PROG at creation (dev_map_init_map)
+  const bool devmap = m.type == 14 || m.type == 25;
+  if (write && (m.read_only || (m.map_flags & kRdonlyProg) || devmap))  // .rodata, or BPF_F_RDONLY_PROG
     fail("write into map forbidden, value_size=" + std::to_string(vs) + " off=" + std::to_string(off) + " size=" +
          std::to_string(size));
   if (!write && (m.map_flags & kWronlyProg))
@@ -300,7 +302,8 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
     }
     case RegType::SockCommon:
     case RegType::Sock:
-    case RegType::TcpSock: {
+    case RegType::TcpSock:
+    case RegType::XdpSock: {
       // check_sock_access; a maybe-NULL socket is no socket (the default below).
       if (r.flags & kMaybeNull) fail(R(regno) + " invalid mem access '" + type_str(r) + "'");
       if (write) fail(R(regno) + " cannot write into " + type_str(r));
@@ -308,6 +311,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
         fail(R(regno) + " min value is negative, either use unsigned index or do a if (index >=0) check.");
       const prog_ctx::SockKind k = r.type == RegType::Sock      ? prog_ctx::SockKind::Sock
                                    : r.type == RegType::TcpSock ? prog_ctx::SockKind::TcpSock
+                                   : r.type == RegType::XdpSock ? prog_ctx::SockKind::XdpSock
                                                                 : prog_ctx::SockKind::SockCommon;
       if (!prog_ctx::sock_access(k, off, size))
         fail(R(regno) + " invalid " + type_str(r) + " access off=" + std::to_string(off) + " size=" + std::to_string(size));

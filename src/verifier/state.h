@@ -55,6 +55,7 @@ enum class RegType : uint8_t {
   // A saved irq flag's stack slot (the kernel's STACK_IRQ_FLAG):
   // ref_obj_id the flag's kRefIrq entry.
   IrqFlag,
+  XdpSock,      // PTR_TO_XDP_SOCK (an xskmap lookup's result: struct bpf_xdp_sock)
 };
 
 // enum bpf_dynptr_type.

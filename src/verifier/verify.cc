@@ -197,7 +197,7 @@ void Verifier::check_scalar_returns() {
 void Verifier::save_ptr_type(uint32_t insn, RegType t, bool load) {
   auto rewritten = [](RegType r) {
     return r == RegType::Ctx || r == RegType::Sock || r == RegType::SockCommon || r == RegType::TcpSock ||
-           r == RegType::BtfId;
+           r == RegType::XdpSock || r == RegType::BtfId;
   };
   RegType& prev = ptr_type_[insn];
   if (prev == RegType::NotInit) {

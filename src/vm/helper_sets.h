@@ -20,6 +20,7 @@ void add_storage_helpers(Functions& f); // storage_helpers.cc: sk/task/cgroup lo
 void add_sock_helpers(Functions& f);    // sock_helpers.cc: socket lookups over the host's table, cookies
 void add_sockmap_helpers(Functions& f); // sockmap_helpers.cc: sockmap/sockhash redirects and sock_ops updates
 void add_msg_helpers(Functions& f);     // msg_helpers.cc: sk_msg apply/cork bytes, pull/push/pop data
+void add_redirect_helpers(Functions& f); // redirect_helpers.cc: bpf_redirect, bpf_redirect_map (xdp/tc)
 void add_sock_ops_helpers(Functions& f); // sock_ops_helpers.cc: cb_flags_set, set/getsockopt
 
 }  // namespace ringb::vm

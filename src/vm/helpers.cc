@@ -232,6 +232,7 @@ Functions Functions::builtin() {
   add_string_helpers(f);
   add_sock_helpers(f);
   add_sockmap_helpers(f);
+  add_redirect_helpers(f);
   add_msg_helpers(f);
   add_sock_ops_helpers(f);
   add_task_helpers(f);

@@ -53,9 +53,9 @@ TEST(PerProgram, AProgramLoadsWithoutTheOthersNeeds) {
 }
 
 TEST(PerProgram, AMapTheProgramUsesIsCreatedAndNamedByTypeWhenItCannotBe) {
-  auto lo = load_only(kObject, {"uses_devmap"});
+  auto lo = load_only(kObject, {"uses_reuseport"});
   ASSERT_FALSE(lo.ok());
-  EXPECT_NE(lo.error().message.find("map 'dev': map type devmap is not supported yet"), std::string::npos)
+  EXPECT_NE(lo.error().message.find("map 'reuse': map type reuseport_sockarray is not supported yet"), std::string::npos)
       << lo.error().message;
 }
 

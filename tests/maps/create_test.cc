@@ -30,11 +30,11 @@ TEST_P(CreateChecks, GiveTheKernelsErrno) {
 INSTANTIATE_TEST_SUITE_P(Table, CreateChecks, ::testing::ValuesIn(create_cases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
-// Every map type of Linux 6.18 ringb does not build (devmap,
-// cgroup storage, arena, ...) is refused with EINVAL naming it, whatever its
+// Every map type of Linux 6.18 ringb does not build (cgroup storage,
+// arena, ...) is refused with EINVAL naming it, whatever its
 // definition, and never half made.
 TEST(Create, UnsupportedTypesSayWhich) {
-  const std::set<uint32_t> supported = {1, 2, 3, 5, 6, 9, 10, 11, 12, 13, 15, 18, 22, 23, 24, 27, 29, 30, 31, 32};
+  const std::set<uint32_t> supported = {1, 2, 3, 5, 6, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 22, 23, 24, 25, 27, 29, 30, 31, 32};
   for (uint32_t type = 1; type <= 33; ++type) {
     if (supported.count(type)) continue;
     auto m = Map::create(def_of(static_cast<MapType>(type), 4, 8, 16));

@@ -1,6 +1,6 @@
 /* per_program.bpf.c — one object, programs that need different things:
  * `good` only an array map; `needs_kfuncs` two kfuncs and a helper ringb
- * lacks; `uses_devmap` a map type ringb cannot create yet; `optional` is in a
+ * lacks; `uses_reuseport` a map type ringb cannot create yet; `optional` is in a
  * '?' section. Loaded program by program (Runtime::LoadOptions), each
  * fails or runs on its own. */
 #include "ringb_test.h"
@@ -16,11 +16,11 @@ struct {
 } counts SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(type, BPF_MAP_TYPE_REUSEPORT_SOCKARRAY);
 	__uint(max_entries, 4);
 	__type(key, __u32);
 	__type(value, __u32);
-} dev SEC(".maps");
+} reuse SEC(".maps");
 
 SEC("tc") __retval(5)
 int good(struct __sk_buff *skb)
@@ -39,11 +39,11 @@ int needs_kfuncs(struct __sk_buff *skb)
 }
 
 SEC("tc") __retval(0)
-int uses_devmap(struct __sk_buff *skb)
+int uses_reuseport(struct __sk_buff *skb)
 {
 	__u32 k = 1;
 
-	return bpf_map_lookup_elem(&dev, &k) ? 1 : 0;
+	return bpf_map_lookup_elem(&reuse, &k) ? 1 : 0;
 }
 
 SEC("?tc") __retval(9)
