@@ -184,6 +184,19 @@ bool Verifier::regs_equal(const Reg& old, const Reg& cur, bool exact) const {
 
 bool Verifier::states_equal(const State& o, const State& c, int mode_arg, bool dyn) const {
   const int mode = mode_arg == 3 ? 0 : mode_arg;
+  // Most comparisons in a loop fail on a counter: an old precise constant
+  // (the hint's register, below) the current state does not have. Checked
+  // first, before anything is set up: a necessary condition of reg_safe.
+  if (mode_arg == 0 && cmp_hint_[c.insn] < kMaxReg && o.frames.size() == c.frames.size()) {
+    const int r = cmp_hint_[c.insn];
+    const Reg& oreg = o.frames.back().regs[r];
+    const Reg& creg = c.frames.back().regs[r];
+    const bool live = r == 10 || (live_[c.insn].regs >> r & 1);
+    const bool prec = (precise_[c.insn].regs >> r & 1) && (!dyn || oreg.precise);
+    if (live && prec && oreg.type == RegType::Scalar && oreg.var_off.is_const() &&
+        (creg.type != RegType::Scalar || !(creg.var_off == oreg.var_off)))
+      return false;
+  }
   if (o.frames.size() != c.frames.size() || o.lock_off != c.lock_off || o.lock_map != c.lock_map ||
       o.rcu_depth != c.rcu_depth || o.refs.size() != c.refs.size() || (o.lock_id == 0) != (c.lock_id == 0))
     return false;
