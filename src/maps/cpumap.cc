@@ -42,17 +42,7 @@ constexpr uint32_t kXdpProgType = 6;   // BPF_PROG_TYPE_XDP
 class CpuMap final : public Map {
  public:
   CpuMap(const MapDef& def, ProgResolver resolver) : Map(def), resolver_(std::move(resolver)) {}
-  ~CpuMap() override {
-    if (!area_.data()) return;
-    for (uint32_t i = 0; i < def_.max_entries; ++i) delete slots()[i].load(std::memory_order_relaxed);
-  }
-
-  Status init(const Options& options) {
-    auto area = Area::alloc(uint64_t{def_.max_entries} * sizeof(void*), options.cgroup, "cpumap slots");
-    if (!area) return area.error();
-    area_ = std::move(area.value());
-    return {};
-  }
+  Status init(const Options& options) { return slots_.init(def_.max_entries, options.cgroup, "cpumap slots"); }
 
   // What bpf_redirect_map finds (__cpu_map_lookup_elem); programs cannot
   // call the lookup helper on a cpumap.
@@ -62,17 +52,12 @@ class CpuMap final : public Map {
   }
   // bpf_check_tail_call: a cpumap's users and entry programs are of one type.
   bool claim_prog_type(uint32_t type) override { return owner_.claim(type); }
-  // The host lets go of the map: entries holding programs go (see devmap.cc).
-  void clear_progs() override {
-    for (uint32_t i = 0; i < def_.max_entries; ++i) {
-      RedirectEntry* e = at(i);
-      if (e && e->prog.prog) store(i, nullptr);
-    }
-  }
+  // The host lets go of the map: entries holding programs go (see redirect_entry.h).
+  void clear_progs() override { slots_.clear_progs(); }
   Stats stats() const override {
     Stats s;
     for (uint32_t i = 0; i < def_.max_entries; ++i) s.elements += at(i) != nullptr;  // cpus with a queue
-    s.memory_bytes = area_.size();
+    s.memory_bytes = slots_.bytes();
     return s;
   }
 
@@ -106,13 +91,13 @@ class CpuMap final : public Map {
       e->value[1] = prog.prog ? prog.id : 0;
       e->prog = std::move(prog);
     }
-    store(cpu, e);
+    slots_.replace(cpu, e);  // __cpu_map_entry_replace
     return 0;
   }
   long do_host_delete(const void* key, int) override {
     const uint32_t cpu = u32_at(key);
     if (cpu >= def_.max_entries) return -EINVAL;
-    store(cpu, nullptr);
+    slots_.replace(cpu, nullptr);
     return 0;
   }
   long do_host_get_next_key(const void* key, void* next_key) override {
@@ -120,19 +105,11 @@ class CpuMap final : public Map {
   }
 
  private:
-  std::atomic<RedirectEntry*>* slots() const { return reinterpret_cast<std::atomic<RedirectEntry*>*>(area_.data()); }
-  RedirectEntry* at(uint32_t i) const {
-    return i < def_.max_entries ? slots()[i].load(std::memory_order_acquire) : nullptr;
-  }
-  void store(uint32_t i, RedirectEntry* e) {  // __cpu_map_entry_replace
-    std::lock_guard<std::mutex> lock(mu_);
-    retire_redirect_entry(slots()[i].exchange(e, std::memory_order_acq_rel));
-  }
+  RedirectEntry* at(uint32_t i) const { return slots_.at(i); }
 
   ProgResolver resolver_;
   ProgOwner owner_;
-  Area area_;
-  std::mutex mu_;  // writers
+  RedirectSlots slots_;
 };
 
 }  // namespace

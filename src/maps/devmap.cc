@@ -92,17 +92,7 @@ long copy_out(const MapDef& def, const RedirectEntry* e, void* value_out) {
 class DevMap final : public Map {
  public:
   DevMap(const MapDef& def, ProgResolver resolver) : Map(def), resolver_(std::move(resolver)) {}
-  ~DevMap() override {
-    if (!area_.data()) return;
-    for (uint32_t i = 0; i < def_.max_entries; ++i) delete slots()[i].load(std::memory_order_relaxed);
-  }
-
-  Status init(const Options& options) {
-    auto area = Area::alloc(uint64_t{def_.max_entries} * sizeof(void*), options.cgroup, "devmap slots");
-    if (!area) return area.error();
-    area_ = std::move(area.value());  // zero-filled: every slot empty
-    return {};
-  }
+  Status init(const Options& options) { return slots_.init(def_.max_entries, options.cgroup, "devmap slots"); }
 
   void* lookup_elem(const void* key) override {
     RedirectEntry* e = at(u32_at(key));
@@ -110,23 +100,12 @@ class DevMap final : public Map {
   }
   // bpf_check_tail_call: a DEVMAP's users are of one program type.
   bool claim_prog_type(uint32_t type) override { return owner_.claim(type); }
-  // The host lets go of the map: entries holding programs go (a program
-  // holds the maps it uses, so an entry program of this map's own object
-  // would keep both alive).
-  void clear_progs() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (uint32_t i = 0; i < def_.max_entries; ++i) {
-      RedirectEntry* e = slots()[i].load(std::memory_order_acquire);
-      if (!e || !e->prog.prog) continue;
-      slots()[i].store(nullptr, std::memory_order_release);
-      retire_redirect_entry(e);
-      items_.fetch_sub(1, std::memory_order_relaxed);
-    }
-  }
+  // The host lets go of the map: entries holding programs go (redirect_entry.h).
+  void clear_progs() override { items_.fetch_sub(slots_.clear_progs(), std::memory_order_relaxed); }
   Stats stats() const override {
     Stats s;
     s.elements = items_.load(std::memory_order_relaxed);
-    s.memory_bytes = area_.size();
+    s.memory_bytes = slots_.bytes();
     return s;
   }
 
@@ -148,20 +127,13 @@ class DevMap final : public Map {
       e = make_entry(def_, resolver_, owner_, value, i, &err);
       if (!e) return err;
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    RedirectEntry* old = slots()[i].exchange(e, std::memory_order_acq_rel);
-    if (old) retire_redirect_entry(old);
-    else items_.fetch_add(1, std::memory_order_relaxed);  // (the kernel counts an emptying store too)
+    if (!slots_.replace(i, e)) items_.fetch_add(1, std::memory_order_relaxed);  // (the kernel counts an emptying store too)
     return 0;
   }
   long do_host_delete(const void* key, int) override {  // dev_map_delete_elem
     const uint32_t i = u32_at(key);
     if (i >= def_.max_entries) return -EINVAL;
-    std::lock_guard<std::mutex> lock(mu_);
-    if (RedirectEntry* old = slots()[i].exchange(nullptr, std::memory_order_acq_rel)) {
-      retire_redirect_entry(old);
-      items_.fetch_sub(1, std::memory_order_relaxed);
-    }
+    if (slots_.replace(i, nullptr)) items_.fetch_sub(1, std::memory_order_relaxed);
     return 0;
   }
   long do_host_get_next_key(const void* key, void* next_key) override {
@@ -169,15 +141,11 @@ class DevMap final : public Map {
   }
 
  private:
-  std::atomic<RedirectEntry*>* slots() const { return reinterpret_cast<std::atomic<RedirectEntry*>*>(area_.data()); }
-  RedirectEntry* at(uint32_t i) const {
-    return i < def_.max_entries ? slots()[i].load(std::memory_order_acquire) : nullptr;
-  }
+  RedirectEntry* at(uint32_t i) const { return slots_.at(i); }
 
   ProgResolver resolver_;
   ProgOwner owner_;
-  Area area_;
-  std::mutex mu_;  // writers
+  RedirectSlots slots_;
   std::atomic<uint64_t> items_{0};
 };
 

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "area.h"
 #include "ringb/maps.h"
 #include "ringb/rcu.h"
 
@@ -53,6 +54,58 @@ class ProgOwner {
   std::mutex mu_;
   bool owned_ = false;
   uint32_t type_ = 0;
+};
+
+// The slots of an array-style redirect map (DEVMAP, CPUMAP): readers load
+// an entry lock-free, writers swap one under the mutex and retire the old.
+class RedirectSlots {
+ public:
+  RedirectSlots() = default;
+  RedirectSlots(const RedirectSlots&) = delete;
+  RedirectSlots& operator=(const RedirectSlots&) = delete;
+  ~RedirectSlots() {
+    if (!area_.data()) return;
+    for (uint32_t i = 0; i < n_; ++i) delete slots()[i].load(std::memory_order_relaxed);
+  }
+
+  Status init(uint32_t n, mem::MemCgroup* cgroup, const char* what) {
+    auto area = Area::alloc(uint64_t{n} * sizeof(void*), cgroup, what);
+    if (!area) return area.error();
+    area_ = std::move(area.value());  // zero-filled: every slot empty
+    n_ = n;
+    return {};
+  }
+  RedirectEntry* at(uint32_t i) const { return i < n_ ? slots()[i].load(std::memory_order_acquire) : nullptr; }
+  // Puts `e` (or nothing) at slot i; true when the slot held an entry.
+  bool replace(uint32_t i, RedirectEntry* e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    RedirectEntry* old = slots()[i].exchange(e, std::memory_order_acq_rel);
+    retire_redirect_entry(old);
+    return old != nullptr;
+  }
+  // Empties the slots whose entries hold programs (the host lets go of the
+  // map: an entry program of the map's own object would keep both alive);
+  // returns how many.
+  uint32_t clear_progs() {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < n_; ++i) {
+      RedirectEntry* e = slots()[i].load(std::memory_order_acquire);
+      if (!e || !e->prog.prog) continue;
+      slots()[i].store(nullptr, std::memory_order_release);
+      retire_redirect_entry(e);
+      ++n;
+    }
+    return n;
+  }
+  uint64_t bytes() const { return area_.size(); }
+
+ private:
+  std::atomic<RedirectEntry*>* slots() const { return reinterpret_cast<std::atomic<RedirectEntry*>*>(area_.data()); }
+
+  Area area_;
+  uint32_t n_ = 0;
+  std::mutex mu_;  // writers
 };
 
 inline uint32_t u32_at(const void* p) {
