@@ -142,7 +142,10 @@ void Verifier::check_helper_mem(State& st, int regno, int64_t size_min, int64_t 
   Frame& f = st.cur();
   const Reg r = f.regs[regno];
   const int size = static_cast<int>(size_max);
-  if (size == 0 && zero_ok) return;
+  // A zero-sized access still has its pointer's bounds checked (a stack
+  // pointer that may point above the frame is refused, as the kernel's
+  // check_stack_access_within_bounds does); only NULL passes unchecked.
+  if (size == 0 && zero_ok && (r.type == RegType::BtfId || !r.is_pointer())) return;
   switch (r.type) {
     case RegType::Stack: {
       check_stack_bounds(regno, r, r.off, size, write ? " write to" : " read from");

@@ -215,3 +215,40 @@ NAKED int vs_stack_ptr_deref_scalar_after_mul(void)
 {
 	asm volatile("r1 = r10; r1 *= 2; r0 = *(u64 *)(r1 + 0); r0 = 0; exit;" ::: __clobber_all);
 }
+
+/* A zero-sized helper access still has its stack pointer's bounds checked:
+ * an offset in [-16, 48) may point above the frame. */
+SEC("socket") __failure __msg("invalid variable-offset write to stack R1 var_off=(0x0; 0xffffffffffffffff) off=0 size=0")
+NAKED int vs_zero_size_var_off_above_frame(void)
+{
+	asm volatile("r0 = 0;"
+		     "*(u64 *)(r10 - 16) = r0;"
+		     "*(u64 *)(r10 - 8) = r0;"
+		     "r1 = *(u32 *)(r1 + 0);"
+		     "r1 &= 63;"
+		     "r1 += -16;"
+		     "r1 += r10;"
+		     "r2 = 0;"
+		     "r3 = 0;"
+		     "call %[bpf_probe_read_kernel];"
+		     "r0 = 0; exit;"
+		     :: __imm(bpf_probe_read_kernel) : __clobber_all);
+}
+
+/* …and one whose offsets all lie in the frame passes. */
+SEC("socket") __success
+NAKED int vs_zero_size_var_off_in_frame(void)
+{
+	asm volatile("r0 = 0;"
+		     "*(u64 *)(r10 - 16) = r0;"
+		     "*(u64 *)(r10 - 8) = r0;"
+		     "r1 = *(u32 *)(r1 + 0);"
+		     "r1 &= 7;"
+		     "r1 += -16;"
+		     "r1 += r10;"
+		     "r2 = 0;"
+		     "r3 = 0;"
+		     "call %[bpf_probe_read_kernel];"
+		     "r0 = 0; exit;"
+		     :: __imm(bpf_probe_read_kernel) : __clobber_all);
+}
