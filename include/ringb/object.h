@@ -106,6 +106,10 @@ struct Program {
     std::string target;  // symbol, or the CO-RE type and access string
   };
   std::vector<Relocation> relocations;
+  // ld_imm64 instructions naming a map by fd (src 1, 2, 5 or 6) that no
+  // relocation resolved: the kernel looks the raw fd up and refuses the
+  // program ("fd N is not pointing to valid bpf_map"), and so does ringb.
+  std::vector<uint32_t> unresolved_map_fds;
 };
 
 // bpf_map_type values ringb knows.

@@ -67,6 +67,7 @@ class Linker {
     return {};
   }
   Status apply_core(Program& p, const Placed& pl);
+  static void note_unresolved_map_fds(Program& p);
   void add_line_info(Program& p, const Placed& pl);
   const Func* func_starting_at(const Section* sec, int64_t insn) const;
   int kfunc_index(const std::string& name);
@@ -364,7 +365,24 @@ Expected<Program> Linker::link(const Func& main) {
     add_line_info(p, pl);
   }
   p.btf_func_id = p.funcs.empty() ? 0 : p.funcs[0].btf_id;
+  note_unresolved_map_fds(p);
   return p;
+}
+
+void Linker::note_unresolved_map_fds(Program& p) {
+  std::vector<bool> resolved(p.insns.size());
+  for (const Program::Relocation& r : p.relocations)
+    if (r.insn < resolved.size() && (r.kind == "map" || r.kind == "global data" || r.kind == "kconfig"))
+      resolved[r.insn] = true;
+  for (size_t i = 0; i + 1 < p.insns.size(); ++i) {
+    const Insn& in = p.insns[i];
+    if (!isa::is_ld_imm64(in)) continue;
+    const uint8_t src = in.src;
+    if (!resolved[i] && (src == isa::kPseudoMapFd || src == isa::kPseudoMapIdx || src == isa::kPseudoMapValue ||
+                         src == isa::kPseudoMapIdxValue))
+      p.unresolved_map_fds.push_back(static_cast<uint32_t>(i));
+    ++i;  // the second half
+  }
 }
 
 Status Linker::link_all() {

@@ -239,6 +239,10 @@ void Verifier::check_ld_imm64(State& st, const Insn& in, const Insn& next) {
     case kPseudoMapIdx:
     case kPseudoMapValue:
     case kPseudoMapIdxValue: {
+      const uint32_t at = static_cast<uint32_t>(&in - insns_.data());
+      const auto& raw = prog_.unresolved_map_fds;
+      if (std::find(raw.begin(), raw.end(), at) != raw.end())  // a raw fd in the ELF, no map of the object's
+        fail("fd " + std::to_string(in.imm) + " is not pointing to valid bpf_map");
       if (in.imm < 0 || static_cast<size_t>(in.imm) >= obj_.maps.size()) fail("fd " + std::to_string(in.imm) + " is not pointing to valid bpf_map");
       d = Reg{};
       mark_known(d, 0);

@@ -310,6 +310,9 @@ Expected<Kind> Decoder::ld(size_t i, const Insn& in, uint64_t& aux, bool& is_tar
       case kPseudoMapValue:
       case kPseudoMapIdx:
       case kPseudoMapIdxValue: {
+        const auto& raw = p_.unresolved_map_fds;
+        if (std::find(raw.begin(), raw.end(), static_cast<uint32_t>(i)) != raw.end())  // the ELF's own fd, unrelocated
+          return bad(i, "fd " + std::to_string(in.imm) + " is not pointing to valid bpf_map");
         if (in.imm < 0 || static_cast<size_t>(in.imm) >= maps_.size() || !maps_[static_cast<size_t>(in.imm)])
           return bad(i, "reference to map " + std::to_string(in.imm) + ", which does not exist");
         maps::Map* m = maps_[static_cast<size_t>(in.imm)];

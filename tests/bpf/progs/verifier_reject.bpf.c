@@ -81,3 +81,19 @@ int reject_delete_of_map_of_maps(void *ctx)
 
 	return bpf_map_delete_elem(&reject_outer, &key);
 }
+
+/* An ld_imm64 naming a map by fd that no relocation resolved: the raw fd 0
+ * is no map of the program's (r1 = map_fd 0, written as bytes). */
+SEC("socket") __failure __msg("fd 0 is not pointing to valid bpf_map")
+__attribute__((naked)) int reject_unrelocated_map_fd(void)
+{
+	asm volatile("r2 = 0;"
+		     "*(u64 *)(r10 - 8) = r2;"
+		     "r2 = r10;"
+		     "r2 += -8;"
+		     ".8byte 0x1118;"
+		     ".8byte 0;"
+		     "call %[bpf_map_delete_elem];"
+		     "r0 = 0; exit;"
+		     :: __imm(bpf_map_delete_elem) : __clobber_all);
+}
