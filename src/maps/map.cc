@@ -77,6 +77,7 @@ detail::MapResult create_of_type(const MapDef& def, const Options& options) {
   // SK_STORAGE, TASK_STORAGE, CGRP_STORAGE (not in MapType yet)
   if (def.type == 24 || def.type == 29 || def.type == 32) return detail::create_local_storage_map(def, options);
   if (def.type == 15 || def.type == 18) return detail::create_sock_map(def, options);  // SOCKMAP, SOCKHASH
+  if (def.type == 19 || def.type == 21) return detail::create_cgroup_storage_map(def, options);  // (PERCPU_)CGROUP_STORAGE
   if (!is_known_type(def.type))
     return detail::einval("unknown map type " + std::to_string(def.type));
   const std::string name = map_type_name(def.type);
@@ -104,7 +105,7 @@ Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& opt
 Map::Map(const MapDef& def) : def_(def), value_size_for_host_(def.value_size) {
   if (def.type == static_cast<uint32_t>(MapType::PercpuArray) ||
       def.type == static_cast<uint32_t>(MapType::PercpuHash) ||
-      def.type == static_cast<uint32_t>(MapType::LruPercpuHash))
+      def.type == static_cast<uint32_t>(MapType::LruPercpuHash) || def.type == 21 /* PERCPU_CGROUP_STORAGE */)
     value_size_for_host_ = detail::round_up8(def.value_size) * cpu::nr_cpus();
   if (def.spin_lock_off >= 0 && uint64_t(def.spin_lock_off) + 4 <= def.value_size)
     holes_.push_back({static_cast<uint32_t>(def.spin_lock_off), 4});
