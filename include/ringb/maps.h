@@ -1,6 +1,7 @@
 // ringb/maps.h — BPF maps with the kernel's semantics: ARRAY, PERCPU_ARRAY,
 // HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH, QUEUE, STACK, BLOOM_FILTER,
-// PROG_ARRAY, ARRAY_OF_MAPS and HASH_OF_MAPS.
+// PROG_ARRAY, ARRAY_OF_MAPS, HASH_OF_MAPS, and the rest src/maps/README.md
+// lists (local storage, cgroup storage: ringb/cgroup_storage.h, sockmaps, ...).
 //
 // A Map has two faces, as in the kernel:
 //
