@@ -121,6 +121,40 @@ int storage_under_lock(struct __sk_buff *skb)
 	return n == 2;
 }
 
+/* the other cgroup program types and sock_ops have the helper too (the
+ * kernel verifies these; ringb runs them on its host contexts) */
+SEC("cgroup/connect4") __retval(1)
+int storage_from_connect4(struct bpf_sock_addr *ctx)
+{
+	struct counter *c = bpf_get_local_storage(&cg_storage, 0);
+
+	return ++c->runs == 1;
+}
+
+SEC("cgroup/sock") __retval(1)
+int storage_from_sock_create(struct bpf_sock *ctx)
+{
+	__u64 *v = bpf_get_local_storage(&pcpu_storage, 0);
+
+	return ++*v == 1;
+}
+
+SEC("cgroup/sysctl") __retval(1)
+int storage_from_sysctl(struct bpf_sysctl *ctx)
+{
+	struct counter *c = bpf_get_local_storage(&cg_storage, 0);
+
+	return ++c->runs == 1;
+}
+
+SEC("sockops") __retval(1)
+int storage_from_sock_ops(struct bpf_sock_ops *ctx)
+{
+	__u64 *v = bpf_get_local_storage(&pcpu_storage, 0);
+
+	return ++*v == 1;
+}
+
 /* the valid accesses of the kernel's verifier_cgroup_storage.c */
 SEC("cgroup/skb") __retval(0)
 __attribute__((naked)) int valid_cgroup_storage_access(void)
@@ -318,7 +352,7 @@ int two_shared_storages(struct __sk_buff *skb)
 	return c->runs == *o;
 }
 
-/* the helper is the cgroup programs' (and sock_ops'): not tc's */
+/* the helper is the cgroup programs' (and sock_ops'): not tc's, xdp's */
 SEC("?tc") __failure __msg("program of this type cannot use helper bpf_get_local_storage#81")
 int storage_from_tc(struct __sk_buff *skb)
 {
@@ -327,3 +361,10 @@ int storage_from_tc(struct __sk_buff *skb)
 	return (int)*v;
 }
 
+SEC("?xdp") __failure __msg("program of this type cannot use helper bpf_get_local_storage#81")
+int storage_from_xdp(struct xdp_md *ctx)
+{
+	struct counter *c = bpf_get_local_storage(&cg_storage, 0);
+
+	return (int)c->runs;
+}
