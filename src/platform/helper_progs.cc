@@ -133,6 +133,12 @@ bool helper_table_covers(ProgType type) { return bit(type) != 0; }
 
 bool helper_allowed(ProgType type, int id) {
   const uint32_t b = bit(type);
+  // bpf_get_local_storage outside the table: the cgroup types and sock_ops
+  // (cgroup_current_func_proto, sock_ops_func_proto), not tracing, lsm
+  // (only its lsm_cgroup attach, which ringb does not load) or struct_ops.
+  if (!b && id == 81)
+    return type == ProgType::CgroupSock || type == ProgType::CgroupSockAddr || type == ProgType::SockOps ||
+           type == ProgType::CgroupSysctl;
   if (!b) return true;
   for (const Row& r : kRows)
     if (r.id == id) return (r.types & b) != 0;

@@ -368,3 +368,12 @@ int storage_from_xdp(struct xdp_md *ctx)
 
 	return (int)c->runs;
 }
+
+/* nor tracing programs' (lsm has it for its lsm_cgroup attach only) */
+SEC("?tp_btf/task_newtask") __failure __msg("program of this type cannot use helper bpf_get_local_storage#81")
+int storage_from_tp_btf(void *ctx)
+{
+	__u64 *v = bpf_get_local_storage(&pcpu_storage, 0);
+
+	return (int)*v;
+}
