@@ -7,19 +7,30 @@
 
 namespace ringb::api {
 
-Expected<std::unique_ptr<RunStorages>> RunStorages::make(const Program& prog, const MapSet& maps,
-                                                         uint64_t cgroup_id) {
-  std::unique_ptr<RunStorages> rs(new RunStorages);
+std::array<maps::Map*, maps::kCgroupStorageSlots> cgroup_storage_maps(const Program& prog,
+                                                                      const std::function<maps::Map*(size_t)>& map_at,
+                                                                      size_t count) {
+  std::array<maps::Map*, maps::kCgroupStorageSlots> found{};
   for (size_t i = 0; i + 1 < prog.insns.size(); ++i) {
     const Insn& in = prog.insns[i];
     if (!isa::is_ld_imm64(in)) continue;
     ++i;  // the second half
     if (in.src != isa::kPseudoMapFd && in.src != isa::kPseudoMapIdx) continue;
-    if (in.imm < 0 || static_cast<size_t>(in.imm) >= maps.maps.size()) continue;
-    maps::Map* m = maps.at(static_cast<size_t>(in.imm));
+    if (in.imm < 0 || static_cast<size_t>(in.imm) >= count) continue;
+    maps::Map* m = map_at(static_cast<size_t>(in.imm));
     if (!m || !maps::is_cgroup_storage_type(m->def().type)) continue;
-    const int slot = maps::cgroup_storage_slot(m->def().type);
-    if (rs->map_[slot]) continue;
+    maps::Map*& slot = found[static_cast<size_t>(maps::cgroup_storage_slot(m->def().type))];
+    if (!slot) slot = m;
+  }
+  return found;
+}
+
+Expected<std::unique_ptr<RunStorages>> RunStorages::make(const Program& prog, const MapSet& maps,
+                                                         uint64_t cgroup_id) {
+  std::unique_ptr<RunStorages> rs(new RunStorages);
+  const auto found = cgroup_storage_maps(prog, [&](size_t i) { return maps.at(i); }, maps.maps.size());
+  for (int slot = 0; slot < maps::kCgroupStorageSlots; ++slot) {
+    maps::Map* m = found[static_cast<size_t>(slot)];
     auto* csm = dynamic_cast<maps::CgroupStorageMap*>(m);
     if (!csm) continue;
     rs->map_[slot] = m;

@@ -3,6 +3,8 @@
 // uses, before the first of its `repeat` runs, freed after the last).
 #pragma once
 
+#include <array>
+#include <functional>
 #include <memory>
 
 #include "programs.h"
@@ -12,6 +14,13 @@
 #include "ringb/vm.h"
 
 namespace ringb::api {
+
+// The cgroup storage maps `prog`'s code loads, by cgroup_storage_slot()
+// (the first of each type: the verifier allows one); map_at(i) is the
+// object's map i (null: not created), for i < count.
+std::array<maps::Map*, maps::kCgroupStorageSlots> cgroup_storage_maps(const Program& prog,
+                                                                      const std::function<maps::Map*(size_t)>& map_at,
+                                                                      size_t count);
 
 class RunStorages {
  public:

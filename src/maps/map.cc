@@ -147,7 +147,7 @@ long Map::for_each_elem(ElemCallback, void*) { return -kENOTSUPP; }
 long Map::do_host_lookup_and_delete(const void*, void*, uint64_t, int) { return -kENOTSUPP; }
 const ProgRef* Map::prog_at(uint32_t) const { return nullptr; }
 void Map::clear_progs() {}
-bool Map::claim_prog_type(uint32_t) { return true; }
+bool Map::claim_prog_type(uint32_t, const void* const*) { return true; }
 long Map::do_set_prog(uint32_t, const ProgRef&) { return -EINVAL; }
 const MapDef* Map::inner_meta() const { return nullptr; }
 void Map::host_write_done() {}

@@ -3,7 +3,8 @@
 // BPF_PROG_TEST_RUN (on Linux 6.18 storage_kept_across_repeats returns 1 for
 // repeat 1 and 2 for repeat 5, and a second run starts again from zero);
 // a run naming a cgroup id uses the storage attached there, which lives on
-// between runs and is what the host's commands see.
+// between runs and is what the host's commands see. A prog array takes only
+// programs of its first program's storage maps (or none).
 #include <gtest/gtest.h>
 
 #include <linux/bpf.h>
@@ -95,6 +96,22 @@ TEST(CgroupStorageRun, PercpuStorageIsTheRunningCpusCopy) {
   uint64_t sum = 0;
   for (uint64_t x : v) sum += x;
   EXPECT_EQ(sum, 6u);
+}
+
+// The kernel (Linux 6.18) answers the same: callee_b -EINVAL, callee_none
+// and callee_a stored, and caller → callee_a returns 3.
+TEST(CgroupStorageRun, AProgArrayTakesProgramsOfItsStorageOrNone) {
+  Runtime rt;
+  auto lo = rt.load(std::string(RINGB_API_BPF_DIR) + "/cgroup_storage_tail.bpf.o");
+  ASSERT_TRUE(lo.ok()) << lo.error().message;
+  // caller uses jmp and storage_a: the array's programs may use storage_a or none.
+  Status s = (*lo)->prog_array_set("jmp", 0, "callee_b");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, EINVAL) << s.error().message;
+  EXPECT_TRUE((*lo)->prog_array_set("jmp", 0, "callee_none").ok());
+  EXPECT_EQ(run(**lo, "caller", 1), 2u);
+  ASSERT_TRUE((*lo)->prog_array_set("jmp", 0, "callee_a").ok());
+  EXPECT_EQ(run(**lo, "caller", 1), 3u);  // the callee counts on in the caller's storage
 }
 
 }  // namespace
