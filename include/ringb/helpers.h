@@ -49,6 +49,7 @@ enum class RetKind : uint8_t {
   Integer,           // RET_INTEGER
   Void,              // RET_VOID
   MapValueOrNull,    // RET_PTR_TO_MAP_VALUE_OR_NULL
+  MapValue,          // RET_PTR_TO_MAP_VALUE: never NULL (bpf_get_local_storage)
   MemOrBtfId,        // RET_PTR_TO_MEM_OR_BTF_ID (with kMaybeNull in ret_flags or not)
   BtfIdOrNull,       // RET_PTR_TO_BTF_ID_OR_NULL (kptr_xchg: the field's type)
   RingbufMemOrNull,  // RET_PTR_TO_RINGBUF_MEM_OR_NULL: an acquired record of the AllocSize

@@ -1,6 +1,7 @@
 // ringb/maps.h — BPF maps with the kernel's semantics: ARRAY, PERCPU_ARRAY,
 // HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH, QUEUE, STACK, BLOOM_FILTER,
-// PROG_ARRAY, ARRAY_OF_MAPS and HASH_OF_MAPS.
+// PROG_ARRAY, ARRAY_OF_MAPS, HASH_OF_MAPS, and the rest src/maps/README.md
+// lists (local storage, cgroup storage: ringb/cgroup_storage.h, sockmaps, ...).
 //
 // A Map has two faces, as in the kernel:
 //
@@ -97,6 +98,10 @@ struct ProgRef {
   uint32_t type = 0;                  // enum bpf_prog_type
   uint32_t id = 0;                    // the program's id: what host lookups return
   std::shared_ptr<const void> owner;  // keeps `prog` and everything it uses alive
+  // The cgroup storage maps its code uses, by type (ringb/cgroup_storage.h):
+  // a tail call runs with its caller's storages, so a prog array's programs
+  // must not use others (bpf_prog_map_compatible's storage cookies).
+  const void* cgroup_storage[2] = {nullptr, nullptr};
 };
 // Turns a program id — the value host_update() writes into a prog array,
 // where the kernel takes a program fd — into the program; -EBADF when no
@@ -206,9 +211,12 @@ class Map {
   // (same checks and errnos), without going through the resolver.
   long host_set_prog(uint32_t index, const ProgRef& prog);
   // A program that uses this prog array is being loaded: the first one (or
-  // the first program stored) fixes the array's program type; false when
-  // `prog_type` differs from it (bpf_prog_map_compatible()). Other maps: true.
-  virtual bool claim_prog_type(uint32_t prog_type);
+  // the first program stored) fixes the array's program type and cgroup
+  // storage maps (ProgRef::cgroup_storage, two entries); false when
+  // `prog_type` differs from it, or the program uses a storage map of a type
+  // other than the owner's of that type (a program using none is fine:
+  // bpf_prog_map_compatible()). Other maps: true.
+  virtual bool claim_prog_type(uint32_t prog_type, const void* const* cgroup_storage);
   // Host: empties every slot, as the kernel does when the last user-space
   // reference to a prog array goes (which breaks program ↔ map cycles);
   // devmaps and cpumaps drop the entries that hold programs.

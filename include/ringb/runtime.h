@@ -43,6 +43,12 @@ struct TestRunOptions {
   bool count_insns = false;
   uint64_t insn_budget = 0;  // not 0: stop each run after this many instructions (E2BIG)
   FILE* trace = nullptr;  // bpf_trace_printk; nullptr: stderr
+  // Cgroup storage (ringb/cgroup_storage.h). 0: the run gets fresh zeroed
+  // storages, kept for its `repeat` runs and freed after, as the kernel's
+  // test run. Not 0: the run uses the storages attached at (this cgroup id,
+  // the program's expected attach type), made on the first such run and
+  // kept while the map lives — what the host's lookups and updates see.
+  uint64_t cgroup_storage_id = 0;
 };
 
 struct TestRunResult {

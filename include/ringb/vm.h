@@ -34,6 +34,7 @@
 
 namespace ringb::maps {
 class Map;
+class CgroupStorage;
 }
 namespace ringb::obj {
 struct Type;
@@ -161,6 +162,13 @@ struct RunState {
   // Memory a tracing program's fault-tolerant loads may read without a
   // probe (the context buffer); anything else goes through the probe.
   uint64_t known_lo = 0, known_hi = 0;
+
+  // The run's cgroup storages (ringb/cgroup_storage.h), by
+  // cgroup_storage_slot(): the map each belongs to and the storage
+  // bpf_get_local_storage() returns a value of (the kernel's
+  // bpf_cg_run_ctx). Null: the program uses no map of that type.
+  const maps::Map* cgroup_storage_map[2] = {nullptr, nullptr};
+  maps::CgroupStorage* cgroup_storage[2] = {nullptr, nullptr};
 };
 
 // What a load knows about the object beyond its code, for binding kfunc

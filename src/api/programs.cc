@@ -1,6 +1,8 @@
 // programs.cc — see programs.h.
 #include "programs.h"
 
+#include "run_storages.h"
+
 #include <atomic>
 #include <mutex>
 #include <unordered_map>
@@ -47,6 +49,9 @@ maps::ProgRef prog_ref(const std::shared_ptr<ProgramHandle>& h) {
   ref.prog = h->exe.get();
   ref.type = static_cast<uint32_t>(h->exe->program().type);
   ref.id = h->id;
+  const MapSet& ms = *h->maps;
+  const auto storages = cgroup_storage_maps(h->exe->program(), [&](size_t i) { return ms.at(i); }, ms.maps.size());
+  for (size_t i = 0; i < storages.size(); ++i) ref.cgroup_storage[i] = storages[i];
   ref.owner = h;
   return ref;
 }

@@ -7,6 +7,7 @@
 #include "ringb/runtime.h"
 #include "ringb/tasks.h"
 
+#include <array>
 #include <cstring>
 
 #include "externs.h"
@@ -14,6 +15,7 @@
 #include "verify_load.h"
 #include "object_types.h"
 #include "programs.h"
+#include "run_storages.h"
 #include "ringb/rcu.h"
 
 namespace ringb {
@@ -23,6 +25,8 @@ namespace {
 // takes the program's type, or refuses it if its programs have another.
 // Only programs that are loaded claim (see Runtime::LoadOptions).
 Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) {
+  const auto found = api::cgroup_storage_maps(p, [&](size_t i) { return maps[i]; }, maps.size());
+  const std::array<const void*, maps::kCgroupStorageSlots> storages = {found[0], found[1]};
   for (size_t i = 0; i + 1 < p.insns.size(); ++i) {
     const Insn& in = p.insns[i];
     if (!isa::is_ld_imm64(in)) continue;
@@ -31,13 +35,13 @@ Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) 
     if (in.imm < 0 || static_cast<size_t>(in.imm) >= maps.size()) continue;  // decode named it
     maps::Map* m = maps[static_cast<size_t>(in.imm)];
     if (!m) continue;  // not created: the plan creates every map a loaded program uses
-    if (!m->claim_prog_type(static_cast<uint32_t>(p.type)))
+    if (!m->claim_prog_type(static_cast<uint32_t>(p.type), storages.data()))
       return Error{EINVAL, "program '" + p.name + "' (" + prog_type_name(p.type) + ") uses " +
                                (m->def().type == static_cast<uint32_t>(MapType::ProgArray)
                                     ? std::string("prog array")
                                     : map_type_name(m->def().type)) +
                                " '" + m->def().name +
-                               "', which holds or serves programs of another type"};
+                               "', which holds or serves programs of another type, or programs of other cgroup storage"};
   }
   return {};
 }
@@ -291,7 +295,7 @@ Status LoadedObject::prog_array_set(const std::string& map_name, uint32_t index,
     return Error{static_cast<int>(-err),
                  obj_.name + ": map '" + map_name + "', slot " + std::to_string(index) + ": " +
                      (err == -E2BIG ? "index past max_entries"
-                      : err == -EINVAL ? "program '" + program + "' has another type than the array's programs"
+                      : err == -EINVAL ? "program '" + program + "' has another type or cgroup storage than the array's programs"
                                        : std::string(std::strerror(static_cast<int>(-err))))};
   return {};
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "run_storages.h"
 #include "test_contexts.h"
 #include "ringb/cpu.h"
 #include "ringb/rcu.h"
@@ -42,6 +43,8 @@ Expected<TestRunResult> LoadedObject::test_run(const std::string& name,
   auto built = api::TestContext::build(prog.type, o);
   if (!built) return Error{built.error().code, "test run of '" + name + "': " + built.error().message};
   api::TestContext& c = **built;
+  auto storages = api::RunStorages::make(prog, *maps_, o.cgroup_storage_id);
+  if (!storages) return Error{storages.error().code, "test run of '" + name + "': " + storages.error().message};
 
   vm::RunOptions ro;
   ro.count_insns = o.count_insns;
@@ -60,6 +63,7 @@ Expected<TestRunResult> LoadedObject::test_run(const std::string& name,
     // The context is memory fault-tolerant loads may read directly.
     rs.known_lo = c.lo();
     rs.known_hi = c.hi();
+    (*storages)->bind(rs);
     // One read-side section per batch of runs, as the kernel's test timer
     // does, so that a long repeat does not hold grace periods up for good.
     constexpr uint32_t kBatch = 256;

@@ -105,7 +105,7 @@ std::string verifier_reason(const std::string& log) {
 bool runnable(ProgType t) {
   switch (t) {
     case ProgType::SocketFilter: case ProgType::SchedCls: case ProgType::SchedAct:
-    case ProgType::Xdp: case ProgType::Syscall: return true;
+    case ProgType::Xdp: case ProgType::Syscall: case ProgType::CgroupSkb: return true;
     default: return false;
   }
 }

@@ -19,6 +19,7 @@ struct RunArgs {
   std::string path, prog, data_in, ctx_in, kconfig, dot;
   std::string data_out, ctx_out;  // --data-out / --ctx-out: the run's data_out / ctx_out written there
   uint32_t repeat = 1;
+  uint64_t cgroup_id = 0;  // --cgroup-id: TestRunOptions::cgroup_storage_id
   int threads = 1;
   bool json = false, stats = false, show_maps = false, ringbuf = false;
   std::string kernel_btf;  // --kernel-btf: Runtime::Options::kernel_btf
@@ -38,6 +39,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
     else if (s == "--kernel-btf" && v) a.kernel_btf = argv[++i];
     else if (s == "--repeat" && v) a.repeat = static_cast<uint32_t>(std::strtoul(argv[++i], nullptr, 0));
     else if (s == "--threads" && v) a.threads = std::atoi(argv[++i]);
+    else if (s == "--cgroup-id" && v) a.cgroup_id = std::strtoull(argv[++i], nullptr, 0);
     else if (s == "--json") a.json = true;
     else if (s == "--no-verify") a.verify = false;
     else if (s == "--stats") a.stats = true;
@@ -53,7 +55,7 @@ bool parse(int argc, char** argv, RunArgs& a) {
   if (a.path.empty() || a.repeat == 0 || a.threads < 1 || a.threads > 256) {
     std::fprintf(stderr,
                  "usage: ringb run OBJ [--prog NAME] [--data-in FILE] [--ctx-in FILE] [--data-out FILE] [--ctx-out FILE] "
-                 "[--kconfig FILE] [--kernel-btf FILE] [--repeat N>0] [--threads 1..256] [--json] [--stats] [--no-verify] [--show-maps] "
+                 "[--kconfig FILE] [--kernel-btf FILE] [--repeat N>0] [--threads 1..256] [--cgroup-id N] [--json] [--stats] [--no-verify] [--show-maps] "
                  "[--dot FILE] [--ringbuf]\n");
     return false;
   }
@@ -115,6 +117,7 @@ int run_run(int argc, char** argv) {
   TestRunOptions opts;
   opts.repeat = a.repeat;
   opts.count_insns = a.stats;
+  opts.cgroup_storage_id = a.cgroup_id;
   if (!a.data_in.empty()) {
     auto d = read_file(a.data_in);
     if (!d) return std::fprintf(stderr, "ringb run: %s\n", d.error().message.c_str()), 1;

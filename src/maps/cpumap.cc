@@ -51,7 +51,7 @@ class CpuMap final : public Map {
     return e ? e->value : nullptr;
   }
   // bpf_check_tail_call: a cpumap's users and entry programs are of one type.
-  bool claim_prog_type(uint32_t type) override { return owner_.claim(type); }
+  bool claim_prog_type(uint32_t type, const void* const*) override { return owner_.claim(type); }
   // The host lets go of the map: entries holding programs go (see redirect_entry.h).
   void clear_progs() override { slots_.clear_progs(); }
   Stats stats() const override {

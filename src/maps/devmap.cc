@@ -99,7 +99,7 @@ class DevMap final : public Map {
     return e ? e->value : nullptr;
   }
   // bpf_check_tail_call: a DEVMAP's users are of one program type.
-  bool claim_prog_type(uint32_t type) override { return owner_.claim(type); }
+  bool claim_prog_type(uint32_t type, const void* const*) override { return owner_.claim(type); }
   // The host lets go of the map: entries holding programs go (redirect_entry.h).
   void clear_progs() override { items_.fetch_sub(slots_.clear_progs(), std::memory_order_relaxed); }
   Stats stats() const override {

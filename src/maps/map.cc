@@ -80,6 +80,7 @@ detail::MapResult create_of_type(const MapDef& def, const Options& options) {
   if (def.type == 14 || def.type == 25) return detail::create_dev_map(def, options);   // DEVMAP, DEVMAP_HASH
   if (def.type == 16) return detail::create_cpu_map(def, options);                     // CPUMAP
   if (def.type == 17) return detail::create_xsk_map(def, options);                     // XSKMAP
+  if (def.type == 19 || def.type == 21) return detail::create_cgroup_storage_map(def, options);  // (PERCPU_)CGROUP_STORAGE
   if (!is_known_type(def.type))
     return detail::einval("unknown map type " + std::to_string(def.type));
   const std::string name = map_type_name(def.type);
@@ -107,7 +108,7 @@ Expected<std::unique_ptr<Map>> Map::create(const MapDef& def, const Options& opt
 Map::Map(const MapDef& def) : def_(def), value_size_for_host_(def.value_size) {
   if (def.type == static_cast<uint32_t>(MapType::PercpuArray) ||
       def.type == static_cast<uint32_t>(MapType::PercpuHash) ||
-      def.type == static_cast<uint32_t>(MapType::LruPercpuHash))
+      def.type == static_cast<uint32_t>(MapType::LruPercpuHash) || def.type == 21 /* PERCPU_CGROUP_STORAGE */)
     value_size_for_host_ = detail::round_up8(def.value_size) * cpu::nr_cpus();
   if (def.spin_lock_off >= 0 && uint64_t(def.spin_lock_off) + 4 <= def.value_size)
     holes_.push_back({static_cast<uint32_t>(def.spin_lock_off), 4});
@@ -149,7 +150,7 @@ long Map::for_each_elem(ElemCallback, void*) { return -kENOTSUPP; }
 long Map::do_host_lookup_and_delete(const void*, void*, uint64_t, int) { return -kENOTSUPP; }
 const ProgRef* Map::prog_at(uint32_t) const { return nullptr; }
 void Map::clear_progs() {}
-bool Map::claim_prog_type(uint32_t) { return true; }
+bool Map::claim_prog_type(uint32_t, const void* const*) { return true; }
 long Map::do_set_prog(uint32_t, const ProgRef&) { return -EINVAL; }
 const MapDef* Map::inner_meta() const { return nullptr; }
 void Map::host_write_done() {}

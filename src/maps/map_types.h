@@ -26,6 +26,7 @@ MapResult create_lru_percpu_hash_map(const MapDef& def, const Options& options);
 MapResult create_bloom_filter_map(const MapDef& def, const Options& options);     // bloom_filter_map.cc
 MapResult create_lpm_trie_map(const MapDef& def, const Options& options);         // lpm_trie_map.cc
 MapResult create_local_storage_map(const MapDef& def, const Options& options);  // local_storage_map.cc
+MapResult create_cgroup_storage_map(const MapDef& def, const Options& options);  // cgroup_storage_map.cc (also PERCPU_)
 MapResult create_sock_map(const MapDef& def, const Options& options);           // sock_map.cc (SOCKMAP, SOCKHASH)
 MapResult create_ringbuf_map(const MapDef& def, const Options& options);      // ringbuf_map.cc (also USER_RINGBUF)
 MapResult create_dev_map(const MapDef& def, const Options& options);          // devmap.cc (DEVMAP, DEVMAP_HASH)

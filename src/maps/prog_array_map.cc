@@ -71,9 +71,9 @@ class ProgArrayMap final : public Map {
     return e ? &e->ref : nullptr;
   }
 
-  bool claim_prog_type(uint32_t type) override {
+  bool claim_prog_type(uint32_t type, const void* const* cgroup_storage) override {
     std::lock_guard<std::mutex> lock(mu_);
-    return claim_locked(type);
+    return claim_locked(type, cgroup_storage);
   }
 
   void clear_progs() override {
@@ -144,18 +144,25 @@ class ProgArrayMap final : public Map {
   }
 
   // bpf_prog_map_compatible(): the first program fixes the type for good.
-  bool claim_locked(uint32_t type) {
+  // __bpf_prog_map_compatible(): the owner's storage "cookies" are the
+  // first program's, none included; a later program's must be the same or none.
+  bool claim_locked(uint32_t type, const void* const* storage) {
     if (!has_owner_) {
       has_owner_ = true;
       owner_type_ = type;
+      for (int i = 0; i < 2; ++i) owner_storage_[i] = storage ? storage[i] : nullptr;
+      return true;
     }
-    return type == owner_type_;
+    if (type != owner_type_) return false;
+    for (int i = 0; i < 2; ++i)
+      if (storage && storage[i] && storage[i] != owner_storage_[i]) return false;
+    return true;
   }
 
   long store(uint32_t index, const ProgRef& prog) {
     if (!prog.prog) return -EINVAL;
     std::lock_guard<std::mutex> lock(mu_);
-    if (!claim_locked(prog.type)) return -EINVAL;
+    if (!claim_locked(prog.type, prog.cgroup_storage)) return -EINVAL;
     retire(__atomic_exchange_n(&slots()[index], new Entry(prog), __ATOMIC_ACQ_REL));
     return 0;
   }
@@ -165,6 +172,7 @@ class ProgArrayMap final : public Map {
   std::mutex mu_;  // writers; readers take no lock
   bool has_owner_ = false;
   uint32_t owner_type_ = 0;
+  const void* owner_storage_[2] = {nullptr, nullptr};
 };
 
 // fd_array_map_alloc_check() and array_map_alloc_check(), as the kernel

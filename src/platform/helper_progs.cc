@@ -123,11 +123,12 @@ constexpr Row kRows[] = {
     {51, kXdp},                                      // bpf_redirect_map
     {152, kSchedCls | kSchedAct},                    // bpf_redirect_neigh
     {155, kSchedCls | kSchedAct},                    // bpf_redirect_peer
+    {81, kCgroupSkb},  // and the cgroup types outside the table (sock, sock_addr, sock_ops, sysctl, ...)
 };
 
 constexpr int kIds[] = {
 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 26, 28, 38, 39, 40, 42, 43, 44, 45, 52, 53, 54, 60, 65, 67, 70, 71, 72, 87, 88, 89, 93, 94, 105, 106, 112, 113, 114, 115, 118, 125, 141, 153, 154, 160, 163, 164, 165, 181, 182, 194, 195, 208, 31, 50, 61, 62, 63, 90, 91, 49, 57, 59,
-35, 46, 84, 85, 86, 95, 96, 98, 99, 107, 108, 122, 130, 131, 132, 133, 134, 156, 157, 158, 197, 198, 199, 200, 201, 202, 203, 209, 210, 211, 23, 51, 152, 155
+35, 46, 84, 85, 86, 95, 96, 98, 99, 107, 108, 122, 130, 131, 132, 133, 134, 156, 157, 158, 197, 198, 199, 200, 201, 202, 203, 209, 210, 211, 23, 51, 152, 155, 81
 };
 
 }  // namespace
@@ -136,6 +137,12 @@ bool helper_table_covers(ProgType type) { return bit(type) != 0; }
 
 bool helper_allowed(ProgType type, int id) {
   const uint32_t b = bit(type);
+  // bpf_get_local_storage outside the table: the cgroup types and sock_ops
+  // (cgroup_current_func_proto, sock_ops_func_proto), not tracing, lsm
+  // (only its lsm_cgroup attach, which ringb does not load) or struct_ops.
+  if (!b && id == 81)
+    return type == ProgType::CgroupSock || type == ProgType::CgroupSockAddr || type == ProgType::SockOps ||
+           type == ProgType::CgroupSysctl;
   if (!b) return true;
   for (const Row& r : kRows)
     if (r.id == id) return (r.types & b) != 0;

@@ -146,6 +146,9 @@ const Proto kProtos[] = {
     {210, "bpf_cgrp_storage_get", R::MapValueOrNull, 0,
      {a(K::ConstMapPtr), a(K::BtfId, kMaybeNull), a(K::MapValue, kMaybeNull), a(K::Anything)}, false, false},
     {211, "bpf_cgrp_storage_delete", R::Integer, 0, {a(K::ConstMapPtr), a(K::BtfId, kMaybeNull)}, false, false},
+    // Cgroup storage (kernel/bpf/local_storage.c, ringb/cgroup_storage.h):
+    // the run's storage of the map; the verifier makes flags 0.
+    {81, "bpf_get_local_storage", R::MapValue, 0, {a(K::ConstMapPtr), a(K::Anything)}, false, false},
     // Tasks (kernel/trace/bpf_trace.c): ringb/tasks.h's records.
     {35, "bpf_get_current_task", R::Integer, 0, {}, true, false},
     {158, "bpf_get_current_task_btf", R::TaskBtfId, 0, {}, true, false},

@@ -44,6 +44,9 @@ bool map_func_ok(uint32_t type, int func) {
     return false;
   if (func == 52 || func == 53 || func == 60) return type == kSockMap;
   if (func == 70 || func == 71 || func == 72) return type == kSockHash;
+  // Cgroup storage (CGROUP_STORAGE 19, PERCPU_CGROUP_STORAGE 21): its value
+  // through bpf_get_local_storage only, and that helper on these only.
+  if (type == 19 || type == 21 || func == 81) return (type == 19 || type == 21) && func == 81;
   // The XDP redirect maps (check_map_func_compatibility): devmaps and
   // xskmaps take bpf_redirect_map and lookups, a cpumap only the redirect.
   constexpr uint32_t kDevMap = 14, kCpuMap = 16, kXskMap = 17, kDevMapHash = 25;
@@ -419,6 +422,14 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       default: break;
     }
   }
+  // check_helper_call: get_local_storage() cannot fail, so its flags must be
+  // a known 0 (precise: a path with other flags must not be pruned by it).
+  if (p->id == 81) {
+    const Reg& flags = f.regs[2];
+    if (!flags.is_scalar() || !flags.is_const() || flags.var_off.value != 0)
+      fail("get_local_storage() doesn't support non-zero flags");
+    mark_precise(st, 2);
+  }
   // check_map_func_compatibility, after the arguments.
   if (map_arg >= 0) {
     const MapDef& m = map(f.regs[map_arg].aux);
@@ -595,6 +606,18 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       cf.regs[0] = v;
       break;
     }
+    case helpers::RetKind::MapValue: {
+      // RET_PTR_TO_MAP_VALUE: not NULL; an id only when the value has a lock
+      // (locks are named by it, locks.cc).
+      const MapDef& m = map(static_cast<uint32_t>(map_reg_aux));
+      Reg v;
+      mark_known(v, 0);
+      v.type = RegType::MapValue;
+      v.aux = static_cast<uint32_t>(map_reg_aux);
+      if (m.fields.spin_lock_off >= 0 || m.fields.res_spin_lock_off >= 0) v.id = ++id_gen_;
+      cf.regs[0] = v;
+      break;
+    }
     case helpers::RetKind::MemOrBtfId:
     case helpers::RetKind::BtfIdOrNull: {
       Reg v;
@@ -698,6 +721,26 @@ void Verifier::setup_callback(State& st, uint32_t subprog, int helper_id) {
   cb.frames.push_back(std::move(callee));
   cb.insn = prog_.funcs[subprog].insn;
   push_branch(cb, cb.insn);
+}
+
+// bpf_cgroup_storage_assign(): a program uses at most one map of each
+// cgroup storage type (its storages are found by type at run time).
+void Verifier::check_cgroup_storages() {
+  using namespace isa;
+  int64_t used[2] = {-1, -1};
+  for (size_t i = 0; i + 1 < insns_.size(); ++i) {
+    const Insn& in = insns_[i];
+    if (!is_ld_imm64(in)) continue;
+    ++i;
+    if (in.src != kPseudoMapFd && in.src != kPseudoMapIdx && in.src != kPseudoMapValue && in.src != kPseudoMapIdxValue)
+      continue;
+    if (in.imm < 0 || static_cast<size_t>(in.imm) >= obj_.maps.size()) continue;
+    const uint32_t type = obj_.maps[static_cast<size_t>(in.imm)].type;
+    if (type != 19 && type != 21) continue;
+    int64_t& u = used[type == 21 ? 1 : 0];
+    if (u >= 0 && u != in.imm) fail("only one cgroup storage of each type is allowed");
+    u = in.imm;
+  }
 }
 
 }  // namespace ringb::verifier

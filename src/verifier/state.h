@@ -272,6 +272,9 @@ class Verifier {
   // ---- verify.cc: the walk
   void check_function_starts();
   void check_scalar_returns();
+  // check_map_prog_compatibility's "only one cgroup storage of each type",
+  // over every map the code loads (helpers_check.cc).
+  void check_cgroup_storages();
   void walk();
   bool step(State& st);  // false: this path ended
   void push_branch(const State& st, uint32_t insn);

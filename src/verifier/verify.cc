@@ -324,6 +324,7 @@ Result Verifier::run() {
   cmp_hint_.assign(n + 1, 0xff);
   explored_at_.assign(n + 1, {});
   try {
+    check_cgroup_storages();  // resolve_pseudo_ldimm64 runs before check_cfg
     check_function_starts();
     check_scalar_returns();
     tracing_target();  // a tracing program's target must exist (btf_ptrs.cc)

@@ -141,25 +141,25 @@ TEST(RedirectMaps, TheFirstUserFixesTheProgramType) {
   for (MapType t : {kDevMap, kCpuMap}) {
     auto m = make(def_of(t, 4, 8, 2), with_programs());
     ASSERT_NE(m, nullptr);
-    EXPECT_TRUE(m->claim_prog_type(6));   // an xdp program uses it
-    EXPECT_TRUE(m->claim_prog_type(6));
-    EXPECT_FALSE(m->claim_prog_type(3));  // then a tc one: refused at load
+    EXPECT_TRUE(m->claim_prog_type(6, nullptr));   // an xdp program uses it
+    EXPECT_TRUE(m->claim_prog_type(6, nullptr));
+    EXPECT_FALSE(m->claim_prog_type(3, nullptr));  // then a tc one: refused at load
   }
   // an entry program claims it too: a tc user after it is refused
   auto dev = make(def_of(kDevMap, 4, 8, 2), with_programs());
   uint32_t k = 0;
   Val v{kLo, 42};
   ASSERT_EQ(dev->host_update(&k, 4, &v, 8, kAny), 0);
-  EXPECT_FALSE(dev->claim_prog_type(3));
+  EXPECT_FALSE(dev->claim_prog_type(3, nullptr));
   // a tc user first: no XDP entry program fits any more
   auto cpus = make(def_of(kCpuMap, 4, 8, 2), with_programs());
-  EXPECT_TRUE(cpus->claim_prog_type(3));
+  EXPECT_TRUE(cpus->claim_prog_type(3, nullptr));
   Val q{64, 42};
   EXPECT_EQ(cpus->host_update(&k, 4, &q, 8, kAny), -ENOMEM);
   // a devmap_hash's users are not checked (only its entry programs)
   auto hash = make(def_of(kDevMapHash, 4, 8, 2), with_programs());
-  EXPECT_TRUE(hash->claim_prog_type(6));
-  EXPECT_TRUE(hash->claim_prog_type(3));
+  EXPECT_TRUE(hash->claim_prog_type(6, nullptr));
+  EXPECT_TRUE(hash->claim_prog_type(3, nullptr));
 }
 
 TEST(Xskmap, AlwaysEmpty) {

@@ -83,8 +83,9 @@ int reject_delete_of_map_of_maps(void *ctx)
 }
 
 /* An ld_imm64 naming a map by fd that no relocation resolved: the raw fd 0
- * is no map of the program's (r1 = map_fd 0, written as bytes). */
-SEC("socket") __failure __msg("fd 0 is not pointing to valid bpf_map")
+ * is no map of the program's (r1 = map_fd 0, written as bytes). Not loaded
+ * with the object ("?"): the load refuses it before any verifier runs. */
+SEC("?socket") __failure __msg("fd 0 is not pointing to valid bpf_map")
 __attribute__((naked)) int reject_unrelocated_map_fd(void)
 {
 	asm volatile("r2 = 0;"
