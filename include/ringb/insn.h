@@ -63,6 +63,14 @@ inline constexpr Insn make(uint8_t code, uint8_t dst, uint8_t src, int16_t off, 
   return Insn{code, dst, src, off, imm};
 }
 inline constexpr bool is_ld_imm64(const Insn& i) { return i.code == (kLd | kImm | kDW); }
+// An ld_imm64 naming a map: its pointer (by fd or fd_array index) or, with a
+// value offset, the address in its value.
+inline constexpr bool is_map_ptr_load(const Insn& i) {
+  return is_ld_imm64(i) && (i.src == kPseudoMapFd || i.src == kPseudoMapIdx);
+}
+inline constexpr bool is_map_load(const Insn& i) {
+  return is_map_ptr_load(i) || (is_ld_imm64(i) && (i.src == kPseudoMapValue || i.src == kPseudoMapIdxValue));
+}
 inline constexpr bool is_call(const Insn& i) { return i.code == (kJmp | kCall); }
 inline constexpr bool is_exit(const Insn& i) { return i.code == (kJmp | kExit); }
 

@@ -14,9 +14,7 @@ std::vector<size_t> maps_of(const Program& p, size_t map_count) {
     const Insn& in = p.insns[i];
     if (!isa::is_ld_imm64(in)) continue;
     ++i;
-    const bool map_ref = in.src == isa::kPseudoMapFd || in.src == isa::kPseudoMapValue ||
-                         in.src == isa::kPseudoMapIdx || in.src == isa::kPseudoMapIdxValue;
-    if (map_ref && in.imm >= 0 && static_cast<size_t>(in.imm) < map_count) out.push_back(static_cast<size_t>(in.imm));
+    if (isa::is_map_load(in) && in.imm >= 0 && static_cast<size_t>(in.imm) < map_count) out.push_back(static_cast<size_t>(in.imm));
   }
   return out;
 }

@@ -15,7 +15,7 @@ std::array<maps::Map*, maps::kCgroupStorageSlots> cgroup_storage_maps(const Prog
     const Insn& in = prog.insns[i];
     if (!isa::is_ld_imm64(in)) continue;
     ++i;  // the second half
-    if (in.src != isa::kPseudoMapFd && in.src != isa::kPseudoMapIdx) continue;
+    if (!isa::is_map_ptr_load(in)) continue;
     if (in.imm < 0 || static_cast<size_t>(in.imm) >= count) continue;
     maps::Map* m = map_at(static_cast<size_t>(in.imm));
     if (!m || !maps::is_cgroup_storage_type(m->def().type)) continue;

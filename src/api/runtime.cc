@@ -31,7 +31,7 @@ Status claim_prog_arrays(const Program& p, const std::vector<maps::Map*>& maps) 
     const Insn& in = p.insns[i];
     if (!isa::is_ld_imm64(in)) continue;
     ++i;
-    if (in.src != isa::kPseudoMapFd && in.src != isa::kPseudoMapIdx) continue;
+    if (!isa::is_map_ptr_load(in)) continue;
     if (in.imm < 0 || static_cast<size_t>(in.imm) >= maps.size()) continue;  // decode named it
     maps::Map* m = maps[static_cast<size_t>(in.imm)];
     if (!m) continue;  // not created: the plan creates every map a loaded program uses

@@ -377,10 +377,7 @@ void Linker::note_unresolved_map_fds(Program& p) {
   for (size_t i = 0; i + 1 < p.insns.size(); ++i) {
     const Insn& in = p.insns[i];
     if (!isa::is_ld_imm64(in)) continue;
-    const uint8_t src = in.src;
-    if (!resolved[i] && (src == isa::kPseudoMapFd || src == isa::kPseudoMapIdx || src == isa::kPseudoMapValue ||
-                         src == isa::kPseudoMapIdxValue))
-      p.unresolved_map_fds.push_back(static_cast<uint32_t>(i));
+    if (!resolved[i] && isa::is_map_load(in)) p.unresolved_map_fds.push_back(static_cast<uint32_t>(i));
     ++i;  // the second half
   }
 }
