@@ -580,11 +580,10 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       if (m.type == kSockMap || m.type == kSockHash) {
         // A socket with a reference the program must release.
         v.type = RegType::Sock;
-        v.aux = kSockFromMap;
         v.ref_obj_id = acquire_ref(st);
         v.id = v.ref_obj_id;
       } else if (m.type == kXskMap) {
-        v.type = RegType::XdpSock;  // mark_ptr_or_null_reg: PTR_TO_XDP_SOCK once not NULL
+        v.type = RegType::XdpSock;
       } else if ((m.type == static_cast<uint32_t>(MapType::ArrayOfMaps) || m.type == static_cast<uint32_t>(MapType::HashOfMaps)) &&
           m.inner_map) {
         maps_.push_back(m.inner_map.get());

@@ -38,10 +38,13 @@ const char* Verifier::type_str(const Reg& r) {
     case RegType::SockCommon: return null ? "sock_common_or_null" : "sock_common";
     case RegType::ConstDynptr: return "dynptr_ptr";
     case RegType::Iter: return "iter";
-    case RegType::Sock: return null ? (r.aux == kSockFromMap ? "map_value_or_null" : "sock_or_null") : "sock";
+    // A sockmap's or an xskmap's lookup result before its NULL check: this
+    // machine's kernel names it by what it points to (an earlier build of the
+    // same 6.18.44 said map_value_or_null).
+    case RegType::Sock: return null ? "sock_or_null" : "sock";
     case RegType::TcpSock: return null ? "tcp_sock_or_null" : "tcp_sock";
     case RegType::FlowKeys: return "flow_keys";
-    case RegType::XdpSock: return null ? "map_value_or_null" : "xdp_sock";  // the kernel names it so before the NULL check
+    case RegType::XdpSock: return null ? "xdp_sock_or_null" : "xdp_sock";
     case RegType::IrqFlag: return "irq_flag";
   }
   return "?";

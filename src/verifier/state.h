@@ -23,10 +23,6 @@ inline constexpr int kMaxCallFrames = 8;     // MAX_CALL_FRAMES
 inline constexpr int64_t kMaxVarOff = 1 << 29;  // BPF_MAX_VAR_OFF
 inline constexpr int64_t kMaxPacketOff = 0xffff;
 
-// Reg::aux of a Sock from a sockmap or sockhash lookup: the kernel types it
-// map_value_or_null until the NULL check makes it a sock.
-inline constexpr uint32_t kSockFromMap = 1;
-
 enum class RegType : uint8_t {
   NotInit,
   Scalar,

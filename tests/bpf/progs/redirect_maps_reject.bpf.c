@@ -92,7 +92,7 @@ int devmap_value_write(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-SEC("xdp") __failure __msg("R0 invalid mem access 'map_value_or_null'")
+SEC("xdp") __failure __msg("R0 invalid mem access '{{(map_value|xdp_sock)}}_or_null'")
 int xsk_no_null_check(struct xdp_md *ctx)
 {
 	__u32 k = 0;

@@ -44,7 +44,7 @@ int lookup_leak(struct __sk_buff *skb)
 }
 
 /* until the NULL check the kernel calls it a map value */
-SEC("tc") __failure __msg("R0 invalid mem access 'map_value_or_null'")
+SEC("tc") __failure __msg("R0 invalid mem access '{{(map_value|sock)}}_or_null'")
 int lookup_no_null_check(struct __sk_buff *skb)
 {
 	__u32 k = 0;
