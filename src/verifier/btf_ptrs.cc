@@ -153,6 +153,40 @@ bool Verifier::kernel_rcu_kptr(const Field& f) const {
   return n == "task_struct" || n == "cgroup" || n == "bpf_cpumask";
 }
 
+bool Verifier::kptr_pointee_local(uint32_t pointee_id) const {
+  if (!obj_.btf || !pointee_id) return false;
+  for (const StructMeta& sm : obj_.struct_metas)
+    if (sm.btf_id == pointee_id) return true;
+  // a struct of the object's without special fields is local too; kernel
+  // types carry no meta
+  if (!obj_.btf->type(pointee_id) || obj_.btf->size_of(pointee_id) <= 0) return false;
+  const std::string n = obj_.btf->name(pointee_id);
+  return n != "bpf_cpumask" && n != "task_struct" && n != "cgroup";
+}
+
+uint32_t Verifier::loaded_kptr_flags(const State& st, const Field& f) const {
+  // The pointee's struct meta: the local types that matter here have one
+  // (a bpf_refcount, a graph node); kernel and host types have none.
+  const FieldRecord* rec = nullptr;
+  for (const StructMeta& sm : obj_.struct_metas)
+    if (sm.btf_id == f.pointee_id) rec = &sm.record;
+  // in_rcu_cs: an RCU read section, a held lock, or any non-sleepable program.
+  const bool in_rcu_cs = st.rcu_depth || any_lock_held(st) || !prog_.sleepable;
+  if (f.kind == FieldKind::Kptr && !rec) {
+    // rcu_protected_object: task_struct, cgroup, bpf_cpumask. A type the
+    // kernel does not list (a host's own, registered with the runtime) reads
+    // as RCU inside bpf_rcu_read_lock only: ringb's rule for host types.
+    const bool rcu = kernel_rcu_kptr(f) ? in_rcu_cs : st.rcu_depth > 0;
+    return kMaybeNull | (rcu ? kRcu : kUntrusted);
+  }
+  // rcu_safe_kptr: a per-cpu kptr, or a local type with a bpf_refcount.
+  const bool percpu = f.kind == FieldKind::KptrPercpu;
+  if (!(percpu || (rec && rec->refcount_off >= 0)) || !in_rcu_cs) return kMaybeNull | kUntrusted;
+  uint32_t flags = kMaybeNull | kRcu | (percpu ? kPercpu : kAlloc);
+  if (rec && rec->has_any(kGraphNode)) flags |= kNonOwn;
+  return flags;
+}
+
 void Verifier::check_btf_helper_mem(State& st, int regno, const Reg& r, int size, bool write) {
   if (r.flags & kAlloc) return;
   if (write) {

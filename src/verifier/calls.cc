@@ -69,19 +69,62 @@ bool is_ctx_type_name(const std::string& name) {
   return name == "__sk_buff" || name == "xdp_md" || name == "pt_regs" || name == "bpf_raw_tracepoint_args";
 }
 
+uint8_t Verifier::global_arg_tags(const Program::Func& fn, int a) {
+  uint8_t tags = 0;
+  for (const std::string& t : obj_.btf->decl_tags(fn.btf_id, a)) {
+    if (t.rfind("arg:", 0) != 0) continue;
+    const std::string tag = t.substr(4);
+    if (tag == "ctx") tags |= kArgCtx;
+    else if (tag == "nonnull") tags |= kArgNonnull;
+    else if (tag == "nullable") tags |= kArgNullable;
+    else if (tag == "trusted") tags |= kArgTrusted;
+    else if (tag == "untrusted" || tag == "arena") unmodelled("the global function argument tag arg:" + tag);
+    else fail("arg#" + std::to_string(a) + " has unsupported set of tags");
+  }
+  const bool bad = ((tags & kArgCtx) && tags != kArgCtx) || ((tags & kArgNonnull) && (tags & (kArgNullable | kArgTrusted)));
+  if (bad) fail("arg#" + std::to_string(a) + " has invalid combination of tags");
+  return tags;
+}
+
+namespace {
+// A type's name without its CO-RE flavour ("task_struct___local").
+std::string without_flavour(const std::string& name) {
+  const size_t at = name.find("___");
+  return at == std::string::npos ? name : name.substr(0, at);
+}
+}  // namespace
+
 // btf_check_func_arg_match: what a global function's pointer argument (as
 // the function is checked on its own, run()) needs from its caller — the
-// context itself, or NULL or memory of the pointee's size, readable and
-// writable (a soundness mutant passed a packet byte as the context).
-void Verifier::check_global_ptr_arg(State& st, int regno, uint32_t pointee_type) {
+// context itself; a trusted kernel object (__arg_trusted, maybe NULL with
+// __arg_nullable); or NULL (not with __arg_nonnull) or memory of the
+// pointee's size, readable and writable (a soundness mutant passed a packet
+// byte as the context).
+void Verifier::check_global_ptr_arg(State& st, int regno, uint32_t pointee_type, uint8_t tags) {
   const uint32_t pointee = obj_.btf->skip_modifiers(pointee_type);
   Reg& r = st.cur().regs[regno];
-  if (is_ctx_type_name(obj_.btf->name(pointee))) {
-    if (r.type != RegType::Ctx) fail("arg#" + std::to_string(regno - 1) + " expects pointer to ctx");
+  const std::string arg = "arg#" + std::to_string(regno - 1);
+  if ((tags & kArgCtx) || is_ctx_type_name(obj_.btf->name(pointee))) {
+    if (r.type != RegType::Ctx) fail(arg + " expects pointer to ctx");
     check_ptr_off_reg(r, regno);
     return;
   }
-  if (r.is_null_const()) return;
+  if (tags & kArgTrusted) {
+    if ((tags & kArgNullable) && r.is_null_const()) return;
+    const bool trusted = r.ref_obj_id || (r.type == RegType::BtfId && !(r.flags & (kUntrusted | kRcu)) &&
+                                          !(r.aux2 & kBtfLegacy));
+    if (!trusted) fail("R" + std::to_string(regno) + " must be referenced or trusted");
+    if (r.type != RegType::BtfId || ((r.flags & kMaybeNull) && !(tags & kArgNullable)))
+      fail("R" + std::to_string(regno) + " type=" + type_str(r) + " expected=ptr_, trusted_ptr_, rcu_ptr_");
+    const std::string have = without_flavour(btf_name(r)), want = without_flavour(obj_.btf->name(pointee));
+    if (have != want) fail("R" + std::to_string(regno) + " is of type " + have + " but " + want + " is expected");
+    check_ptr_off_reg(r, regno);
+    return;
+  }
+  if (r.is_null_const()) {
+    if (tags & kArgNonnull) fail(arg + " is expected to be non-NULL");
+    return;
+  }
   const int64_t size = obj_.btf->size_of(pointee);
   const bool memory = r.type == RegType::Stack || r.type == RegType::Packet || r.type == RegType::PacketMeta ||
                       r.type == RegType::MapKey || r.type == RegType::MapValue || r.type == RegType::Mem ||
@@ -92,6 +135,7 @@ void Verifier::check_global_ptr_arg(State& st, int regno, uint32_t pointee_type)
   check_helper_mem(st, regno, size, size, false, true, -1);
   check_helper_mem(st, regno, size, size, true, true, -1);
   r = saved;
+  if ((tags & kArgNonnull) && (r.flags & kMaybeNull)) fail(arg + " is expected to be non-NULL");
 }
 
 void Verifier::check_subprog_call(State& st, const Insn& in) {
@@ -119,7 +163,7 @@ void Verifier::check_subprog_call(State& st, const Insn& in) {
         fail("R" + std::to_string(regno) + " is not a scalar");
       if (t && btf_is_ptr(t)) {
         try {
-          check_global_ptr_arg(st, regno, t->type);
+          check_global_ptr_arg(st, regno, t->type, global_arg_tags(fn, a));
         } catch (const VerifyError& e) {
           if (!e.unmodelled.empty()) throw;
           fail(e.message + "\nCaller passes invalid args into func#" + std::to_string(sub) + " ('" + fn.name + "')");

@@ -94,8 +94,8 @@ const char* expected_types(ArgKind k) {
     case ArgKind::Ctx: return "ctx";
     case ArgKind::Func: return "func";
     case ArgKind::Stack: return "fp";
-    case ArgKind::ConstStr: case ArgKind::Kptr: return "map_value";
-    case ArgKind::SpinLock: return "map_value, ptr_";
+    case ArgKind::ConstStr: return "map_value";
+    case ArgKind::SpinLock: case ArgKind::Kptr: return "map_value, ptr_";
     case ArgKind::BtfId: return "ptr_";
     case ArgKind::PercpuBtfId: return "percpu_ptr_, percpu_rcu_ptr_, percpu_trusted_ptr_";
     case ArgKind::SockCommon: return "sock_common, sock, tcp_sock, xdp_sock";
@@ -115,7 +115,10 @@ bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
     case ArgKind::Ctx: return r.type == RegType::Ctx;  // at its start: check_ptr_off_reg
     case ArgKind::Func: return r.type == RegType::Func;
     case ArgKind::Stack: return r.type == RegType::Stack;
-    case ArgKind::ConstStr: case ArgKind::Kptr: return r.type == RegType::MapValue;
+    case ArgKind::ConstStr: return r.type == RegType::MapValue;
+    // kptr_xchg_dest_types: a map value, or an object the program owns
+    // (MEM_ALLOC and nothing else: not a non-owning, RCU or per-cpu one).
+    case ArgKind::Kptr: return r.type == RegType::MapValue || (r.type == RegType::BtfId && r.flags == kAlloc);
     case ArgKind::SpinLock: return r.type == RegType::MapValue || (r.type == RegType::BtfId && (r.flags & kAlloc));
     case ArgKind::BtfId: return r.type == RegType::BtfId;
     // a per-cpu kptr read under RCU (or a trusted one), not an owned object
@@ -453,16 +456,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     const Field* fld = field_at(f.regs[1]);
     kptr_type = fld ? fld->pointee_id : 0;
     kptr_percpu = fld && fld->kind == FieldKind::KptrPercpu;
-    for (const StructMeta& sm : obj_.struct_metas)
-      if (sm.btf_id == kptr_type) kptr_local = true;
-    if (obj_.btf && kptr_type) {
-      const btf_type* t = obj_.btf->type(kptr_type);
-      // a local type: the object's own struct (bpf_obj_new'able); kernel types carry no meta
-      if (t && obj_.btf->size_of(kptr_type) > 0 && !kptr_local) {
-        const std::string n = obj_.btf->name(kptr_type);
-        kptr_local = n != "bpf_cpumask" && n != "task_struct" && n != "cgroup";
-      }
-    }
+    kptr_local = kptr_pointee_local(kptr_type);
   }
   if (release_reg >= 0) release_ref(st, f.regs[release_reg].ref_obj_id);
   if (dynptr_release >= 0) release_dynptr(st, dynptr_release);

@@ -317,6 +317,18 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   mark_unknown(ret);
   if (res_lock) mark_known(ret, 0);  // the path that took the lock
   const std::string pn = p->name;
+  if (pn == "bpf_obj_drop_impl" || pn == "bpf_percpu_obj_drop_impl" || pn == "bpf_refcount_acquire_impl") {
+    // clang may merge two such calls of a static function into one
+    // instruction; the kernel binds each to one type's struct meta.
+    uint32_t meta = 0;
+    for (const StructMeta& sm : obj_.struct_metas)
+      if (sm.btf_id == arg1.aux) meta = sm.btf_id;
+    auto [it, fresh] = call_meta_.try_emplace(st.insn, meta);
+    if (!fresh && it->second != meta)
+      fail("same call cannot be used with different types\n"
+           "use one call for each type: inline the static function that holds the call,\n"
+           "or mark the callee with __attribute__((nomerge))");
+  }
   if (pn == "bpf_rcu_read_lock") ++st.rcu_depth;
   if (pn == "bpf_rcu_read_unlock") {
     if (!st.rcu_depth) fail("unmatched rcu read unlock");

@@ -135,14 +135,9 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
         loaded = Reg{};
         loaded.type = RegType::BtfId;
         loaded.aux = kf->pointee_id;
-        // check_map_kptr_access: a referenced kptr of an RCU-protected kernel
-        // type read in an RCU section (a non-sleepable program is one) is RCU.
-        const bool rcu_type = kf->kind == FieldKind::Kptr && kernel_rcu_kptr(*kf);  // btf_ptrs.cc
-        loaded.flags = kMaybeNull | (kf->kind == FieldKind::KptrUntrusted      ? kUntrusted
-                                     : st.rcu_depth                            ? kRcu
-                                     : rcu_type && !prog_.sleepable            ? kRcu
-                                                                               : kUntrusted);
-        if (kf->kind == FieldKind::KptrPercpu) loaded.flags |= kPercpu;
+        // check_map_kptr_access: an untrusted kptr loads untrusted; a
+        // referenced or per-cpu one as btf_ld_kptr_type says (btf_ptrs.cc).
+        loaded.flags = kf->kind == FieldKind::KptrUntrusted ? kMaybeNull | kUntrusted : loaded_kptr_flags(st, *kf);
         loaded.id = ++id_gen_;
         mark_known(f.regs[value_regno], 0);
         f.regs[value_regno] = loaded;

@@ -77,6 +77,9 @@ enum RegFlag : uint8_t {
 // (Options::kernel_btf), not the object's; and a plain PTR_TO_BTF_ID (the
 // kernel's legacy pointer: neither trusted nor untrusted, as fentry's
 // arguments and pointers walked from trusted ones).
+// Global function argument tags (btf_prepare_func_args).
+inline constexpr uint8_t kArgCtx = 1, kArgNonnull = 2, kArgNullable = 4, kArgTrusted = 8;
+
 inline constexpr uint32_t kBtfKernel = 1u << 0;
 inline constexpr uint32_t kBtfLegacy = 1u << 1;
 
@@ -293,7 +296,7 @@ class Verifier {
   void check_load(State& st, const Insn& in);
   void check_store(State& st, const Insn& in);
   void check_atomic(State& st, const Insn& in);
-  void check_global_ptr_arg(State& st, int regno, uint32_t pointee_type);
+  void check_global_ptr_arg(State& st, int regno, uint32_t pointee_type, uint8_t tags);
   bool has_tail_call(uint32_t sub) const;
   bool subprog_changes_pkt_data(uint32_t sub);
   void check_new_type(uint32_t id, bool percpu);
@@ -392,6 +395,14 @@ class Verifier {
   void check_kfunc_btf_arg(const Reg& r, int regno, int an, const kfuncs::Proto& p, const std::string& want);
   // A kptr field of task_struct, cgroup or bpf_cpumask (rcu_protected_object).
   bool kernel_rcu_kptr(const Field& f) const;
+  // A global function's argument tags (btf_decl_tag "arg:…" on parameter a).
+  uint8_t global_arg_tags(const Program::Func& fn, int a);
+  // A kptr field's pointee is a local type (the object's own struct, which
+  // programs allocate), not a kernel one.
+  bool kptr_pointee_local(uint32_t pointee_id) const;
+  // btf_ld_kptr_type: the flags of a referenced or per-cpu kptr loaded from
+  // a map value.
+  uint32_t loaded_kptr_flags(const State& st, const Field& f) const;
   // Helper memory through a BTF pointer (check_helper_mem_access): read only, within its member.
   void check_btf_helper_mem(State& st, int regno, const Reg& r, int size, bool write);
   // ---- liveness.cc
@@ -457,6 +468,10 @@ class Verifier {
     bool conflict = false;
   };
   std::map<size_t, InsertSeen> inserts_;
+  // Per obj_drop / percpu_obj_drop / refcount_acquire call: the struct meta
+  // (its type's btf id, 0 for a type without one) of what the first path
+  // passed; every path must pass the same (the call carries it at run time).
+  std::map<size_t, uint32_t> call_meta_;
   std::vector<uint32_t> global_queue_;  // global functions still to verify
   std::vector<bool> global_done_;
   std::vector<int8_t> changes_pkt_;  // per subprog: -1 not yet known, else changes_pkt_data

@@ -367,15 +367,28 @@ Result Verifier::run() {
           const uint32_t pointee = obj_.btf->skip_modifiers(t->type);
           const std::string name = obj_.btf->name(pointee);
           mark_known(r, 0);
-          if (is_ctx_type_name(name)) {
+          const uint8_t tags = global_arg_tags(fn, a);
+          if ((tags & kArgCtx) || is_ctx_type_name(name)) {
             r.type = RegType::Ctx;
+          } else if (tags & kArgTrusted) {
+            // PTR_TO_BTF_ID | PTR_TRUSTED, of the type a flavour names
+            r.type = RegType::BtfId;
+            const size_t flavour = name.find("___");
+            const uint32_t base = flavour == std::string::npos ? 0 : obj_.btf->find(name.substr(0, flavour), BTF_KIND_STRUCT);
+            r.aux = base && obj_.btf->size_of(base) > 0 ? base : pointee;
+            if (tags & kArgNullable) {
+              r.flags = kMaybeNull;
+              r.id = ++id_gen_;
+            }
           } else {
             const int64_t sz = obj_.btf->size_of(pointee);
             if (sz <= 0) fail("arg#" + std::to_string(a) + " reference type('UNKNOWN ') size cannot be determined");
             r.type = RegType::Mem;
-            r.flags = kMaybeNull;
-            r.id = ++id_gen_;
             r.aux = static_cast<uint32_t>(sz);
+            if (!(tags & kArgNonnull)) {
+              r.flags = kMaybeNull;
+              r.id = ++id_gen_;
+            }
           }
         } else {
           mark_unknown(r);
