@@ -82,6 +82,9 @@ struct Proto {
   // for the same reference as the first argument (bpf_sk_fullsock, bpf_tcp_sock).
   bool acquire = false;
   bool ptr_cast = false;
+  // allow_fastcall, for a helper the kernel inlines on x86_64: it clobbers
+  // only r0, so spills and fills around it go (src/verifier/fastcall.cc).
+  bool allow_fastcall = false;
 };
 
 // The prototype of helper `id`, or nullptr when ringb does not implement it.

@@ -21,7 +21,7 @@ const Proto kProtos[] = {
     {6, "bpf_trace_printk", R::Integer, 0,
      {a(K::Mem, kRdonly), a(K::ConstSize)}, true, false},  // the format's arguments are not checked
     {7, "bpf_get_prandom_u32", R::Integer, 0, {}, false, false},
-    {8, "bpf_get_smp_processor_id", R::Integer, 0, {}, false, false},
+    {8, "bpf_get_smp_processor_id", R::Integer, 0, {}, false, false, false, false, false, true},
     {9, "bpf_skb_store_bytes", R::Integer, 0,
      {a(K::Ctx), a(K::Anything), a(K::Mem, kRdonly), a(K::ConstSize), a(K::Anything)}, false, true, true},
     {4, "bpf_probe_read", R::Integer, 0, {a(K::Mem, kUninit), a(K::ConstSizeOrZero), a(K::Anything)}, true, false},

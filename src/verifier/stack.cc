@@ -46,6 +46,7 @@ void Verifier::check_stack_bounds(int regno, const Reg& r, int64_t off, int size
 }
 
 void Verifier::grow_stack(Frame& f, int64_t lowest_off, uint32_t subprog) {
+  check_fastcall_contract(subprog, lowest_off);
   const size_t need = static_cast<size_t>((-lowest_off + 7) / 8);
   if (f.stack.size() < need) f.stack.resize(need);
   const uint32_t depth = static_cast<uint32_t>(-lowest_off);

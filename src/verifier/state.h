@@ -405,6 +405,10 @@ class Verifier {
   uint32_t loaded_kptr_flags(const State& st, const Field& f) const;
   // Helper memory through a BTF pointer (check_helper_mem_access): read only, within its member.
   void check_btf_helper_mem(State& st, int regno, const Reg& r, int size, bool write);
+  // ---- fastcall.cc
+  void mark_fastcall_patterns();
+  void check_fastcall_contract(uint32_t subprog, int64_t off);
+  void apply_fastcall_depths();
   // ---- liveness.cc
   void compute_liveness();
   // ---- states.cc
@@ -458,6 +462,13 @@ class Verifier {
   mutable std::vector<uint8_t> cmp_hint_;  // per insn: the register states_equal last failed on (states.cc)
   std::vector<uint32_t> func_start_;  // sorted starts of funcs
   std::vector<uint32_t> stack_depth_;  // per function
+  // bpf_fastcall (fastcall.cc): per insn, part of a spill/fill pattern and,
+  // at a call, how many pairs it removes; per function, the region's top
+  // offset and whether a non-fastcall call's pattern keeps it.
+  std::vector<bool> fastcall_pattern_;
+  std::vector<uint8_t> fastcall_spills_;
+  std::vector<int16_t> fastcall_stack_off_;
+  std::vector<bool> keep_fastcall_stack_;
   std::vector<std::vector<uint32_t>> callees_;  // call graph, per function
   std::vector<const MapDef*> maps_;  // the object's maps, then inner map templates
   std::vector<bool> calls_callback_;  // helper calls that run a callback (prune points that may loop)

@@ -332,6 +332,7 @@ Result Verifier::run() {
     check_exception_cb_static();
     compute_liveness();
     stack_depth_.assign(func_start_.size(), 0);
+    mark_fastcall_patterns();
     callees_.assign(func_start_.size(), {});
     global_done_.assign(func_start_.size(), false);
     global_done_[0] = true;
@@ -404,6 +405,7 @@ Result Verifier::run() {
     walk_exception_cb();
     walk_globals();
     check_throw_callers();
+    apply_fastcall_depths();
     check_stack_depths();
     res.ok = true;
     for (const auto& [insn, seen] : inserts_)
