@@ -46,6 +46,7 @@ enum class Arg : uint8_t {
   TypeId,     // a constant local BTF type id (bpf_obj_new_impl's first)
   Meta,       // implicit: the struct meta the loader binds (programs pass NULL)
   NodeOffset, // implicit: the node's offset in its struct (programs pass 0)
+  Ignored,    // NAME__ign: any value, not checked (bpf_rdonly_cast's object)
 };
 
 enum class Ret : uint8_t { Void, Scalar, Pointer };

@@ -31,6 +31,7 @@ bool fits(Arg kind, Shape s) {
     case Arg::Pointer:
     case Arg::Meta: return s == Shape::Pointer;
     case Arg::Callback: return s == Shape::FuncPointer;
+    case Arg::Ignored: return true;
   }
   return false;
 }
@@ -43,6 +44,7 @@ const char* kind_name(Arg kind) {
     case Arg::Pointer:
     case Arg::Meta: return "a pointer";
     case Arg::Callback: return "a function pointer";
+    case Arg::Ignored: return "anything";
   }
   return "?";
 }

@@ -98,6 +98,7 @@ constexpr Row kRows[] = {
     {"bpf_rbtree_right", kGeneric},
     {"bpf_rbtree_root", kGeneric},
     {"bpf_rcu_read_lock", kAll},
+    {"bpf_rdonly_cast", kAll},
     {"bpf_rcu_read_unlock", kAll},
     {"bpf_refcount_acquire_impl", kGeneric},
     {"bpf_res_spin_lock", kAll},

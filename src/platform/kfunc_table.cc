@@ -60,6 +60,9 @@ std::vector<Proto> make_table() {
       // RCU and resilient locks.
       {"bpf_rcu_read_lock", 0, Ret::Void, "", {}, kAnyProg, ""},
       {"bpf_rcu_read_unlock", 0, Ret::Void, "", {}, kAnyProg, ""},
+      // bpf_rdonly_cast(obj, btf_id): obj as an untrusted pointer to the
+      // struct btf_id names (the common set: every program type).
+      {"bpf_rdonly_cast", kFastcall, Ret::Pointer, "", {{Arg::Ignored, ""}, kScalar}, kAnyProg, ""},
       {"bpf_res_spin_lock", 0, Ret::Scalar, "", {ptr("bpf_res_spin_lock")}, kAnyProg, ""},
       {"bpf_res_spin_unlock", 0, Ret::Void, "", {ptr("bpf_res_spin_lock")}, kAnyProg, ""},
       {"bpf_res_spin_lock_irqsave", 0, Ret::Scalar, "", {ptr("bpf_res_spin_lock"), ptr("")}, kAnyProg, ""},

@@ -189,6 +189,7 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
         break;
       case kfuncs::Arg::Meta:
       case kfuncs::Arg::NodeOffset:
+      case kfuncs::Arg::Ignored:
         break;
       case kfuncs::Arg::Callback:
         if (r.type != RegType::Func) fail(arg_name(an) + " expected pointer to func");
@@ -313,6 +314,7 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   }
   // Effects.
   const Reg arg1 = f.regs[1];
+  const Reg arg2 = f.regs[2];
   Reg ret;
   mark_unknown(ret);
   if (res_lock) mark_known(ret, 0);  // the path that took the lock
@@ -403,6 +405,15 @@ void Verifier::check_kfunc_call(State& st, const Insn& in) {
   } else if (pn == "bpf_refcount_acquire_impl") {
     v.aux = arg1.aux;
     v.flags = kAlloc;
+  } else if (pn == "bpf_rdonly_cast") {
+    // The type id is the object's own (CO-RE resolves against it here).
+    if (!arg2.is_const()) fail("R2 must be a known constant");
+    const uint32_t id = arg2.var_off.value <= UINT32_MAX ? static_cast<uint32_t>(arg2.var_off.value) : 0;
+    const btf_type* t = id && obj_.btf ? obj_.btf->type(obj_.btf->skip_modifiers(id)) : nullptr;
+    if (arg2.var_off.value == 0) unmodelled("bpf_rdonly_cast to void");
+    if (!t || !btf_is_composite(t)) fail("kfunc bpf_rdonly_cast type ID argument must be of a struct or void");
+    v.aux = obj_.btf->skip_modifiers(id);
+    v.flags = kUntrusted;
   } else if (p->ret_type == "bpf_list_node" || p->ret_type == "bpf_rb_node") {
     const Field* fld = root_reg > 0 ? field_at(root_copy) : nullptr;
     v.aux = fld ? fld->node_struct_id : 0;

@@ -112,6 +112,8 @@ uint64_t rbtree_right(RunState&, uint64_t root, uint64_t node, uint64_t, uint64_
 // A program run is inside an RCU read-side section from start to end
 // (runtime.h), so these only mark what the verifier checks.
 uint64_t rcu_read_lock(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return 0; }
+// The same address, typed by the verifier; its loads are fault-tolerant.
+uint64_t rdonly_cast(RunState&, uint64_t obj, uint64_t, uint64_t, uint64_t, uint64_t) { return obj; }
 
 // The run unwinds from here: every frame, callback loops included
 // (Executable::run finishes the throw).
@@ -176,6 +178,7 @@ const std::map<std::string, Function>& object_kfuncs() {
       {"bpf_rbtree_right", rbtree_right},
       {"bpf_throw", throw_},
       {"bpf_rcu_read_lock", rcu_read_lock},
+      {"bpf_rdonly_cast", rdonly_cast},
       {"bpf_rcu_read_unlock", rcu_read_unlock},
       {"bpf_res_spin_lock", res_spin_lock},
       {"bpf_res_spin_unlock", res_spin_unlock},

@@ -105,3 +105,39 @@ int cgroup_root(struct __sk_buff *skb)
 	}
 	return 1;
 }
+
+/* bpf_rdonly_cast: any value as an untrusted pointer to a kernel struct,
+ * read without faulting (PROBE_MEM); here the current task again, its pid
+ * read through the cast. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+SEC("tc") __retval(1)
+int task_rdonly_cast(struct __sk_buff *skb)
+{
+	struct task_struct *t = bpf_rdonly_cast((void *)bpf_get_current_task(),
+						 __builtin_btf_type_id(*(struct task_struct *)0, 1));
+
+	return t->pid == (__u32)bpf_get_current_pid_tgid();
+}
+
+/* An untrusted pointer is no RCU or trusted argument. */
+SEC("?tc") __failure __msg("R1 must be a rcu pointer")
+int task_rdonly_cast_not_trusted(struct __sk_buff *skb)
+{
+	struct task_struct *t = bpf_rdonly_cast((void *)bpf_get_current_task(),
+						 __builtin_btf_type_id(*(struct task_struct *)0, 1));
+	struct task_struct *owned = bpf_task_acquire(t);
+
+	if (owned)
+		bpf_task_release(owned);
+	return 0;
+}
+
+/* The type id is a known constant. */
+SEC("?tc") __failure __msg("R2 must be a known constant")
+int task_rdonly_cast_variable_id(struct __sk_buff *skb)
+{
+	struct task_struct *t = bpf_rdonly_cast((void *)bpf_get_current_task(), skb->len);
+
+	return t != 0;
+}
