@@ -25,6 +25,13 @@ std::string Tnum::str() const {
 // only a's nonzero bits are visited.
 Tnum tnum_mul(Tnum a, Tnum b) {
   const uint64_t acc_v = a.value * b.value;
+  // a fully unknown (x * K in a loop): step k adds c << k (c = b.value |
+  // b.mask), which sets bit t + k (t = ctz(c)); the mask only grows and no
+  // step sets a bit below t, so it ends as every bit from t up.
+  if (a.value == 0 && a.mask == ~uint64_t{0}) {
+    const uint64_t c = b.value | b.mask;
+    return Tnum{0, c ? ~uint64_t{0} << __builtin_ctzll(c) : 0};
+  }
   uint64_t m = 0;
   for (uint64_t bits = a.value | a.mask; bits; bits &= bits - 1) {
     const unsigned k = static_cast<unsigned>(__builtin_ctzll(bits));
