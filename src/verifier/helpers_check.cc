@@ -235,7 +235,6 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     if (helper_name(in.imm)[0]) unmodelled("helper " + std::string(helper_name(in.imm)) + "#" + std::to_string(in.imm));
     fail("invalid func unknown#" + std::to_string(in.imm));
   }
-  const std::string fname = std::string(p->name) + "#" + std::to_string(p->id);
   if (p->gpl_only && obj_.license != "GPL" && obj_.license.find("GPL") == std::string::npos)
     fail("cannot call GPL-restricted function from non-GPL compatible program");
   Frame& f = st.cur();
@@ -445,7 +444,7 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     if (is_sock_map(m.type) && (p->id == 2 || p->id == 3) && !may_update_sockmap(prog_.type, prog_.section, p->id))
       fail("cannot update sockmap in this context");
     if (!map_func_ok(m.type, p->id))
-      fail("cannot pass map_type " + std::to_string(m.type) + " into func " + fname);
+      fail("cannot pass map_type " + std::to_string(m.type) + " into func " + p->name + "#" + std::to_string(p->id));
   }
   // What the call leaves behind.
   Reg ret;

@@ -257,7 +257,7 @@ bool Verifier::check_jump(State& st, const Insn& in) {
     st.insn = next;
     return true;
   }
-  State other = st;  // the jump's side
+  State other = copy_state(st);  // the jump's side
   other.insn = target;
   Frame& of = other.cur();
   Reg& odst = of.regs[in.dst];
@@ -326,6 +326,7 @@ bool Verifier::check_jump(State& st, const Insn& in) {
   }
   if (!other_ok || !this_ok) mark_operands();
   if (other_ok) push_branch(std::move(other), target);
+  else recycle(std::move(other));
   if (!this_ok) {
     path_done(st);
     return false;

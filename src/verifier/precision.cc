@@ -35,17 +35,19 @@ void add(PreciseSet& a, const PreciseSet& b) {
   for (int f = 0; f < kMaxCallFrames; ++f) a.regs[f] = static_cast<uint16_t>(a.regs[f] | b.regs[f]), a.stack[f] |= b.stack[f];
 }
 
+// Both run at every instruction a walk goes back over: an OR over every
+// frame without early exits (the compiler vectorises it).
 bool any_stack(const PreciseSet& bt) {
-  for (int f = 0; f < kMaxCallFrames; ++f)
-    if (bt.stack[f]) return true;
-  return false;
+  uint64_t any = 0;
+  for (int f = 0; f < kMaxCallFrames; ++f) any |= bt.stack[f];
+  return any != 0;
 }
 
 // bt names registers of frame f and nothing else.
 bool only_regs_of(const PreciseSet& bt, int f) {
-  for (int g = 0; g < kMaxCallFrames; ++g)
-    if (bt.stack[g] || (g != f && bt.regs[g])) return false;
-  return true;
+  uint32_t others = 0;
+  for (int g = 0; g < kMaxCallFrames; ++g) others |= g == f ? 0u : bt.regs[g];
+  return !any_stack(bt) && others == 0;
 }
 
 HistEntry now_entry(const State& st) {

@@ -124,6 +124,12 @@ void Verifier::bounds_sync(Reg& r) {
       return;
     }
   }
+  // Nothing known at all (a mul's, div's or mod's usual result): every
+  // step below would leave it as it is (tests/verifier/bounds_test.cc).
+  if (r.var_off.value == 0 && r.var_off.mask == ~uint64_t{0} && r.umin == 0 && r.umax == UINT64_MAX &&
+      r.smin == INT64_MIN && r.smax == INT64_MAX && r.u32_min == 0 && r.u32_max == UINT32_MAX &&
+      r.s32_min == INT32_MIN && r.s32_max == INT32_MAX)
+    return;
   update_from_tnum(r);
   deduce32(r);
   deduce64(r);

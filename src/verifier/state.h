@@ -278,6 +278,10 @@ class Verifier {
   bool step(State& st);  // false: this path ended
   void push_branch(const State& st, uint32_t insn);
   void push_branch(State&& st, uint32_t insn);
+  // A copy of st in a finished path's buffers (spare_): a branch's copy
+  // costs no allocation once the walk has ended a few paths.
+  State copy_state(const State& st);
+  void recycle(State&& st);
   [[noreturn]] void fail(const std::string& msg);
   // Stops without a verdict: the program uses `what`, which this verifier
   // does not model yet (Result::unmodelled).
@@ -487,6 +491,7 @@ class Verifier {
   std::vector<bool> global_done_;
   std::vector<int8_t> changes_pkt_;  // per subprog: -1 not yet known, else changes_pkt_data
   std::vector<State> pending_;
+  std::vector<State> spare_;  // ended paths' states, kept for their buffers (copy_state)
   std::vector<Explored> explored_;
   std::vector<PreciseSet> linked_;  // scalars linked at a conditional jump (HistEntry::linked)
   std::vector<std::vector<int32_t>> explored_at_;  // per insn: indexes into explored_

@@ -18,16 +18,27 @@ std::string Tnum::str() const {
 // Long multiplication: the known product of the values, plus, for each bit
 // of `a` that is 1 or unknown, `b` (or its unknown part) shifted there as
 // unknown bits.
+// The kernel's shift-and-add over a's bits, with two shortcuts that give the
+// same result: the accumulated mask's value part stays 0 (every addend's
+// is), so tnum_add({0, m}, {0, x}) is {0, (m + x) | m | x}; and a bit of a
+// that is neither set nor unknown adds {0, 0}, which changes nothing, so
+// only a's nonzero bits are visited.
 Tnum tnum_mul(Tnum a, Tnum b) {
   const uint64_t acc_v = a.value * b.value;
-  Tnum acc_m = Tnum::constant(0);
-  while (a.value || a.mask) {
-    if (a.value & 1) acc_m = tnum_add(acc_m, Tnum{0, b.mask});
-    else if (a.mask & 1) acc_m = tnum_add(acc_m, Tnum{0, b.value | b.mask});
-    a = tnum_rshift(a, 1);
-    b = tnum_lshift(b, 1);
+  // a fully unknown (x * K in a loop): step k adds c << k (c = b.value |
+  // b.mask), which sets bit t + k (t = ctz(c)); the mask only grows and no
+  // step sets a bit below t, so it ends as every bit from t up.
+  if (a.value == 0 && a.mask == ~uint64_t{0}) {
+    const uint64_t c = b.value | b.mask;
+    return Tnum{0, c ? ~uint64_t{0} << __builtin_ctzll(c) : 0};
   }
-  return tnum_add(Tnum::constant(acc_v), acc_m);
+  uint64_t m = 0;
+  for (uint64_t bits = a.value | a.mask; bits; bits &= bits - 1) {
+    const unsigned k = static_cast<unsigned>(__builtin_ctzll(bits));
+    const uint64_t x = (a.value >> k & 1) ? b.mask << k : (b.value | b.mask) << k;
+    m = (m + x) | m | x;
+  }
+  return tnum_add(Tnum::constant(acc_v), Tnum{0, m});
 }
 
 Tnum tnum_arshift(Tnum a, unsigned s, unsigned width) {

@@ -49,7 +49,22 @@ uint32_t Verifier::subprog_of(uint32_t insn) const {
   return static_cast<uint32_t>(it - func_start_.begin()) - 1;
 }
 
-void Verifier::push_branch(const State& st, uint32_t insn) { push_branch(State(st), insn); }
+void Verifier::push_branch(const State& st, uint32_t insn) { push_branch(copy_state(st), insn); }
+
+// Copy assignment into a spare state's vectors reuses their capacity (the
+// frames', each frame's stack's, the history's): the same values as a copy
+// construction, without the mallocs.
+State Verifier::copy_state(const State& st) {
+  if (spare_.empty()) return st;
+  State s = std::move(spare_.back());
+  spare_.pop_back();
+  s = st;
+  return s;
+}
+
+void Verifier::recycle(State&& st) {
+  if (spare_.size() < 16) spare_.push_back(std::move(st));
+}
 
 void Verifier::push_branch(State&& st, uint32_t insn) {
   (void)insn;
@@ -310,6 +325,7 @@ void Verifier::walk() {
     while (step(st)) {
       st.prev_insn = cur_insn_;
     }
+    recycle(std::move(st));
   }
 }
 

@@ -47,6 +47,50 @@ TEST(Tnum, ArithmeticIsSound) {
   check_binary(tnum_union, [](uint64_t x, uint64_t) { return x; }, "union");
 }
 
+// tnum_mul's shortcuts (tnum.cc) against the plain shift-and-add loop it
+// replaced: the same tnum for every pair of 4-bit tnums and for random
+// 64-bit ones (sparse, dense and fully unknown masks).
+Tnum mul_reference(Tnum a, Tnum b) {
+  const uint64_t acc_v = a.value * b.value;
+  Tnum acc_m = Tnum::constant(0);
+  while (a.value || a.mask) {
+    if (a.value & 1) acc_m = tnum_add(acc_m, Tnum{0, b.mask});
+    else if (a.mask & 1) acc_m = tnum_add(acc_m, Tnum{0, b.value | b.mask});
+    a = tnum_rshift(a, 1);
+    b = tnum_lshift(b, 1);
+  }
+  return tnum_add(Tnum::constant(acc_v), acc_m);
+}
+
+TEST(Tnum, MulMatchesTheShiftAndAddLoop) {
+  const auto ts = all_tnums(4);
+  for (Tnum a : ts)
+    for (Tnum b : ts) {
+      const Tnum r = tnum_mul(a, b), want = mul_reference(a, b);
+      ASSERT_TRUE(r.value == want.value && r.mask == want.mask) << a.str() << " * " << b.str();
+    }
+  uint64_t seed = 0x9e3779b97f4a7c15ull;
+  auto next = [&] {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    return seed;
+  };
+  for (int i = 0; i < 200000; ++i) {
+    auto pick = [&] {
+      uint64_t m = next();
+      switch (i % 4) {
+        case 0: m &= next() & next(); break;  // sparse
+        case 1: m |= next(); break;           // dense
+        case 2: m = i % 8 == 2 ? ~0ull : m >> (next() % 64); break;
+        default: break;
+      }
+      return Tnum{next() & ~m, m};
+    };
+    const Tnum a = pick(), b = pick();
+    const Tnum r = tnum_mul(a, b), want = mul_reference(a, b);
+    ASSERT_TRUE(r.value == want.value && r.mask == want.mask) << a.str() << " * " << b.str();
+  }
+}
+
 TEST(Tnum, ShiftsAndCasts) {
   for (Tnum a : all_tnums(4))
     for (unsigned s = 0; s < 6; ++s)
