@@ -85,6 +85,8 @@ struct Proto {
   // allow_fastcall, for a helper the kernel inlines on x86_64: it clobbers
   // only r0, so spills and fills around it go (src/verifier/fastcall.cc).
   bool allow_fastcall = false;
+  // might_sleep: sleepable programs only, and outside RCU read sections.
+  bool might_sleep = false;
 };
 
 // The prototype of helper `id`, or nullptr when ringb does not implement it.

@@ -42,6 +42,12 @@ const Proto kProtos[] = {
     {65, "bpf_xdp_adjust_tail", R::Integer, 0, {a(K::Ctx), a(K::Anything)}, false, false, true},
     {67, "bpf_get_stack", R::Integer, 0,
      {a(K::Ctx), a(K::Mem, kUninit), a(K::ConstSizeOrZero), a(K::Anything)}, true, false},
+    // bpf_copy_from_user(_task): user memory, from sleepable programs.
+    {148, "bpf_copy_from_user", R::Integer, 0, {a(K::Mem, kUninit), a(K::ConstSizeOrZero), a(K::Anything)}, false,
+     false, false, false, false, false, true},
+    {191, "bpf_copy_from_user_task", R::Integer, 0,
+     {a(K::Mem, kUninit), a(K::ConstSizeOrZero), a(K::Anything), a(K::BtfId), a(K::Anything)}, true, false, false,
+     false, false, false, true},
     {112, "bpf_probe_read_user", R::Integer, 0, {a(K::Mem, kUninit), a(K::ConstSizeOrZero), a(K::Anything)}, true, false},
     {113, "bpf_probe_read_kernel", R::Integer, 0, {a(K::Mem, kUninit), a(K::ConstSizeOrZero), a(K::Anything)}, true, false},
     {114, "bpf_probe_read_user_str", R::Integer, 0,

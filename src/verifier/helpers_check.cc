@@ -237,6 +237,9 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
   }
   if (p->gpl_only && obj_.license != "GPL" && obj_.license.find("GPL") == std::string::npos)
     fail("cannot call GPL-restricted function from non-GPL compatible program");
+  if (p->might_sleep && !prog_.sleepable) fail("helper call might sleep in a non-sleepable prog");
+  if (p->might_sleep && st.rcu_depth)
+    fail("sleepable helper " + std::string(p->name) + "#" + std::to_string(p->id) + " in rcu_read_lock region");
   Frame& f = st.cur();
   const uint32_t per_cpu_type_ = f.regs[1].aux;
   const uint32_t cast_ref = f.regs[1].ref_obj_id;  // a pointer cast's result is the same reference

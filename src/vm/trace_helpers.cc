@@ -96,6 +96,17 @@ uint64_t probe_read_compat_str(RunState& rs, uint64_t dst, uint64_t size, uint64
                          : probe_read_kernel_str(rs, dst, size, src, a4, a5);
 }
 
+// bpf_copy_from_user: the host's memory is the user's. The task's form
+// reads the task's memory: ringb's tasks are threads of this process.
+uint64_t copy_from_user(RunState& rs, uint64_t dst, uint64_t size, uint64_t src, uint64_t, uint64_t) {
+  const uint32_t n = static_cast<uint32_t>(size);
+  return finish(read(rs, ptr(dst), src, n), dst, n);
+}
+uint64_t copy_from_user_task(RunState& rs, uint64_t dst, uint64_t size, uint64_t src, uint64_t, uint64_t flags) {
+  if (flags) return ret(-EINVAL);  // before the size: the kernel's order
+  return copy_from_user(rs, dst, size, src, 0, 0);
+}
+
 // __bpf_get_stack with no frames.
 uint64_t empty_stack(uint64_t buf, uint64_t size, uint64_t flags) {
   const uint32_t n = static_cast<uint32_t>(size);
@@ -125,7 +136,8 @@ void add_trace_helpers(Functions& f) {
   } table[] = {
       {4, probe_read_compat},        {45, probe_read_compat_str},  {112, probe_read_user},
       {113, probe_read_kernel},      {114, probe_read_user_str},   {115, probe_read_kernel_str},
-      {67, get_stack},               {141, get_task_stack},
+      {67, get_stack},               {141, get_task_stack},        {148, copy_from_user},
+      {191, copy_from_user_task},
   };
   for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
 }

@@ -53,6 +53,7 @@
  * libc header and is not available to -target bpf. */
 #define RINGB_EPERM 1
 #define RINGB_ENOENT 2
+#define RINGB_EFAULT 14
 #define RINGB_E2BIG 7
 #define RINGB_EEXIST 17
 #define RINGB_EINVAL 22
