@@ -82,9 +82,19 @@ class Decoder {
   std::vector<bool> second_half_;
   std::vector<size_t> starts_;  // first instruction of each function, sorted
   // Loads the kernel would mark PROBE_MEM (through BTF pointers) can only
-  // happen in these program types; ringb makes every load there
-  // fault-tolerant except those off r10 (docs/vm.md).
+  // happen in these program types, or through bpf_rdonly_cast's untrusted
+  // pointer, which any program may make of any value; ringb makes every
+  // load there fault-tolerant except those off r10 (docs/vm.md).
   bool probe_loads_ = false;
+  bool calls_rdonly_cast() const {
+    for (size_t i = 0; i < n_; ++i) {
+      const Insn& in = p_.insns[i];
+      if (isa::is_call(in) && in.src == isa::kPseudoKfuncCall && in.imm >= 0 &&
+          static_cast<size_t>(in.imm) < kfuncs_.size() && kfuncs_[static_cast<size_t>(in.imm)] == "bpf_rdonly_cast")
+        return true;
+    }
+    return false;
+  }
 };
 
 Kind kind4(Kind base, bool is64, bool reg) {
@@ -395,7 +405,8 @@ Status Decoder::decode(std::vector<Kind>& kinds, std::vector<uint64_t>& aux,
   jump_targets_ = find_jump_targets(p_.insns, second_half_, starts_);
   const std::vector<uint32_t> depths = stack_depths(p_.insns, starts_, second_half_);
   depth0 = depths[0];
-  probe_loads_ = p_.type == ProgType::Tracing || p_.type == ProgType::Lsm || p_.type == ProgType::StructOps;
+  probe_loads_ = p_.type == ProgType::Tracing || p_.type == ProgType::Lsm || p_.type == ProgType::StructOps ||
+                 calls_rdonly_cast();
   shaped = p_.insns;
   kinds.assign(n_, Kind::INVALID);
   aux.assign(n_, 0);

@@ -120,6 +120,19 @@ int task_rdonly_cast(struct __sk_buff *skb)
 	return t->pid == (__u32)bpf_get_current_pid_tgid();
 }
 
+/* Loads through it never fault: NULL, or an address nothing maps, read 0
+ * (the soundness fuzzer's mutant passed NULL). */
+SEC("tc") __retval(0)
+int task_rdonly_cast_null(struct __sk_buff *skb)
+{
+	struct task_struct *t = bpf_rdonly_cast(ringb_opaque((void *)0),
+						 __builtin_btf_type_id(*(struct task_struct *)0, 1));
+	struct task_struct *u = bpf_rdonly_cast(ringb_opaque((void *)8),
+						 __builtin_btf_type_id(*(struct task_struct *)0, 1));
+
+	return t->pid | t->tgid | u->pid;
+}
+
 /* An untrusted pointer is no RCU or trusted argument. */
 SEC("?tc") __failure __msg("R1 must be a rcu pointer")
 int task_rdonly_cast_not_trusted(struct __sk_buff *skb)
