@@ -32,6 +32,7 @@ enum class ArgKind : uint8_t {
   FixedMem,      // ARG_PTR_TO_FIXED_SIZE_MEM: Arg::size bytes
   SockCommon,    // ARG_PTR_TO_SOCK_COMMON: sock_common, sock, tcp_sock
   BtfIdSockCommon,  // ARG_PTR_TO_BTF_ID_SOCK_COMMON: those, or a kernel socket's BTF pointer
+  Socket,        // ARG_PTR_TO_SOCKET: a full socket (struct bpf_sock)
 };
 
 enum ArgFlag : uint8_t {

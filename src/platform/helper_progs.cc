@@ -143,6 +143,16 @@ bool helper_allowed(ProgType type, int id) {
   if (!b && id == 81)
     return type == ProgType::CgroupSock || type == ProgType::CgroupSockAddr || type == ProgType::SockOps ||
            type == ProgType::CgroupSysctl;
+  // sk_lookup (sk_lookup_func_proto): bpf_sk_assign (its own prototype:
+  // tc's, which takes any socket, ringb does not have), bpf_sk_release,
+  // bpf_perf_event_output and the base set, which the table's kAll rows are.
+  if (type == ProgType::SkLookup) {
+    if (id == 124 || id == 86 || id == 25) return true;
+    for (const Row& r : kRows)
+      if (r.id == id) return r.types == kAll;
+    return true;
+  }
+  if (id == 124) return false;
   if (!b) return true;
   for (const Row& r : kRows)
     if (r.id == id) return (r.types & b) != 0;

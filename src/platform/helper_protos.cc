@@ -120,6 +120,8 @@ const Proto kProtos[] = {
     {95, "bpf_sk_fullsock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
     {96, "bpf_tcp_sock", R::TcpSockOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
     {98, "bpf_get_listener_sock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false},
+    // sk_lookup's bpf_sk_assign: the socket the lookup finds (NULL: none).
+    {124, "bpf_sk_assign", R::Integer, 0, {a(K::Ctx), a(K::Socket, kMaybeNull), a(K::Anything)}, false, false},
     {46, "bpf_get_socket_cookie", R::Integer, 0, {a(K::Ctx)}, false, false},
     {122, "bpf_get_netns_cookie", R::Integer, 0, {a(K::Ctx, kMaybeNull)}, false, false},
     // Sockmaps (net/core/sock_map.c): redirects by index or key, sock_ops updates.

@@ -76,14 +76,14 @@ bool is_sock_map(uint32_t type) { return type == 15 || type == 18; }
 
 // may_update_sockmap: the program types whose sockets are never locked
 // where they run, and iterators (tracing programs in an iter/ section, the
-// kernel's BPF_TRACE_ITER). The kernel also allows sk_reuseport and
-// sk_lookup, which ringb does not load.
+// kernel's BPF_TRACE_ITER), sk_lookup. The kernel also allows
+// sk_reuseport, which ringb does not load.
 bool may_update_sockmap(ProgType pt, const std::string& section, int func) {
   switch (pt) {
     case ProgType::Tracing: return section.rfind("iter/", 0) == 0 || section.rfind("iter.s/", 0) == 0;
     case ProgType::SockOps: return func == 3;  // updates through bpf_sock_map_update only
     case ProgType::SocketFilter: case ProgType::SchedCls: case ProgType::SchedAct: case ProgType::Xdp:
-    case ProgType::FlowDissector: return true;
+    case ProgType::FlowDissector: case ProgType::SkLookup: return true;
     default: return false;
   }
 }
@@ -100,6 +100,7 @@ const char* expected_types(ArgKind k) {
     case ArgKind::PercpuBtfId: return "percpu_ptr_, percpu_rcu_ptr_, percpu_trusted_ptr_";
     case ArgKind::SockCommon: return "sock_common, sock, tcp_sock, xdp_sock";
     case ArgKind::BtfIdSockCommon: return "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
+    case ArgKind::Socket: return "sock";
     default: return "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
   }
 }
@@ -123,6 +124,7 @@ bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
     case ArgKind::SockCommon:
       return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock ||
              r.type == RegType::XdpSock;
+    case ArgKind::Socket: return r.type == RegType::Sock;
     case ArgKind::BtfIdSockCommon:
       return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock ||
              r.type == RegType::XdpSock || (r.type == RegType::BtfId && !(r.flags & kUntrusted));
