@@ -326,7 +326,10 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     if ((arg.kind == ArgKind::BtfId || arg.kind == ArgKind::BtfIdSockCommon) && r.is_scalar() &&
         (prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm))
       unmodelled("the BTF-typed arguments of " + std::string(prog_type_name(prog_.type)) + " programs");
-    if (!type_ok(r, arg.kind, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer()))
+    // check_reg_type: an _OR_NULL socket argument takes a socket that may be
+    // NULL (sk_lookup's bpf_sk_assign(ctx, ctx->sk, ...)).
+    const bool maybe_null_ok = null_ok && arg.kind == ArgKind::Socket;
+    if (!type_ok(r, arg.kind, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer() && !maybe_null_ok))
       fail(R(regno) + " type=" + type_str(r) + " expected=" + expected_types(arg.kind));
     switch (arg.kind) {
       case ArgKind::ConstMapPtr: {
