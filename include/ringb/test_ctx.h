@@ -44,6 +44,7 @@ struct SkbRun {
   // protocol, TCP_CLOSE) of the packet's family, with its addresses.
   bpf_sock sk;
   uint32_t encapsulation;  // skb->encapsulation: set by an encapsulating skb_adjust_room
+  uint32_t hash_set;       // md.hash is valid (skb->l4_hash / sw_hash): get_hash_recalc keeps it
 };
 
 struct XdpRun {

@@ -122,6 +122,10 @@ const Proto kProtos[] = {
     {98, "bpf_get_listener_sock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false},
     // sk_lookup's bpf_sk_assign: the socket the lookup finds (NULL: none).
     {124, "bpf_sk_assign", R::Integer, 0, {a(K::Ctx), a(K::Socket, kMaybeNull), a(K::Anything)}, false, false},
+    // The skb's flow hash (net/core/filter.c).
+    {34, "bpf_get_hash_recalc", R::Integer, 0, {a(K::Ctx)}, false, false},
+    {41, "bpf_set_hash_invalid", R::Void, 0, {a(K::Ctx)}, false, false},
+    {48, "bpf_set_hash", R::Integer, 0, {a(K::Ctx), a(K::Anything)}, false, false},
     {46, "bpf_get_socket_cookie", R::Integer, 0, {a(K::Ctx)}, false, false},
     {122, "bpf_get_netns_cookie", R::Integer, 0, {a(K::Ctx, kMaybeNull)}, false, false},
     // Sockmaps (net/core/sock_map.c): redirects by index or key, sock_ops updates.
