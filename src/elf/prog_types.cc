@@ -75,6 +75,8 @@ constexpr SectionDef kSections[] = {
     {"cgroup/sysctl", ProgType::CgroupSysctl, false, 18},
     {"sockops", ProgType::SockOps, false, 3},
     {"sk_lookup", ProgType::SkLookup, false, 36},  // BPF_SK_LOOKUP, which the kernel requires
+    {"sk_reuseport", ProgType::SkReuseport, false, 39},          // BPF_SK_REUSEPORT_SELECT
+    {"sk_reuseport/migrate", ProgType::SkReuseport, false, 40},  // BPF_SK_REUSEPORT_SELECT_OR_MIGRATE
 };
 
 }  // namespace

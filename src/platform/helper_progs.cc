@@ -155,7 +155,16 @@ bool helper_allowed(ProgType type, int id) {
       if (r.id == id) return r.types == kAll;
     return true;
   }
-  if (id == 124) return false;
+  // sk_reuseport (sk_reuseport_func_proto): bpf_sk_select_reuseport and the
+  // base set. (Its own skb_load_bytes(_relative) and socket-pointer
+  // get_socket_cookie are not in ringb: refused.)
+  if (type == ProgType::SkReuseport) {
+    if (id == 82) return true;
+    for (const Row& r : kRows)
+      if (r.id == id) return r.types == kAll;
+    return true;
+  }
+  if (id == 124 || id == 82) return false;
   if (!b) return true;
   for (const Row& r : kRows)
     if (r.id == id) return (r.types & b) != 0;

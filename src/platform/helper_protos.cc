@@ -120,6 +120,9 @@ const Proto kProtos[] = {
     {95, "bpf_sk_fullsock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
     {96, "bpf_tcp_sock", R::TcpSockOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
     {98, "bpf_get_listener_sock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false},
+    // sk_reuseport's choice of socket: by a reuseport array's, sockmap's or sockhash's key.
+    {82, "bpf_sk_select_reuseport", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false,
+     false},
     // sk_lookup's bpf_sk_assign: the socket the lookup finds (NULL: none).
     {124, "bpf_sk_assign", R::Integer, 0, {a(K::Ctx), a(K::Socket, kMaybeNull), a(K::Anything)}, false, false},
     // The skb's flow hash (net/core/filter.c).

@@ -96,3 +96,26 @@ Access sk_lookup(int64_t off, int size, bool write) {
 }
 
 }  // namespace ringb::prog_ctx
+
+namespace ringb::prog_ctx {
+
+// struct sk_reuseport_md: read-only; data, data_end (the packet from the
+// transport header), sk (a socket) and migrating_sk (a sock_common or
+// NULL) 8 bytes; hash whole; len, eth_protocol (not below 2 bytes: the
+// kernel's skb->protocol is a u16), ip_protocol and bind_inany narrow too.
+Access sk_reuseport(int64_t off, int size, bool write) {
+  constexpr int64_t kRpData = 0, kRpDataEnd = 8, kRpLen = 16, kRpEthProto = 20, kRpHash = 32, kRpSk = 40,
+                    kRpMigrating = 48, kRpSize = 56;
+  auto narrow = [](int s) { return s <= 4 && (s & (s - 1)) == 0; };
+  if (write || off < 0 || off >= kRpSize || off % size != 0) return {};
+  if (off == kRpData) return Access{size == 8, Loaded::Packet};
+  if (off == kRpDataEnd) return Access{size == 8, Loaded::PacketEnd};
+  if (off == kRpHash) return Access{size == 4, Loaded::Scalar};
+  if (off == kRpSk) return Access{size == 8, Loaded::Sock};
+  if (off == kRpMigrating) return Access{size == 8, Loaded::SockCommonOrNull};
+  if (in(off, kRpEthProto, 4)) return Access{size >= 2 && narrow(size), Loaded::Scalar};
+  if (in(off, kRpLen, kRpHash - kRpLen)) return Access{narrow(size), Loaded::Scalar};
+  return {};
+}
+
+}  // namespace ringb::prog_ctx

@@ -21,6 +21,8 @@ using helpers::ArgKind;
 
 std::string R(int r) { return "R" + std::to_string(r); }
 
+bool is_sock_map_type(uint32_t type) { return type == 15 || type == 18; }
+
 // check_map_func_compatibility, both directions.
 bool map_func_ok(uint32_t type, int func) {
   const auto t = static_cast<MapType>(type);
@@ -42,6 +44,10 @@ bool map_func_ok(uint32_t type, int func) {
     return false;
   if (type == kSockHash && func != 72 && func != 70 && func != 71 && func != 82 && func != 1 && func != 2 && func != 3)
     return false;
+  // REUSEPORT_SOCKARRAY (20): bpf_sk_select_reuseport alone, which takes it
+  // or a sockmap/sockhash.
+  constexpr uint32_t kReuseportArray = 20;
+  if (type == kReuseportArray || func == 82) return func == 82 && (type == kReuseportArray || is_sock_map_type(type));
   if (func == 52 || func == 53 || func == 60) return type == kSockMap;
   if (func == 70 || func == 71 || func == 72) return type == kSockHash;
   // Cgroup storage (CGROUP_STORAGE 19, PERCPU_CGROUP_STORAGE 21): its value
@@ -76,14 +82,13 @@ bool is_sock_map(uint32_t type) { return type == 15 || type == 18; }
 
 // may_update_sockmap: the program types whose sockets are never locked
 // where they run, and iterators (tracing programs in an iter/ section, the
-// kernel's BPF_TRACE_ITER), sk_lookup. The kernel also allows
-// sk_reuseport, which ringb does not load.
+// kernel's BPF_TRACE_ITER), sk_lookup and sk_reuseport.
 bool may_update_sockmap(ProgType pt, const std::string& section, int func) {
   switch (pt) {
     case ProgType::Tracing: return section.rfind("iter/", 0) == 0 || section.rfind("iter.s/", 0) == 0;
     case ProgType::SockOps: return func == 3;  // updates through bpf_sock_map_update only
     case ProgType::SocketFilter: case ProgType::SchedCls: case ProgType::SchedAct: case ProgType::Xdp:
-    case ProgType::FlowDissector: case ProgType::SkLookup: return true;
+    case ProgType::FlowDissector: case ProgType::SkLookup: case ProgType::SkReuseport: return true;
     default: return false;
   }
 }
