@@ -59,6 +59,7 @@ enum class RetKind : uint8_t {
   SockCommonOrNull,  // RET_PTR_TO_SOCK_COMMON_OR_NULL
   TcpSockOrNull,     // RET_PTR_TO_TCP_SOCK_OR_NULL
   TaskBtfId,         // RET_PTR_TO_BTF_ID_TRUSTED to struct task_struct
+  SockBtfIdOrNull,   // RET_PTR_TO_BTF_ID_OR_NULL to a kernel socket struct (bpf_skc_to_*)
 };
 
 struct Arg {

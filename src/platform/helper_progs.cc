@@ -19,6 +19,9 @@ struct Row {
   uint32_t types;
 };
 
+constexpr uint32_t kSkcTypes = kSocketFilter | kSchedCls | kSchedAct | kXdp | kCgroupSkb | kLwtIn | kLwtOut | kLwtXmit |
+                               kSkSkb | kSkMsg | kLwtSeg6local | kFlowDissector | kSyscall;
+
 // Helper id -> the program types that may call it.
 constexpr Row kRows[] = {
     {1, kAll},
@@ -124,6 +127,9 @@ constexpr Row kRows[] = {
     {152, kSchedCls | kSchedAct},                    // bpf_redirect_neigh
     {155, kSchedCls | kSchedAct},                    // bpf_redirect_peer
     {81, kCgroupSkb},
+    // bpf_skc_to_* (bpf_sk_base_func_proto and the tracing types')
+    {136, kSkcTypes}, {137, kSkcTypes}, {138, kSkcTypes}, {139, kSkcTypes}, {140, kSkcTypes}, {178, kSkcTypes},
+    {196, kSkcTypes},
     {34, kSchedCls | kSchedAct | kLwtIn | kLwtOut | kLwtXmit | kLwtSeg6local},  // the skb's flow hash
     {41, kSchedCls | kSchedAct | kLwtXmit},
     {48, kSchedCls | kSchedAct},  // and the cgroup types outside the table (sock, sock_addr, sock_ops, sysctl, ...)
@@ -131,7 +137,8 @@ constexpr Row kRows[] = {
 
 constexpr int kIds[] = {
 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 26, 28, 38, 39, 40, 42, 43, 44, 45, 52, 53, 54, 60, 65, 67, 70, 71, 72, 87, 88, 89, 93, 94, 105, 106, 112, 113, 114, 115, 118, 125, 141, 153, 154, 160, 163, 164, 165, 181, 182, 194, 195, 208, 31, 50, 61, 62, 63, 90, 91, 49, 57, 59,
-35, 46, 84, 85, 86, 95, 96, 98, 99, 107, 108, 122, 130, 131, 132, 133, 134, 156, 157, 158, 197, 198, 199, 200, 201, 202, 203, 209, 210, 211, 23, 51, 152, 155, 81, 34, 41, 48
+35, 46, 84, 85, 86, 95, 96, 98, 99, 107, 108, 122, 130, 131, 132, 133, 134, 156, 157, 158, 197, 198, 199, 200, 201, 202, 203, 209, 210, 211, 23, 51, 152, 155, 81, 34, 41, 48,
+136, 137, 138, 139, 140, 178, 196
 };
 
 }  // namespace

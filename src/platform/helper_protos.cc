@@ -120,6 +120,16 @@ const Proto kProtos[] = {
     {95, "bpf_sk_fullsock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
     {96, "bpf_tcp_sock", R::TcpSockOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
     {98, "bpf_get_listener_sock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false},
+    // Casts of a socket to the kernel's struct of its kind, or NULL (filter.c).
+    {136, "bpf_skc_to_tcp6_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false, true},
+    {137, "bpf_skc_to_tcp_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false, true},
+    {138, "bpf_skc_to_tcp_timewait_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false,
+     true},
+    {139, "bpf_skc_to_tcp_request_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false,
+     true},
+    {140, "bpf_skc_to_udp6_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false, true},
+    {178, "bpf_skc_to_unix_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false},
+    {196, "bpf_skc_to_mptcp_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false, true},
     // sk_reuseport's choice of socket: by a reuseport array's, sockmap's or sockhash's key.
     {82, "bpf_sk_select_reuseport", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false,
      false},

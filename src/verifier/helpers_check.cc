@@ -546,6 +546,19 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
       cf.regs[0] = v;
       break;
     }
+    case helpers::RetKind::SockBtfIdOrNull: {
+      // The same socket as another kernel type: a cast of the argument's
+      // reference (is_ptr_cast_function), NULL checked by its own id.
+      Reg v;
+      mark_known(v, 0);
+      v.type = RegType::BtfId;
+      v.flags = kMaybeNull;
+      v.aux2 = kBtfSocket;
+      v.id = ++id_gen_;
+      if (p->ptr_cast) v.ref_obj_id = cast_ref;
+      cf.regs[0] = v;
+      break;
+    }
     case helpers::RetKind::TaskBtfId: {
       Reg v;
       mark_known(v, 0);
