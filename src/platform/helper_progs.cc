@@ -126,13 +126,13 @@ constexpr Row kRows[] = {
     {51, kXdp},                                      // bpf_redirect_map
     {152, kSchedCls | kSchedAct},                    // bpf_redirect_neigh
     {155, kSchedCls | kSchedAct},                    // bpf_redirect_peer
-    {81, kCgroupSkb},
-    // bpf_skc_to_* (bpf_sk_base_func_proto and the tracing types')
+    {81, kCgroupSkb},  // and the cgroup types outside the table (sock, sock_addr, sock_ops, sysctl, ...)
+    // bpf_skc_to_* (bpf_sk_base_func_proto: the skb, xdp and sk_msg types; syscall)
     {136, kSkcTypes}, {137, kSkcTypes}, {138, kSkcTypes}, {139, kSkcTypes}, {140, kSkcTypes}, {178, kSkcTypes},
     {196, kSkcTypes},
     {34, kSchedCls | kSchedAct | kLwtIn | kLwtOut | kLwtXmit | kLwtSeg6local},  // the skb's flow hash
     {41, kSchedCls | kSchedAct | kLwtXmit},
-    {48, kSchedCls | kSchedAct},  // and the cgroup types outside the table (sock, sock_addr, sock_ops, sysctl, ...)
+    {48, kSchedCls | kSchedAct},
 };
 
 constexpr int kIds[] = {
