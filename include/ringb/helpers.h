@@ -32,6 +32,7 @@ enum class ArgKind : uint8_t {
   FixedMem,      // ARG_PTR_TO_FIXED_SIZE_MEM: Arg::size bytes
   SockCommon,    // ARG_PTR_TO_SOCK_COMMON: sock_common, sock, tcp_sock
   BtfIdSockCommon,  // ARG_PTR_TO_BTF_ID_SOCK_COMMON: those, or a kernel socket's BTF pointer
+  Socket,        // ARG_PTR_TO_SOCKET: a full socket (struct bpf_sock)
 };
 
 enum ArgFlag : uint8_t {
@@ -58,6 +59,7 @@ enum class RetKind : uint8_t {
   SockCommonOrNull,  // RET_PTR_TO_SOCK_COMMON_OR_NULL
   TcpSockOrNull,     // RET_PTR_TO_TCP_SOCK_OR_NULL
   TaskBtfId,         // RET_PTR_TO_BTF_ID_TRUSTED to struct task_struct
+  SockBtfIdOrNull,   // RET_PTR_TO_BTF_ID_OR_NULL to a kernel socket struct (bpf_skc_to_*)
 };
 
 struct Arg {

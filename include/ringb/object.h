@@ -55,11 +55,13 @@ enum class ProgType : uint32_t {
   RawTracepoint = 17,
   CgroupSockAddr = 18,  // "cgroup/bind4", "cgroup/connect6"...
   LwtSeg6local = 19,
+  SkReuseport = 21,  // "sk_reuseport"
   FlowDissector = 22,
   CgroupSysctl = 23,
   Tracing = 26,  // fentry/fexit/fmod_ret/tp_btf/iter
   StructOps = 27,
   Lsm = 29,
+  SkLookup = 30,  // "sk_lookup"
   Syscall = 31,
 };
 

@@ -44,6 +44,7 @@ struct SkbRun {
   // protocol, TCP_CLOSE) of the packet's family, with its addresses.
   bpf_sock sk;
   uint32_t encapsulation;  // skb->encapsulation: set by an encapsulating skb_adjust_room
+  uint32_t hash_set;       // md.hash is valid (skb->l4_hash / sw_hash): get_hash_recalc keeps it
 };
 
 struct XdpRun {
@@ -102,5 +103,27 @@ struct SockOpsRun {
   const bpf_sock* kern_sk;
 };
 static_assert(sizeof(bpf_sock_ops) <= kSockOpsSize);
+
+// sk_lookup programs: struct bpf_sk_lookup from the host (ctx_in, as the
+// kernel's bpf_prog_test_run_sk_lookup takes it); md.sk is the selection
+// so far (bpf_sk_assign sets it, with no_reuseport from its flags).
+struct SkLookupRun {
+  bpf_sk_lookup md;
+  uint32_t no_reuseport;
+};
+
+// The sk_lookup context the corpus drivers give (ringb test, the corpus
+// and oracle tests; the kernel's test run needs one and takes no data):
+// an IPv4 TCP lookup from 10.0.0.1:40000 to 10.0.0.2:8080.
+inline bpf_sk_lookup corpus_sk_lookup_ctx() {
+  bpf_sk_lookup c{};
+  c.family = 2;     // AF_INET
+  c.protocol = 6;   // IPPROTO_TCP
+  c.remote_ip4 = 0x0100000a;  // 10.0.0.1, network order
+  c.local_ip4 = 0x0200000a;   // 10.0.0.2
+  c.remote_port = 0x409c;     // htons(40000)
+  c.local_port = 8080;        // host order
+  return c;
+}
 
 }  // namespace ringb

@@ -13,6 +13,8 @@
 //                          kernel has no test run for it
 //   xdp                    xdp_md in a 4096-byte frame, 256 bytes of headroom
 //   sk_msg                 sk_msg_md over data_in (no kernel test run)
+//   sk_lookup              struct bpf_sk_lookup from ctx_in (needed); no data;
+//                          ctx_out's cookie: the selected socket's
 //   kprobe                 struct pt_regs (168 bytes) from ctx_in, zero-filled
 //   perf_event             struct bpf_perf_event_data (184 bytes) from ctx_in
 //   raw_tp                 u64 args[] from ctx_in, at most 12 (MAX_BPF_FUNC_ARGS)
@@ -63,12 +65,16 @@ size_t low_size(ProgType t, const TestRunOptions& o) {
 }  // namespace
 
 Expected<std::unique_ptr<TestContext>> TestContext::build(ProgType type, const TestRunOptions& o) {
+  // The kernel has no test run for sk_reuseport (-ENOTSUPP); ringb has no
+  // context for one yet either.
+  if (type == ProgType::SkReuseport) return Error{EOPNOTSUPP, "sk_reuseport programs have no test run (nor in the kernel)"};
   std::unique_ptr<TestContext> c(new TestContext(type, low_size(type, o)));
   Status s;
   if (is_skb(type)) s = c->build_skb(o);
   else if (type == ProgType::Xdp) s = c->build_xdp(o);
   else if (type == ProgType::SkMsg) s = c->build_msg(o);
   else if (type == ProgType::SockOps) s = c->build_sock_ops(o);
+  else if (type == ProgType::SkLookup) s = c->build_sk_lookup(o);
   else s = c->build_plain(o);
   if (!s) return s.error();
   return c;
@@ -292,6 +298,35 @@ Status TestContext::build_sock_ops(const TestRunOptions& o) {
   return {};
 }
 
+// sk_lookup: struct bpf_sk_lookup from ctx_in, with the checks of the
+// kernel's bpf_prog_test_run_sk_lookup: a context is needed, data is not;
+// sk (cookie) and everything after local_port must be 0, local_port fit in
+// 16 bits (ERANGE), the family be AF_INET or AF_INET6 (EAFNOSUPPORT).
+// Family and protocol are kept as the u16 the kernel keeps.
+Status TestContext::build_sk_lookup(const TestRunOptions& o) {
+  if (!o.data_in.empty()) return Error{EINVAL, "sk_lookup: the test run takes no data_in"};
+  if (o.ctx_in.empty()) return Error{EINVAL, "sk_lookup: the test run needs ctx_in (struct bpf_sk_lookup)"};
+  if (o.ctx_in.size() > sizeof(bpf_sk_lookup))
+    return Error{EINVAL, "sk_lookup: ctx_in is larger than struct bpf_sk_lookup (" +
+                             std::to_string(sizeof(bpf_sk_lookup)) + " bytes)"};
+  plain_.assign(sizeof(SkLookupRun), 0);
+  auto* run = reinterpret_cast<SkLookupRun*>(plain_.data());
+  std::memcpy(&run->md, o.ctx_in.data(), o.ctx_in.size());
+  bpf_sk_lookup& md = run->md;
+  if (md.cookie) return Error{EINVAL, "sk_lookup: ctx_in's sk (cookie) must be 0"};
+  const auto* b = reinterpret_cast<const uint8_t*>(&md);
+  for (size_t i = offsetof(bpf_sk_lookup, local_port) + 4; i < sizeof md; ++i)
+    if (b[i]) return Error{EINVAL, "sk_lookup: ctx_in must be 0 after local_port"};
+  if (md.local_port > 0xffff) return Error{ERANGE, "sk_lookup: local_port is larger than 65535"};
+  md.family &= 0xffff;
+  md.protocol &= 0xffff;
+  if (md.family != AF_INET && md.family != AF_INET6)
+    return Error{EAFNOSUPPORT, "sk_lookup: family must be AF_INET or AF_INET6"};
+  ctx_ = reinterpret_cast<uint64_t>(plain_.data());
+  size_ = plain_.size();
+  return {};
+}
+
 TestContext::~TestContext() {
   if (held_) sockets::Table::release(held_);
 }
@@ -337,6 +372,14 @@ Status TestContext::build_plain(const TestRunOptions& o) {
 }
 
 void TestContext::after_run() {
+  if (type_ == ProgType::SkLookup) {
+    // Each run starts with no selection; the last run's is the result.
+    auto* run = reinterpret_cast<SkLookupRun*>(plain_.data());
+    const sockets::Record* rec = run->md.sk ? sockets::table().record_of(run->md.sk) : nullptr;
+    selected_cookie_ = rec ? rec->cookie : 0;
+    run->md.sk = nullptr;
+    return;
+  }
   if (type_ != ProgType::FlowDissector) return;
   auto* keys = reinterpret_cast<bpf_flow_keys*>(low_.data() + sizeof(SkbRun));
   // bpf_flow_dissect: nhoff into [ETH_HLEN, hlen], thoff into [nhoff, hlen], as u16.
@@ -376,6 +419,10 @@ void TestContext::results(const TestRunOptions& o, TestRunResult& r) const {
     ops->sk = nullptr;
     ops->skb_data = nullptr;
     ops->skb_data_end = nullptr;
+  } else if (type_ == ProgType::SkLookup) {
+    // The context back with the selected socket's cookie (0: none).
+    r.ctx_out.assign(plain_.begin(), plain_.begin() + sizeof(bpf_sk_lookup));
+    std::memcpy(r.ctx_out.data() + offsetof(bpf_sk_lookup, cookie), &selected_cookie_, 8);
   } else if (type_ == ProgType::CgroupSockAddr && !o.ctx_in.empty()) {
     r.ctx_out.assign(plain_.begin(), plain_.begin() + sizeof(bpf_sock_addr));
     std::memset(r.ctx_out.data() + offsetof(bpf_sock_addr, sk), 0, 8);  // the socket's address is ringb's

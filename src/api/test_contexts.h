@@ -42,6 +42,7 @@ class TestContext {
   Status build_xdp(const TestRunOptions& o);
   Status build_msg(const TestRunOptions& o);
   Status build_sock_ops(const TestRunOptions& o);
+  Status build_sk_lookup(const TestRunOptions& o);
   Status build_plain(const TestRunOptions& o);
 
   ProgType type_;
@@ -50,6 +51,7 @@ class TestContext {
   uint64_t ctx_ = 0;
   size_t size_ = 0;
   uint32_t flow_hlen_ = 0;
+  uint64_t selected_cookie_ = 0;  // sk_lookup: the last run's selection
   sockets::Record* held_ = nullptr;  // sock_ops: the host table's socket the context is, referenced  // flow dissector: the packet's length
 };
 

@@ -14,6 +14,7 @@
 #include "ringb/kernel_btf.h"
 #include "commands.h"
 #include "load.h"
+#include "ringb/test_ctx.h"
 #include "ringb/test_msg.h"
 #include "ringb/verifier.h"
 
@@ -41,7 +42,13 @@ void run_case(const Runtime& rt, const Object& obj, const std::string& prog, con
   opts.data_in = data_in;
   // Tracing programs take the packet's bytes as their context (the corpus's
   // convention; the kernel test-runs raw_tp with ctx_in only).
-  if (const Program* p = obj.find_program(prog); p && prog_type_takes_ctx_in(p->type)) opts.ctx_in = data_in;
+  const Program* p = obj.find_program(prog);
+  if (p && prog_type_takes_ctx_in(p->type)) opts.ctx_in = data_in;
+  if (p && p->type == ProgType::SkLookup) {  // a lookup's context (ringb/test_ctx.h), no packet
+    const bpf_sk_lookup lk = corpus_sk_lookup_ctx();
+    opts.data_in.clear();
+    opts.ctx_in.assign(reinterpret_cast<const uint8_t*>(&lk), reinterpret_cast<const uint8_t*>(&lk) + sizeof lk);
+  }
   auto r = (*loaded)->test_run(prog, opts);
   if (!r) {
     std::printf("FAIL %s/%s%s: %s\n", name, prog.c_str(), label, r.error().message.c_str());

@@ -74,6 +74,9 @@ constexpr SectionDef kSections[] = {
     {"cgroup/getsockname_unix", ProgType::CgroupSockAddr, false, 44},
     {"cgroup/sysctl", ProgType::CgroupSysctl, false, 18},
     {"sockops", ProgType::SockOps, false, 3},
+    {"sk_lookup", ProgType::SkLookup, false, 36},  // BPF_SK_LOOKUP, which the kernel requires
+    {"sk_reuseport", ProgType::SkReuseport, false, 39},          // BPF_SK_REUSEPORT_SELECT
+    {"sk_reuseport/migrate", ProgType::SkReuseport, false, 40},  // BPF_SK_REUSEPORT_SELECT_OR_MIGRATE
 };
 
 }  // namespace
@@ -119,6 +122,8 @@ const char* prog_type_name(ProgType t) {
     case ProgType::CgroupSockAddr: return "cgroup_sock_addr";
     case ProgType::CgroupSysctl: return "cgroup_sysctl";
     case ProgType::SockOps: return "sock_ops";
+    case ProgType::SkLookup: return "sk_lookup";
+    case ProgType::SkReuseport: return "sk_reuseport";
     case ProgType::Unspec: break;
   }
   return "unspec";

@@ -76,7 +76,8 @@ detail::MapResult create_of_type(const MapDef& def, const Options& options) {
   }
   // SK_STORAGE, TASK_STORAGE, CGRP_STORAGE (not in MapType yet)
   if (def.type == 24 || def.type == 29 || def.type == 32) return detail::create_local_storage_map(def, options);
-  if (def.type == 15 || def.type == 18) return detail::create_sock_map(def, options);  // SOCKMAP, SOCKHASH
+  if (def.type == 15 || def.type == 18 || def.type == 20)  // SOCKMAP, SOCKHASH, REUSEPORT_SOCKARRAY
+    return detail::create_sock_map(def, options);
   if (def.type == 14 || def.type == 25) return detail::create_dev_map(def, options);   // DEVMAP, DEVMAP_HASH
   if (def.type == 16) return detail::create_cpu_map(def, options);                     // CPUMAP
   if (def.type == 17) return detail::create_xsk_map(def, options);                     // XSKMAP

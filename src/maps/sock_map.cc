@@ -1,6 +1,10 @@
 // sock_map.cc — BPF_MAP_TYPE_SOCKMAP (15) and SOCKHASH (18) over the host's
 // socket table (ringb/sockets.h), with net/core/sock_map.c's semantics for
-// Linux 6.18.
+// Linux 6.18; BPF_MAP_TYPE_REUSEPORT_SOCKARRAY (20) as a sockmap (an array
+// of the host table's sockets: the host writes cookies, 4 or 8 bytes; a
+// delete past the end is E2BIG, of an empty slot ENOENT). The kernel also
+// wants a reuseport array's sockets to have SO_REUSEPORT, which ringb's
+// sockets do not model: any socket a sockmap takes goes in.
 //
 // An entry is a socket's table handle (Table::handle_of: slot and cookie in
 // one word), so programs read and write entries lock-free. The kernel takes
@@ -44,7 +48,7 @@
 namespace ringb::maps::detail {
 namespace {
 
-constexpr uint32_t kSockMap = 15, kSockHash = 18;
+constexpr uint32_t kSockMap = 15, kSockHash = 18, kReuseportArray = 20;
 constexpr uint32_t kCreateFlags = kFNumaNode | kFRdonly | kFWronly;  // SOCK_CREATE_FLAG_MASK
 constexpr uint32_t kMaxKey = 512;                                    // MAX_BPF_STACK
 
@@ -134,8 +138,10 @@ class SockMap final : public Map, sockets::Table::Holder {
   }
   long delete_elem(const void* key) override {
     const uint32_t i = index(key);
-    if (i >= def_.max_entries) return -EINVAL;
-    return slots_[i].exchange(0, std::memory_order_acq_rel) ? 0 : -EINVAL;
+    // reuseport_array_delete_elem: E2BIG past the end, ENOENT for an empty slot
+    const bool reuseport = def_.type == kReuseportArray;
+    if (i >= def_.max_entries) return reuseport ? -E2BIG : -EINVAL;
+    return slots_[i].exchange(0, std::memory_order_acq_rel) ? 0 : reuseport ? -ENOENT : -EINVAL;
   }
   Stats stats() const override {
     Stats s;
@@ -258,7 +264,7 @@ class SockHash final : public Map, sockets::Table::Holder {
 
 Status check_def(const MapDef& def) {
   const bool hash = def.type == kSockHash;
-  if (def.max_entries == 0) return einval("a sockmap or sockhash needs max_entries above 0");
+  if (def.max_entries == 0) return einval(std::string("a ") + map_type_name(def.type) + " map needs max_entries above 0");
   if (!hash && def.key_size != 4) return einval("a sockmap's key is an index: key_size 4");
   if (hash && def.key_size == 0) return einval("a sockhash needs key_size above 0");
   if (def.value_size != 4 && def.value_size != 8) return einval("a sockmap or sockhash value is 4 or 8 bytes (a socket fd)");
@@ -271,7 +277,7 @@ Status check_def(const MapDef& def) {
 
 MapResult create_sock_map(const MapDef& def, const Options& options) {
   if (Status s = check_def(def); !s) return s.error();
-  if (def.type == kSockMap) return std::unique_ptr<Map>(std::make_unique<SockMap>(def));
+  if (def.type == kSockMap || def.type == kReuseportArray) return std::unique_ptr<Map>(std::make_unique<SockMap>(def));
   // The sockhash's table: a hash of the same keys and size holding handles.
   MapDef inner;
   inner.name = def.name;

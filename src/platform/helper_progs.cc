@@ -19,6 +19,9 @@ struct Row {
   uint32_t types;
 };
 
+constexpr uint32_t kSkcTypes = kSocketFilter | kSchedCls | kSchedAct | kXdp | kCgroupSkb | kLwtIn | kLwtOut | kLwtXmit |
+                               kSkSkb | kSkMsg | kLwtSeg6local | kFlowDissector | kSyscall;
+
 // Helper id -> the program types that may call it.
 constexpr Row kRows[] = {
     {1, kAll},
@@ -126,11 +129,18 @@ constexpr Row kRows[] = {
     {152, kSchedCls | kSchedAct},                    // bpf_redirect_neigh
     {155, kSchedCls | kSchedAct},                    // bpf_redirect_peer
     {81, kCgroupSkb},  // and the cgroup types outside the table (sock, sock_addr, sock_ops, sysctl, ...)
+    // bpf_skc_to_* (bpf_sk_base_func_proto: the skb, xdp and sk_msg types; syscall)
+    {136, kSkcTypes}, {137, kSkcTypes}, {138, kSkcTypes}, {139, kSkcTypes}, {140, kSkcTypes}, {178, kSkcTypes},
+    {196, kSkcTypes},
+    {34, kSchedCls | kSchedAct | kLwtIn | kLwtOut | kLwtXmit | kLwtSeg6local},  // the skb's flow hash
+    {41, kSchedCls | kSchedAct | kLwtXmit},
+    {48, kSchedCls | kSchedAct},
 };
 
 constexpr int kIds[] = {
 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 26, 28, 38, 39, 40, 42, 43, 44, 45, 52, 53, 54, 60, 65, 67, 70, 71, 72, 87, 88, 89, 93, 94, 105, 106, 112, 148, 191, 113, 114, 115, 118, 125, 141, 153, 154, 160, 163, 164, 165, 181, 182, 194, 195, 208, 31, 50, 61, 62, 63, 90, 91, 49, 57, 59,
-35, 46, 84, 85, 86, 95, 96, 98, 99, 107, 108, 122, 130, 131, 132, 133, 134, 156, 157, 158, 197, 198, 199, 200, 201, 202, 203, 209, 210, 211, 23, 51, 152, 155, 81
+35, 46, 84, 85, 86, 95, 96, 98, 99, 107, 108, 122, 130, 131, 132, 133, 134, 156, 157, 158, 197, 198, 199, 200, 201, 202, 203, 209, 210, 211, 23, 51, 152, 155, 81, 34, 41, 48,
+136, 137, 138, 139, 140, 178, 196
 };
 
 }  // namespace
@@ -145,6 +155,25 @@ bool helper_allowed(ProgType type, int id) {
   if (!b && id == 81)
     return type == ProgType::CgroupSock || type == ProgType::CgroupSockAddr || type == ProgType::SockOps ||
            type == ProgType::CgroupSysctl;
+  // sk_lookup (sk_lookup_func_proto): bpf_sk_assign (its own prototype:
+  // tc's, which takes any socket, ringb does not have), bpf_sk_release,
+  // bpf_perf_event_output and the base set, which the table's kAll rows are.
+  if (type == ProgType::SkLookup) {
+    if (id == 124 || id == 86 || id == 25) return true;
+    for (const Row& r : kRows)
+      if (r.id == id) return r.types == kAll;
+    return true;
+  }
+  // sk_reuseport (sk_reuseport_func_proto): bpf_sk_select_reuseport and the
+  // base set. (Its own skb_load_bytes(_relative) and socket-pointer
+  // get_socket_cookie are not in ringb: refused.)
+  if (type == ProgType::SkReuseport) {
+    if (id == 82) return true;
+    for (const Row& r : kRows)
+      if (r.id == id) return r.types == kAll;
+    return true;
+  }
+  if (id == 124 || id == 82) return false;
   if (!b) return true;
   for (const Row& r : kRows)
     if (r.id == id) return (r.types & b) != 0;

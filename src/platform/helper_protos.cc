@@ -126,6 +126,25 @@ const Proto kProtos[] = {
     {95, "bpf_sk_fullsock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
     {96, "bpf_tcp_sock", R::TcpSockOrNull, 0, {a(K::SockCommon)}, false, false, false, false, true},
     {98, "bpf_get_listener_sock", R::SocketOrNull, 0, {a(K::SockCommon)}, false, false},
+    // Casts of a socket to the kernel's struct of its kind, or NULL (filter.c).
+    {136, "bpf_skc_to_tcp6_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false, true},
+    {137, "bpf_skc_to_tcp_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false, true},
+    {138, "bpf_skc_to_tcp_timewait_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false,
+     true},
+    {139, "bpf_skc_to_tcp_request_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false,
+     true},
+    {140, "bpf_skc_to_udp6_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false, true},
+    {178, "bpf_skc_to_unix_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false},
+    {196, "bpf_skc_to_mptcp_sock", R::SockBtfIdOrNull, 0, {a(K::BtfIdSockCommon)}, false, false, false, false, true},
+    // sk_reuseport's choice of socket: by a reuseport array's, sockmap's or sockhash's key.
+    {82, "bpf_sk_select_reuseport", R::Integer, 0, {a(K::Ctx), a(K::ConstMapPtr), a(K::MapKey), a(K::Anything)}, false,
+     false},
+    // sk_lookup's bpf_sk_assign: the socket the lookup finds (NULL: none).
+    {124, "bpf_sk_assign", R::Integer, 0, {a(K::Ctx), a(K::Socket, kMaybeNull), a(K::Anything)}, false, false},
+    // The skb's flow hash (net/core/filter.c).
+    {34, "bpf_get_hash_recalc", R::Integer, 0, {a(K::Ctx)}, false, false},
+    {41, "bpf_set_hash_invalid", R::Void, 0, {a(K::Ctx)}, false, false},
+    {48, "bpf_set_hash", R::Integer, 0, {a(K::Ctx), a(K::Anything)}, false, false},
     {46, "bpf_get_socket_cookie", R::Integer, 0, {a(K::Ctx)}, false, false},
     {122, "bpf_get_netns_cookie", R::Integer, 0, {a(K::Ctx, kMaybeNull)}, false, false},
     // Sockmaps (net/core/sock_map.c): redirects by index or key, sock_ops updates.

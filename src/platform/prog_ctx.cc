@@ -204,7 +204,8 @@ bool return_range(ProgType type, uint32_t attach, int32_t& lo, int32_t& hi) {
       return true;
     case ProgType::CgroupSock:
     case ProgType::SockOps:
-    case ProgType::CgroupSysctl: return true;
+    case ProgType::CgroupSysctl:
+    case ProgType::SkLookup: return true;  // SK_DROP or SK_PASS
     default: return false;
   }
 }
@@ -235,6 +236,8 @@ Access check(ProgType type, int64_t off, int size, bool write, uint32_t attach) 
     case ProgType::FlowDissector: return flow_dissector(off, size, write);
     case ProgType::SkMsg: return sk_msg(off, size, write);
     case ProgType::SockOps: return sock_ops(off, size, write);
+    case ProgType::SkLookup: return sk_lookup(off, size, write);
+    case ProgType::SkReuseport: return sk_reuseport(off, size, write);
     default: return {};
   }
 }
@@ -247,7 +250,7 @@ bool modelled(ProgType type) {
     case ProgType::CgroupSock: case ProgType::CgroupSysctl: case ProgType::PerfEvent: case ProgType::LwtIn:
     case ProgType::LwtOut: case ProgType::LwtXmit: case ProgType::LwtSeg6local: case ProgType::SkSkb:
     case ProgType::FlowDissector: case ProgType::SockOps:
-    case ProgType::SkMsg: return true;
+    case ProgType::SkMsg: case ProgType::SkLookup: case ProgType::SkReuseport: return true;
     default: return false;
   }
 }

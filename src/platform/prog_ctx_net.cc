@@ -76,3 +76,46 @@ Access sock_ops(int64_t off, int size, bool write) {
 }
 
 }  // namespace ringb::prog_ctx
+
+namespace ringb::prog_ctx {
+
+// struct bpf_sk_lookup: read-only; sk (a socket or NULL, the selection so
+// far) 8 bytes; the u32 fields narrow too; remote_port a __be16 (4-byte
+// loads too, for old programs) and the 16 bits of zero padding after it
+// readable; nothing past ingress_ifindex (the struct's tail padding).
+Access sk_lookup(int64_t off, int size, bool write) {
+  constexpr int64_t kLkSk = 0, kLkFamily = 8, kLkRemotePort = 36, kLkPad = 38, kLkLocalIp4 = 40, kLkEnd = 68;
+  auto narrow = [](int s, int dflt) { return s <= dflt && (s & (s - 1)) == 0; };
+  if (write || off < 0 || off >= 72 || off % size != 0) return {};
+  if (in(off, kLkSk, 8)) return Access{off == kLkSk && size == 8, Loaded::SockOrNull};
+  if (in(off, kLkRemotePort, 2)) return Access{size == 4 || narrow(size, 2), Loaded::Scalar};
+  if (in(off, kLkPad, 2)) return Access{narrow(size, 2), Loaded::Scalar};
+  if (in(off, kLkFamily, kLkRemotePort - kLkFamily) || in(off, kLkLocalIp4, kLkEnd - kLkLocalIp4))
+    return Access{narrow(size, 4), Loaded::Scalar};
+  return {};
+}
+
+}  // namespace ringb::prog_ctx
+
+namespace ringb::prog_ctx {
+
+// struct sk_reuseport_md: read-only; data, data_end (the packet from the
+// transport header), sk (a socket) and migrating_sk (a sock_common or
+// NULL) 8 bytes; hash whole; len, eth_protocol (not below 2 bytes: the
+// kernel's skb->protocol is a u16), ip_protocol and bind_inany narrow too.
+Access sk_reuseport(int64_t off, int size, bool write) {
+  constexpr int64_t kRpData = 0, kRpDataEnd = 8, kRpLen = 16, kRpEthProto = 20, kRpHash = 32, kRpSk = 40,
+                    kRpMigrating = 48, kRpSize = 56;
+  auto narrow = [](int s) { return s <= 4 && (s & (s - 1)) == 0; };
+  if (write || off < 0 || off >= kRpSize || off % size != 0) return {};
+  if (off == kRpData) return Access{size == 8, Loaded::Packet};
+  if (off == kRpDataEnd) return Access{size == 8, Loaded::PacketEnd};
+  if (off == kRpHash) return Access{size == 4, Loaded::Scalar};
+  if (off == kRpSk) return Access{size == 8, Loaded::Sock};
+  if (off == kRpMigrating) return Access{size == 8, Loaded::SockCommonOrNull};
+  if (in(off, kRpEthProto, 4)) return Access{size >= 2 && narrow(size), Loaded::Scalar};
+  if (in(off, kRpLen, kRpHash - kRpLen)) return Access{narrow(size), Loaded::Scalar};
+  return {};
+}
+
+}  // namespace ringb::prog_ctx

@@ -31,5 +31,9 @@ Access flow_dissector(int64_t off, int size, bool write);
 Access sk_msg(int64_t off, int size, bool write);
 // sock_ops_is_valid_access (struct bpf_sock_ops).
 Access sock_ops(int64_t off, int size, bool write);
+// sk_lookup_is_valid_access (struct bpf_sk_lookup).
+Access sk_lookup(int64_t off, int size, bool write);
+// sk_reuseport_is_valid_access (struct sk_reuseport_md).
+Access sk_reuseport(int64_t off, int size, bool write);
 
 }  // namespace ringb::prog_ctx

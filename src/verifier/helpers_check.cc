@@ -21,6 +21,8 @@ using helpers::ArgKind;
 
 std::string R(int r) { return "R" + std::to_string(r); }
 
+bool is_sock_map_type(uint32_t type) { return type == 15 || type == 18; }
+
 // check_map_func_compatibility, both directions.
 bool map_func_ok(uint32_t type, int func) {
   const auto t = static_cast<MapType>(type);
@@ -42,6 +44,10 @@ bool map_func_ok(uint32_t type, int func) {
     return false;
   if (type == kSockHash && func != 72 && func != 70 && func != 71 && func != 82 && func != 1 && func != 2 && func != 3)
     return false;
+  // REUSEPORT_SOCKARRAY (20): bpf_sk_select_reuseport alone, which takes it
+  // or a sockmap/sockhash.
+  constexpr uint32_t kReuseportArray = 20;
+  if (type == kReuseportArray || func == 82) return func == 82 && (type == kReuseportArray || is_sock_map_type(type));
   if (func == 52 || func == 53 || func == 60) return type == kSockMap;
   if (func == 70 || func == 71 || func == 72) return type == kSockHash;
   // Cgroup storage (CGROUP_STORAGE 19, PERCPU_CGROUP_STORAGE 21): its value
@@ -76,14 +82,13 @@ bool is_sock_map(uint32_t type) { return type == 15 || type == 18; }
 
 // may_update_sockmap: the program types whose sockets are never locked
 // where they run, and iterators (tracing programs in an iter/ section, the
-// kernel's BPF_TRACE_ITER). The kernel also allows sk_reuseport and
-// sk_lookup, which ringb does not load.
+// kernel's BPF_TRACE_ITER), sk_lookup and sk_reuseport.
 bool may_update_sockmap(ProgType pt, const std::string& section, int func) {
   switch (pt) {
     case ProgType::Tracing: return section.rfind("iter/", 0) == 0 || section.rfind("iter.s/", 0) == 0;
     case ProgType::SockOps: return func == 3;  // updates through bpf_sock_map_update only
     case ProgType::SocketFilter: case ProgType::SchedCls: case ProgType::SchedAct: case ProgType::Xdp:
-    case ProgType::FlowDissector: return true;
+    case ProgType::FlowDissector: case ProgType::SkLookup: case ProgType::SkReuseport: return true;
     default: return false;
   }
 }
@@ -100,6 +105,7 @@ const char* expected_types(ArgKind k) {
     case ArgKind::PercpuBtfId: return "percpu_ptr_, percpu_rcu_ptr_, percpu_trusted_ptr_";
     case ArgKind::SockCommon: return "sock_common, sock, tcp_sock, xdp_sock";
     case ArgKind::BtfIdSockCommon: return "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
+    case ArgKind::Socket: return "sock";
     default: return "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
   }
 }
@@ -126,6 +132,7 @@ bool type_ok(const Reg& r, ArgKind k, ProgType pt) {
     case ArgKind::SockCommon:
       return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock ||
              r.type == RegType::XdpSock;
+    case ArgKind::Socket: return r.type == RegType::Sock;
     case ArgKind::BtfIdSockCommon:
       return r.type == RegType::SockCommon || r.type == RegType::Sock || r.type == RegType::TcpSock ||
              r.type == RegType::XdpSock || (r.type == RegType::BtfId && !(r.flags & kUntrusted));
@@ -329,7 +336,10 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
     if ((arg.kind == ArgKind::BtfId || arg.kind == ArgKind::BtfIdSockCommon) && r.is_scalar() &&
         (prog_.type == ProgType::Tracing || prog_.type == ProgType::Lsm))
       unmodelled("the BTF-typed arguments of " + std::string(prog_type_name(prog_.type)) + " programs");
-    if (!type_ok(r, arg.kind, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer()))
+    // check_reg_type: an _OR_NULL socket argument takes a socket that may be
+    // NULL (sk_lookup's bpf_sk_assign(ctx, ctx->sk, ...)).
+    const bool maybe_null_ok = null_ok && arg.kind == ArgKind::Socket;
+    if (!type_ok(r, arg.kind, prog_.type) || ((r.flags & kMaybeNull) && r.is_pointer() && !maybe_null_ok))
       fail(R(regno) + " type=" + type_str(r) + " expected=" + expected_types(arg.kind));
     switch (arg.kind) {
       case ArgKind::ConstMapPtr: {
@@ -529,6 +539,19 @@ void Verifier::check_helper_call(State& st, const Insn& in) {
         v.id = ++id_gen_;
         if (p->ptr_cast) v.ref_obj_id = cast_ref;
       }
+      cf.regs[0] = v;
+      break;
+    }
+    case helpers::RetKind::SockBtfIdOrNull: {
+      // The same socket as another kernel type: a cast of the argument's
+      // reference (is_ptr_cast_function), NULL checked by its own id.
+      Reg v;
+      mark_known(v, 0);
+      v.type = RegType::BtfId;
+      v.flags = kMaybeNull;
+      v.aux2 = kBtfSocket;
+      v.id = ++id_gen_;
+      if (p->ptr_cast) v.ref_obj_id = cast_ref;
       cf.regs[0] = v;
       break;
     }

@@ -266,6 +266,7 @@ void Verifier::check_mem_access(State& st, int regno, int32_t insn_off, int size
       if (r.flags & kPercpu)
         fail(R(regno) + " is ptr_" + btf_name(r) + " access percpu memory: off=" + std::to_string(off));
       if (write && !(r.flags & kAlloc)) fail("only read is supported");
+      if (r.aux2 & kBtfSocket) unmodelled("the fields of the kernel socket a bpf_skc_to_* helper returns");
       if (r.aux2 & kBtfKernel) {  // a kernel type (btf_ptrs.cc)
         if (load_btf_member(st, r, regno, off + static_cast<int64_t>(r.var_off.value), size, write ? -1 : value_regno))
           return;

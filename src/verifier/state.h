@@ -82,6 +82,10 @@ inline constexpr uint8_t kArgCtx = 1, kArgNonnull = 2, kArgNullable = 4, kArgTru
 
 inline constexpr uint32_t kBtfKernel = 1u << 0;
 inline constexpr uint32_t kBtfLegacy = 1u << 1;
+// A kernel socket struct a bpf_skc_to_* cast returned (tcp_sock, udp6_sock…):
+// ringb's sockets are not laid out as the kernel's, so its fields are not
+// modelled; it goes back to the socket helpers (bpf_sk_release) only.
+inline constexpr uint32_t kBtfSocket = 1u << 2;
 
 struct Reg {
   RegType type = RegType::NotInit;

@@ -9,6 +9,7 @@
 
 namespace ringb::vm {
 
+void add_hash_helpers(Functions& f);    // hash_helpers.cc: the skb flow hash (get_hash_recalc, set_hash[_invalid])
 void add_skb_helpers(Functions& f);     // skb_helpers.cc: packet bytes, checksums, head/tail, mtu
 void add_xdp_helpers(Functions& f);     // xdp_helpers.cc: adjust_head/tail/meta
 void add_trace_helpers(Functions& f);   // trace_helpers.cc: probe reads, stacks

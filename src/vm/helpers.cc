@@ -227,6 +227,7 @@ Functions Functions::builtin() {
   };
   for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
   add_skb_helpers(f);
+  add_hash_helpers(f);
   add_xdp_helpers(f);
   add_trace_helpers(f);
   add_string_helpers(f);

@@ -53,7 +53,7 @@ uint64_t skb_store_bytes(RunState&, uint64_t skb, uint64_t offset, uint64_t from
   if (flags & ~uint64_t{BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH}) return ret(-EINVAL);
   if (off > INT_MAX || !writable(s, off + n)) return ret(-EFAULT);
   std::memmove(at(s.md.data) + off, ptr(from), n);
-  if (flags & BPF_F_INVALIDATE_HASH) s.md.hash = 0;
+  if (flags & BPF_F_INVALIDATE_HASH) s.md.hash = s.hash_set = 0;
   return 0;
 }
 
@@ -303,7 +303,7 @@ uint64_t skb_change_proto(RunState&, uint64_t skb, uint64_t proto_arg, uint64_t 
   else return ret(-kENOTSUPP);
   if (e) return ret(e);
   s.md.protocol = to;
-  s.md.hash = 0;  // skb_clear_hash
+  s.md.hash = s.hash_set = 0;  // skb_clear_hash
   return 0;
 }
 

@@ -12,9 +12,12 @@
 //   bpf_get_listener_sock  the socket if it listens (SOCK_RCU_FREE there)
 //   bpf_get_socket_cookie  the context's socket's cookie, 0 without one
 //   bpf_get_netns_cookie   the one namespace's cookie
+//   bpf_sk_assign          sk_lookup's selection (its errors below)
+//   bpf_skc_to_*           the socket if it is of that kind (below)
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <cstddef>
 
 #include "helper_sets.h"
@@ -111,6 +114,63 @@ uint64_t get_netns_cookie(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uin
   return sockets::kNetnsCookie;
 }
 
+// bpf_skc_to_*(sk): the socket itself when it is of the kind named, else
+// NULL — a full TCP stream socket (tcp_sock; tcp6_sock also IPv6), a
+// time-wait or request socket, a full IPv6 UDP socket, an AF_UNIX one.
+// ringb has no MPTCP sockets: skc_to_mptcp_sock is always NULL. The result
+// is the same bpf_sock: the verifier lets programs pass it on, not read it.
+bool tcp_full(const bpf_sock* s) { return full(s) && s->protocol == IPPROTO_TCP && s->type == SOCK_STREAM; }
+uint64_t skc_to_tcp_sock(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  return sk && tcp_full(reinterpret_cast<const bpf_sock*>(sk)) ? sk : 0;
+}
+uint64_t skc_to_tcp6_sock(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  const auto* s = reinterpret_cast<const bpf_sock*>(sk);
+  return s && tcp_full(s) && s->family == AF_INET6 ? sk : 0;
+}
+uint64_t skc_to_tcp_timewait_sock(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  const auto* s = reinterpret_cast<const bpf_sock*>(sk);
+  return s && s->protocol == IPPROTO_TCP && s->state == sockets::kTimeWait ? sk : 0;
+}
+uint64_t skc_to_tcp_request_sock(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  const auto* s = reinterpret_cast<const bpf_sock*>(sk);
+  return s && s->protocol == IPPROTO_TCP && s->state == sockets::kNewSynRecv ? sk : 0;
+}
+uint64_t skc_to_udp6_sock(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  const auto* s = reinterpret_cast<const bpf_sock*>(sk);
+  return s && full(s) && s->protocol == IPPROTO_UDP && s->type == SOCK_DGRAM && s->family == AF_INET6 ? sk : 0;
+}
+uint64_t skc_to_unix_sock(RunState&, uint64_t sk, uint64_t, uint64_t, uint64_t, uint64_t) {
+  const auto* s = reinterpret_cast<const bpf_sock*>(sk);
+  return s && full(s) && s->family == AF_UNIX ? sk : 0;
+}
+uint64_t skc_to_mptcp_sock(RunState&, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) { return 0; }
+
+// sk_lookup's bpf_sk_assign(ctx, sk, flags): the lookup's result. As the
+// kernel: flags other than F_REPLACE/F_NO_REUSEPORT -EINVAL; a TCP socket
+// that does not listen or a UDP socket that is not unconnected
+// -ESOCKTNOSUPPORT; another protocol -EPROTOTYPE; an IPv4 socket for an
+// IPv6 lookup -EAFNOSUPPORT; a selection already made, without F_REPLACE,
+// -EEXIST. NULL clears the selection. (ringb's sockets are never the
+// kernel's refcounted kind: request and time-wait sockets fail the state
+// checks first.)
+uint64_t sk_assign(RunState& rs, uint64_t ctx, uint64_t sk, uint64_t flags, uint64_t, uint64_t) {
+  auto ret = [](int64_t v) { return static_cast<uint64_t>(v); };
+  if (!rs.exe || rs.exe->program().type != ProgType::SkLookup) return ret(-EOPNOTSUPP);
+  auto* run = reinterpret_cast<SkLookupRun*>(ctx);
+  if (flags & ~uint64_t{BPF_SK_LOOKUP_F_REPLACE | BPF_SK_LOOKUP_F_NO_REUSEPORT}) return ret(-EINVAL);
+  const auto* s = reinterpret_cast<const bpf_sock*>(sk);
+  if (s) {
+    if (s->protocol == IPPROTO_TCP && s->state != sockets::kListen) return ret(-ESOCKTNOSUPPORT);
+    if (s->protocol == IPPROTO_UDP && s->state != sockets::kClose) return ret(-ESOCKTNOSUPPORT);
+    if (s->protocol != run->md.protocol) return ret(-EPROTOTYPE);
+    if (s->family != run->md.family && s->family == AF_INET) return ret(-EAFNOSUPPORT);
+  }
+  if (run->md.sk && !(flags & BPF_SK_LOOKUP_F_REPLACE)) return ret(-EEXIST);
+  run->md.sk = const_cast<bpf_sock*>(s);
+  run->no_reuseport = (flags & BPF_SK_LOOKUP_F_NO_REUSEPORT) ? 1 : 0;
+  return 0;
+}
+
 }  // namespace
 
 void add_sock_helpers(Functions& f) {
@@ -120,7 +180,10 @@ void add_sock_helpers(Functions& f) {
   } table[] = {
       {46, get_socket_cookie}, {84, sk_lookup_tcp},  {85, sk_lookup_udp},       {86, sk_release},
       {95, sk_fullsock},       {96, tcp_sock},       {98, get_listener_sock},   {99, skc_lookup_tcp},
-      {122, get_netns_cookie},
+      {122, get_netns_cookie}, {124, sk_assign},
+      {136, skc_to_tcp6_sock}, {137, skc_to_tcp_sock}, {138, skc_to_tcp_timewait_sock},
+      {139, skc_to_tcp_request_sock}, {140, skc_to_udp6_sock}, {178, skc_to_unix_sock},
+      {196, skc_to_mptcp_sock},
   };
   for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
 }

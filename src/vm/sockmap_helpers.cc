@@ -12,6 +12,7 @@
 //   bpf_sock_map_update/bpf_sock_hash_update(sock_ops, map, key, flags)
 //       the context's socket into the map in the established and listen
 //       callbacks, else -EOPNOTSUPP
+//   bpf_sk_select_reuseport(reuse, map, key, flags)  sk_reuseport (below)
 #include <linux/bpf.h>
 
 #include <netinet/in.h>
@@ -87,6 +88,20 @@ uint64_t sock_hash_update(RunState& rs, uint64_t ctx, uint64_t map, uint64_t key
   return sock_update(rs, ctx, sock_map(map, kSockHash), key, flags);
 }
 
+// bpf_sk_select_reuseport(reuse, map, key, flags): the kernel picks the
+// socket at key of a reuseport array, sockmap or sockhash (flags are not
+// looked at); none: -ENOENT. ringb's sockets belong to no reuseport group
+// and it has no sk_reuseport test run (test_contexts.cc refuses one), so a
+// socket found is -EOPNOTSUPP: never selected.
+uint64_t sk_select_reuseport(RunState&, uint64_t, uint64_t map, uint64_t key, uint64_t, uint64_t) {
+  auto* m = reinterpret_cast<maps::Map*>(map);
+  if (!m) return static_cast<uint64_t>(-ENOENT);
+  sockets::Record* r = sockets::table().record_of(m->lookup_elem(reinterpret_cast<const void*>(key)));
+  if (!r) return static_cast<uint64_t>(-ENOENT);
+  sockets::Table::release(r);
+  return static_cast<uint64_t>(-EOPNOTSUPP);
+}
+
 }  // namespace
 
 void add_sockmap_helpers(Functions& f) {
@@ -96,6 +111,7 @@ void add_sockmap_helpers(Functions& f) {
   } table[] = {
       {52, sk_redirect_map},  {72, sk_redirect_hash}, {60, msg_redirect_map},
       {71, msg_redirect_hash}, {53, sock_map_update}, {70, sock_hash_update},
+      {82, sk_select_reuseport},
   };
   for (const auto& e : table) f.add_helper(e.id, ringb::helper_name(e.id), e.fn);
 }

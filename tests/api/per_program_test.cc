@@ -55,7 +55,7 @@ TEST(PerProgram, AProgramLoadsWithoutTheOthersNeeds) {
 TEST(PerProgram, AMapTheProgramUsesIsCreatedAndNamedByTypeWhenItCannotBe) {
   auto lo = load_only(kObject, {"uses_reuseport"});
   ASSERT_FALSE(lo.ok());
-  EXPECT_NE(lo.error().message.find("map 'reuse': map type reuseport_sockarray is not supported yet"), std::string::npos)
+  EXPECT_NE(lo.error().message.find("map 'reuse': map type stack_trace is not supported yet"), std::string::npos)
       << lo.error().message;
 }
 

@@ -14,6 +14,7 @@
 #include "annotations.h"
 #include "ringb/kernel_btf.h"
 #include "ringb/runtime.h"
+#include "ringb/test_ctx.h"
 #include "ringb/test_msg.h"
 #include "ringb/verifier.h"
 #include "ringb_bpf_corpus.h"
@@ -57,8 +58,13 @@ class Corpus : public ::testing::TestWithParam<Case> {};
 TestRunOptions corpus_options(const LoadedObject& lo, const std::string& program) {
   TestRunOptions o;
   o.data_in = packet();
-  if (const Program* p = lo.object().find_program(program); p && prog_type_takes_ctx_in(p->type))
-    o.ctx_in = packet();
+  const Program* p = lo.object().find_program(program);
+  if (p && prog_type_takes_ctx_in(p->type)) o.ctx_in = packet();
+  if (p && p->type == ProgType::SkLookup) {  // a lookup's context, no packet (the kernel takes none)
+    const bpf_sk_lookup c = corpus_sk_lookup_ctx();
+    o.data_in.clear();
+    o.ctx_in.assign(reinterpret_cast<const uint8_t*>(&c), reinterpret_cast<const uint8_t*>(&c) + sizeof c);
+  }
   return o;
 }
 
@@ -117,6 +123,15 @@ TEST_P(Corpus, RingbAgreesWithTheKernel) {
       opts.ctx_in = in.data();
       opts.ctx_size_in = static_cast<__u32>(in.size());
     }
+  }
+  bpf_sk_lookup lookup = corpus_sk_lookup_ctx();
+  if (type == BPF_PROG_TYPE_SK_LOOKUP) {
+    opts.data_in = nullptr;
+    opts.data_size_in = 0;
+    opts.data_out = nullptr;
+    opts.data_size_out = 0;
+    opts.ctx_in = &lookup;
+    opts.ctx_size_in = sizeof lookup;
   }
   const int rc = bpf_prog_test_run_opts(bpf_program__fd(p), &opts);
   bpf_object__close(obj);

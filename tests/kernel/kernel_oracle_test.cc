@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "annotations.h"
+#include "ringb/test_ctx.h"
 #include "ringb/test_msg.h"
 #include "ringb_bpf_corpus.h"
 #include "ringb_test_packet.h"
@@ -306,6 +307,7 @@ TEST_P(KernelOracle, Run) {
   opts.sz = sizeof(opts);
   unsigned char packet[sizeof(kPacket)];
   std::memcpy(packet, kPacket, sizeof(packet));
+  bpf_sk_lookup lookup = ringb::corpus_sk_lookup_ctx();
   switch (type) {
     case BPF_PROG_TYPE_SCHED_CLS:
     case BPF_PROG_TYPE_SOCKET_FILTER:
@@ -325,6 +327,11 @@ TEST_P(KernelOracle, Run) {
       break;
     case BPF_PROG_TYPE_SYSCALL:
       break;  // no context; repeat must stay 0 for syscall programs
+    case BPF_PROG_TYPE_SK_LOOKUP:  // a lookup's context (ringb/test_ctx.h), no data
+      opts.ctx_in = &lookup;
+      opts.ctx_size_in = sizeof(lookup);
+      opts.repeat = 1;
+      break;
     case BPF_PROG_TYPE_SK_SKB:
     case BPF_PROG_TYPE_SK_MSG:
     case BPF_PROG_TYPE_KPROBE:

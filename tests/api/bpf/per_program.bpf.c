@@ -16,10 +16,10 @@ struct {
 } counts SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_REUSEPORT_SOCKARRAY);
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
 	__uint(max_entries, 4);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, __u64[8]);
 } reuse SEC(".maps");
 
 SEC("tc") __retval(5)
