@@ -70,6 +70,9 @@ bool is_ctx_type_name(const std::string& name) {
 }
 
 uint8_t Verifier::global_arg_tags(const Program::Func& fn, int a) {
+  // Read off the BTF once per argument: each walked call asks again.
+  const uint64_t key = uint64_t{fn.btf_id} << 3 | static_cast<uint64_t>(a);
+  if (auto it = arg_tags_.find(key); it != arg_tags_.end()) return it->second;
   uint8_t tags = 0;
   for (const std::string& t : obj_.btf->decl_tags(fn.btf_id, a)) {
     if (t.rfind("arg:", 0) != 0) continue;
@@ -83,6 +86,7 @@ uint8_t Verifier::global_arg_tags(const Program::Func& fn, int a) {
   }
   const bool bad = ((tags & kArgCtx) && tags != kArgCtx) || ((tags & kArgNonnull) && (tags & (kArgNullable | kArgTrusted)));
   if (bad) fail("arg#" + std::to_string(a) + " has invalid combination of tags");
+  arg_tags_.emplace(key, tags);
   return tags;
 }
 

@@ -21,7 +21,7 @@ using helpers::ArgKind;
 
 std::string R(int r) { return "R" + std::to_string(r); }
 
-bool is_sock_map_type(uint32_t type) { return type == 15 || type == 18; }
+bool is_sock_map(uint32_t type) { return type == 15 || type == 18; }
 
 // check_map_func_compatibility, both directions.
 bool map_func_ok(uint32_t type, int func) {
@@ -47,7 +47,7 @@ bool map_func_ok(uint32_t type, int func) {
   // REUSEPORT_SOCKARRAY (20): bpf_sk_select_reuseport alone, which takes it
   // or a sockmap/sockhash.
   constexpr uint32_t kReuseportArray = 20;
-  if (type == kReuseportArray || func == 82) return func == 82 && (type == kReuseportArray || is_sock_map_type(type));
+  if (type == kReuseportArray || func == 82) return func == 82 && (type == kReuseportArray || is_sock_map(type));
   if (func == 52 || func == 53 || func == 60) return type == kSockMap;
   if (func == 70 || func == 71 || func == 72) return type == kSockHash;
   // Cgroup storage (CGROUP_STORAGE 19, PERCPU_CGROUP_STORAGE 21): its value
@@ -78,7 +78,6 @@ bool map_func_ok(uint32_t type, int func) {
   }
 }
 
-bool is_sock_map(uint32_t type) { return type == 15 || type == 18; }
 
 // may_update_sockmap: the program types whose sockets are never locked
 // where they run, and iterators (tracing programs in an iter/ section, the

@@ -491,6 +491,7 @@ class Verifier {
   // (its type's btf id, 0 for a type without one) of what the first path
   // passed; every path must pass the same (the call carries it at run time).
   std::map<size_t, uint32_t> call_meta_;
+  std::map<uint64_t, uint8_t> arg_tags_;  // global_arg_tags, by (function btf id, argument)
   std::vector<uint32_t> global_queue_;  // global functions still to verify
   std::vector<bool> global_done_;
   std::vector<int8_t> changes_pkt_;  // per subprog: -1 not yet known, else changes_pkt_data
